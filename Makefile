@@ -1,0 +1,143 @@
+# Duet: one non-recursive Makefile. `make` builds build/duet and build/duet-relay.
+#   make deps     install the Debian packages the build and the tests need (only what is missing)
+#   make test     deps, build, run the whole suite (unit, integration, GUI under Xvfb), check-blind
+#   make run      deps, build, start a relay and two peers on this machine
+#   make bench    print the performance table
+#   make check-blind   prove the relay links no crypto library
+#   SANITIZE=address,undefined | SANITIZE=thread   sanitized builds in their own build folders
+#   V=1           show the full commands
+.DEFAULT_GOAL := all
+SHELL := /bin/bash
+
+comma := ,
+ifeq ($(SANITIZE),)
+BUILD ?= build
+SAN_FLAGS :=
+else
+BUILD ?= build-$(subst $(comma),-,$(SANITIZE))
+SAN_FLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+NPROC := $(shell nproc 2>/dev/null || echo 2)
+CXX ?= g++
+OPT ?= -O2
+CXXFLAGS_BASE := -std=c++20 -Wall -Wextra -Werror $(OPT) -g -MMD -MP -I. -pthread \
+                 -DASIO_STANDALONE -DASIO_NO_DEPRECATED $(SAN_FLAGS)
+LDFLAGS_BASE := -pthread $(SAN_FLAGS)
+
+# Flags of the libraries, asked of pkg-config and fltk-config (evaluated lazily: before
+# `make deps` has run they may not exist yet).
+OPENSSL_CFLAGS = $(shell pkg-config --cflags openssl 2>/dev/null)
+OPENSSL_LIBS = $(shell pkg-config --libs openssl 2>/dev/null || echo -lssl -lcrypto)
+GTEST_LIBS = $(shell pkg-config --libs gtest_main gmock 2>/dev/null || echo -lgtest_main -lgtest -lgmock)
+FLTK_CFLAGS = $(shell fltk-config --cxxflags 2>/dev/null | sed 's/-I\([^ ]*\)/-isystem \1/g')
+FLTK_LIBS = $(shell fltk-config --use-images --ldflags 2>/dev/null)
+
+# --- sources, by layer (wire -> crypto -> peer/core -> peer/{net,cli,gui}; relay uses wire) ---
+WIRE_SRCS   := $(wildcard wire/*.cc)
+CRYPTO_SRCS := $(wildcard crypto/*.cc)
+RELAY_SRCS  := $(filter-out relay/main.cc,$(wildcard relay/*.cc))
+CORE_SRCS   := $(wildcard peer/core/*.cc)
+NET_SRCS    := $(wildcard peer/net/*.cc)
+CLI_SRCS    := $(wildcard peer/cli/*.cc)
+GUI_SRCS    := $(wildcard peer/gui/*.cc)
+TEST_SRCS   := $(wildcard tests/*.cc tests/*/*.cc tests/*/*/*.cc)
+TEST_SRCS   := $(filter-out tests/fuzz/% tests/adversary/%,$(TEST_SRCS))
+BENCH_SRCS  := $(wildcard bench/*.cc)
+
+obj = $(patsubst %.cc,$(BUILD)/obj/%.o,$(1))
+WIRE_OBJS   := $(call obj,$(WIRE_SRCS))
+CRYPTO_OBJS := $(call obj,$(CRYPTO_SRCS))
+RELAY_OBJS  := $(call obj,$(RELAY_SRCS))
+CORE_OBJS   := $(call obj,$(CORE_SRCS))
+NET_OBJS    := $(call obj,$(NET_SRCS))
+CLI_OBJS    := $(call obj,$(CLI_SRCS))
+GUI_OBJS    := $(call obj,$(GUI_SRCS))
+TEST_OBJS   := $(call obj,$(TEST_SRCS))
+PEER_OBJS   := $(CORE_OBJS) $(NET_OBJS) $(CLI_OBJS) $(GUI_OBJS)
+
+RELAY_BIN := $(BUILD)/duet-relay
+PEER_BIN  := $(BUILD)/duet
+TEST_BIN  := $(BUILD)/duet_tests
+BENCH_BINS := $(patsubst bench/%.cc,$(BUILD)/bench/%,$(BENCH_SRCS))
+
+BINS :=
+ifneq ($(wildcard relay/main.cc),)
+BINS += $(RELAY_BIN)
+endif
+ifneq ($(wildcard peer/main.cc),)
+BINS += $(PEER_BIN)
+endif
+
+.PHONY: all deps test test-build unit run bench check-blind clean format screenshots
+all: $(BINS)
+
+# Per-layer compile flags: only crypto/ and the peer see OpenSSL; only peer/gui sees FLTK.
+$(BUILD)/obj/crypto/%.o: EXTRA_CFLAGS = $(OPENSSL_CFLAGS)
+$(BUILD)/obj/peer/gui/%.o: EXTRA_CFLAGS = $(FLTK_CFLAGS)
+$(BUILD)/obj/peer/main.o: EXTRA_CFLAGS = $(FLTK_CFLAGS)
+$(BUILD)/obj/tests/%.o: EXTRA_CFLAGS = $(OPENSSL_CFLAGS) $(FLTK_CFLAGS) \
+    -DDUET_BIN_DIR='"$(abspath $(BUILD))"' -DDUET_SOURCE_DIR='"$(abspath .)"'
+$(BUILD)/obj/bench/%.o: EXTRA_CFLAGS = -DDUET_BIN_DIR='"$(abspath $(BUILD))"'
+
+$(BUILD)/obj/%.o: %.cc
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CXX     $<")
+	$(Q)$(CXX) $(CXXFLAGS_BASE) $(EXTRA_CFLAGS) -c $< -o $@
+
+# The relay links wire/ and its own code only: no crypto library (see check-blind).
+$(RELAY_BIN): $(call obj,relay/main.cc) $(RELAY_OBJS) $(WIRE_OBJS)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CXX) $^ -o $@ $(LDFLAGS_BASE)
+
+$(PEER_BIN): $(call obj,peer/main.cc) $(PEER_OBJS) $(CRYPTO_OBJS) $(WIRE_OBJS)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CXX) $^ -o $@ $(LDFLAGS_BASE) $(OPENSSL_LIBS) $(FLTK_LIBS)
+
+$(TEST_BIN): $(TEST_OBJS) $(PEER_OBJS) $(RELAY_OBJS) $(CRYPTO_OBJS) $(WIRE_OBJS)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CXX) $^ -o $@ $(LDFLAGS_BASE) $(GTEST_LIBS) $(OPENSSL_LIBS) $(FLTK_LIBS)
+
+$(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(RELAY_OBJS) $(WIRE_OBJS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CXX) $^ -o $@ $(LDFLAGS_BASE)
+
+deps:
+	$(Q)scripts/deps.sh
+
+test-build: $(BINS) $(TEST_BIN)
+
+# The whole suite. GUI tests need an X server: without a DISPLAY the suite runs under xvfb-run.
+test: deps
+	$(Q)$(MAKE) --no-print-directory -j$(NPROC) test-build
+	$(Q)$(MAKE) --no-print-directory unit
+ifneq ($(wildcard relay/main.cc),)
+	$(Q)$(MAKE) --no-print-directory check-blind
+endif
+
+unit: $(TEST_BIN)
+	$(Q)if [ -z "$$DISPLAY" ] && command -v xvfb-run >/dev/null; then \
+	  xvfb-run -a -s "-screen 0 1600x1000x24" $(TEST_BIN) $(GTEST_ARGS); \
+	else $(TEST_BIN) $(GTEST_ARGS); fi
+
+check-blind: $(RELAY_BIN)
+	$(Q)if ldd $(RELAY_BIN) | grep -Eq 'lib(ssl|crypto)\.so'; then \
+	  echo "check-blind: FAIL: $(RELAY_BIN) links a crypto library:"; ldd $(RELAY_BIN) | grep -E 'lib(ssl|crypto)'; exit 1; \
+	elif nm -D $(RELAY_BIN) | grep -Eq ' U (SSL_|EVP_|RSA_|OPENSSL_)'; then \
+	  echo "check-blind: FAIL: $(RELAY_BIN) imports crypto symbols"; exit 1; \
+	else echo "check-blind: ok: $(RELAY_BIN) links no libssl/libcrypto"; fi
+
+clean:
+	rm -rf build build-*
+
+format:
+	clang-format -i $(WIRE_SRCS) $(CRYPTO_SRCS) $(wildcard */*.h */*/*.h) $(TEST_SRCS)
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
