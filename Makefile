@@ -122,6 +122,11 @@ ifneq ($(wildcard relay/main.cc),)
 	$(Q)$(MAKE) --no-print-directory check-blind
 endif
 
+# A relay and two peers on this machine (scripts/run.sh says what it shows).
+run: deps
+	$(Q)$(MAKE) --no-print-directory -j$(NPROC) all
+	$(Q)BUILD=$(BUILD) scripts/run.sh
+
 unit: $(TEST_BIN)
 	$(Q)if [ -z "$$DISPLAY" ] && command -v xvfb-run >/dev/null; then \
 	  xvfb-run -a -s "-screen 0 1600x1000x24" $(TEST_BIN) $(GTEST_ARGS); \

@@ -22,9 +22,11 @@ Result<PkeyPtr> GenerateRsaKey(int bits) {
   return PkeyPtr(raw);
 }
 
-// A self-signed certificate over `key`. The subject carries no personal data: the display name
-// travels in HELLO, and the certificate identifies a key, not a person.
-Result<X509Ptr> SelfSign(EVP_PKEY* key) {
+}  // namespace
+
+// The subject carries no personal data: the display name travels in HELLO, and the
+// certificate identifies a key, not a person.
+Result<X509Ptr> MakeSelfSignedCertificate(EVP_PKEY* key) {
   X509Ptr cert(X509_new());
   if (!cert) return CryptoError("Could not allocate a certificate");
 
@@ -60,12 +62,10 @@ Result<X509Ptr> SelfSign(EVP_PKEY* key) {
   return cert;
 }
 
-}  // namespace
-
 Result<Identity> Identity::Generate() {
   Result<PkeyPtr> key = GenerateRsaKey(kIdentityKeyBits);
   if (!key) return key.error();
-  Result<X509Ptr> cert = SelfSign(key->get());
+  Result<X509Ptr> cert = MakeSelfSignedCertificate(key->get());
   if (!cert) return cert.error();
   return FromParts(std::move(*key), std::move(*cert));
 }

@@ -30,7 +30,9 @@ class Identity {
 
   // Files in `dir`: identity.key (PKCS#8 PEM, encrypted with scrypt + AES-256-CBC when
   // `passphrase` is not empty; mode 0600) and identity.crt (PEM). Load refuses a key file that
-  // group or others can read. See crypto/identity_store.cc for the error codes.
+  // group or others can read; a missing or unusable certificate is made again from the key.
+  // Errors: KEY_NOT_FOUND, KEY_PERMISSIONS, KEY_PASSPHRASE_NEEDED, KEY_WRONG_PASSPHRASE,
+  // KEY_DAMAGED, KEY_WRONG_TYPE, KEY_WRONG_SIZE, FILE_WRITE_FAILED.
   static Result<Identity> Load(const std::filesystem::path& dir, std::string_view passphrase);
   Status Save(const std::filesystem::path& dir, std::string_view passphrase) const;
 
@@ -46,5 +48,13 @@ class Identity {
   X509Ptr cert_;
   Fingerprint fingerprint_;
 };
+
+// A self-signed X.509 certificate over `key`, signed with RSA-PSS/SHA-256, valid for 20 years.
+Result<X509Ptr> MakeSelfSignedCertificate(EVP_PKEY* key);
+
+// For the front ends: loads the identity in `dir`, or, when there is no key file at all,
+// generates one and saves it (`*created` says which). Never overwrites a damaged key.
+Result<Identity> LoadOrCreateIdentity(const std::filesystem::path& dir,
+                                      std::string_view passphrase, bool* created);
 
 }  // namespace duet::crypto

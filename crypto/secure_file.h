@@ -1,0 +1,20 @@
+// Files that hold keys and pins: written atomically with mode 0600, read with a size cap.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "wire/result.h"
+
+namespace duet::crypto {
+
+// Writes `data` to a new temp file in the same folder (created 0600), fsyncs it, renames it over
+// `path` and fsyncs the folder: readers see the old file or the new one, never a mix.
+// Creates the folder (0700) if missing. FILE_WRITE_FAILED.
+Status WriteFileAtomically(const std::filesystem::path& path, std::string_view data);
+
+// Reads a whole file of at most `max_bytes`. FILE_NOT_FOUND, FILE_READ_FAILED, FILE_TOO_LARGE.
+Result<std::string> ReadSmallFile(const std::filesystem::path& path, size_t max_bytes);
+
+}  // namespace duet::crypto

@@ -1,0 +1,263 @@
+#include "crypto/tls_endpoint.h"
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+#include "crypto/sas.h"
+
+namespace duet::crypto {
+namespace {
+
+constexpr char kCipherSuites[] = "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256";
+constexpr char kGroups[] = "X25519";
+constexpr char kSigAlgs[] =
+    "rsa_pss_rsae_sha256:rsa_pss_rsae_sha384:rsa_pss_rsae_sha512:"
+    "rsa_pss_pss_sha256:rsa_pss_pss_sha384:rsa_pss_pss_sha512";
+
+Error ConfigError(std::string_view what) {
+  return Error{"CRYPTO_ERROR", OpensslError(what)};
+}
+
+// Accepts the peer's self-signed certificate: the chain is the certificate alone, its key is an
+// RSA key of an accepted size and its self-signature verifies. Who the key belongs to is the pin
+// store's business, after the handshake.
+int VerifyPeer(int /*preverify_ok*/, X509_STORE_CTX* store) {
+  if (X509_STORE_CTX_get_error_depth(store) != 0) return 0;
+  X509* cert = X509_STORE_CTX_get_current_cert(store);
+  if (cert == nullptr) return 0;
+  EVP_PKEY* key = X509_get0_pubkey(cert);
+  if (key == nullptr || EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA) return 0;
+  const int bits = EVP_PKEY_get_bits(key);
+  if (bits < kMinIdentityKeyBits || bits > kMaxIdentityKeyBits) return 0;
+  if (X509_verify(cert, key) != 1) {
+    ERR_clear_error();
+    return 0;
+  }
+  X509_STORE_CTX_set_error(store, X509_V_OK);
+  return 1;
+}
+
+Result<SslCtxPtr> MakeContext(const Identity& identity) {
+  SslCtxPtr ctx(SSL_CTX_new_ex(nullptr, nullptr, TLS_method()));
+  if (!ctx) return ConfigError("Could not create a TLS context");
+  SSL_CTX* c = ctx.get();
+  if (SSL_CTX_set_min_proto_version(c, TLS1_3_VERSION) != 1 ||
+      SSL_CTX_set_max_proto_version(c, TLS1_3_VERSION) != 1 ||
+      SSL_CTX_set_ciphersuites(c, kCipherSuites) != 1 || SSL_CTX_set1_groups_list(c, kGroups) != 1 ||
+      SSL_CTX_set1_sigalgs_list(c, kSigAlgs) != 1 ||
+      SSL_CTX_set1_client_sigalgs_list(c, kSigAlgs) != 1 ||
+      SSL_CTX_set_num_tickets(c, 0) != 1 || SSL_CTX_set_max_early_data(c, 0) != 1 ||
+      SSL_CTX_use_certificate(c, identity.certificate()) != 1 ||
+      SSL_CTX_use_PrivateKey(c, identity.key()) != 1 || SSL_CTX_check_private_key(c) != 1) {
+    return ConfigError("Could not configure TLS");
+  }
+  SSL_CTX_set_options(c, SSL_OP_NO_TICKET | SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
+  SSL_CTX_set_session_cache_mode(c, SSL_SESS_CACHE_OFF);
+  SSL_CTX_set_verify(c, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, VerifyPeer);
+  return ctx;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<TlsEndpoint>> TlsEndpoint::Create(TlsRole role, const Identity& identity,
+                                                          TlsOptions options) {
+  ClearOpensslErrors();
+  Result<SslCtxPtr> ctx = MakeContext(identity);
+  if (!ctx) return ctx.error();
+  SslPtr ssl(SSL_new(ctx->get()));
+  BIO* in = BIO_new(BIO_s_mem());
+  BIO* out = BIO_new(BIO_s_mem());
+  if (!ssl || in == nullptr || out == nullptr) {
+    BIO_free(in);
+    BIO_free(out);
+    return ConfigError("Could not create a TLS session");
+  }
+  BIO_set_mem_eof_return(in, -1);  // an empty input BIO means "wait", not end of stream
+  SSL_set_bio(ssl.get(), in, out);  // ssl owns both BIOs now
+  if (options.record_padding_block > 1 &&
+      SSL_set_block_padding(ssl.get(), options.record_padding_block) != 1) {
+    return ConfigError("Could not set record padding");
+  }
+  if (role == TlsRole::kServer) {
+    SSL_set_accept_state(ssl.get());
+  } else {
+    SSL_set_connect_state(ssl.get());
+  }
+  return std::unique_ptr<TlsEndpoint>(
+      new TlsEndpoint(std::move(*ctx), std::move(ssl), in, out, options));
+}
+
+TlsEndpoint::~TlsEndpoint() {
+  OPENSSL_cleanse(plaintext_.data(), plaintext_.size());
+}
+
+Status TlsEndpoint::Start() { return Pump(); }
+
+Status TlsEndpoint::FeedCiphertext(wire::ByteView in) {
+  if (state_ == TlsState::kFailed) {
+    return Error{"TLS_PROTOCOL_ERROR", "The secure session already ended after an error."};
+  }
+  if (state_ == TlsState::kClosed || in.empty()) return Ok();
+  if (BIO_write(in_, in.data(), static_cast<int>(in.size())) != static_cast<int>(in.size())) {
+    return Fail(ConfigError("Could not buffer data from the peer"));
+  }
+  return Pump();
+}
+
+Status TlsEndpoint::Pump() {
+  ClearOpensslErrors();
+  if (state_ == TlsState::kHandshaking) {
+    int r = SSL_do_handshake(ssl_.get());
+    if (r != 1) {
+      int err = SSL_get_error(ssl_.get(), r);
+      if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) return Ok();
+      return Fail(ClassifyError(err));
+    }
+    if (SSL_get0_peer_certificate(ssl_.get()) == nullptr) {
+      return Fail(Error{"PEER_CERT_MISSING",
+                        "The peer did not present a certificate, so it cannot be identified. The "
+                        "session was ended."});
+    }
+    state_ = TlsState::kSecure;
+  }
+  // Read every complete record.
+  uint8_t buf[16384];
+  while (state_ == TlsState::kSecure) {
+    size_t n = 0;
+    int r = SSL_read_ex(ssl_.get(), buf, sizeof(buf), &n);
+    if (r == 1) {
+      plaintext_.insert(plaintext_.end(), buf, buf + n);
+      continue;
+    }
+    int err = SSL_get_error(ssl_.get(), r);
+    if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) break;
+    if (err == SSL_ERROR_ZERO_RETURN) {
+      state_ = TlsState::kClosed;  // close_notify
+      break;
+    }
+    OPENSSL_cleanse(buf, sizeof(buf));
+    return Fail(ClassifyError(err));
+  }
+  OPENSSL_cleanse(buf, sizeof(buf));
+  return Ok();
+}
+
+Error TlsEndpoint::ClassifyError(int ssl_error) {
+  const unsigned long e = ERR_peek_last_error();
+  const int reason = ERR_GET_REASON(e);
+  const bool handshaking = state_ == TlsState::kHandshaking;
+  if (ssl_error == SSL_ERROR_SSL && !handshaking &&
+      (reason == SSL_R_DECRYPTION_FAILED_OR_BAD_RECORD_MAC ||
+       reason == SSL_R_SSLV3_ALERT_BAD_RECORD_MAC)) {
+    ClearOpensslErrors();
+    return Error{"TLS_TAMPERED",
+                 "Data from the peer failed its integrity check: someone between you changed, "
+                 "replayed or reordered it. The session was ended."};
+  }
+  if (handshaking) {
+    if (reason == SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE) {
+      ClearOpensslErrors();
+      return Error{"PEER_CERT_MISSING",
+                   "The peer did not present a certificate, so it cannot be identified. The "
+                   "session was ended."};
+    }
+    return Error{"TLS_HANDSHAKE_FAILED",
+                 OpensslError("The secure handshake with the peer failed") +
+                     ". Someone may be interfering, or the peer runs an incompatible Duet."};
+  }
+  return Error{"TLS_PROTOCOL_ERROR",
+               OpensslError("The secure session broke: data from the peer was altered or is not "
+                            "valid TLS") +
+                   ". The session was ended."};
+}
+
+Status TlsEndpoint::Fail(Error e) {
+  state_ = TlsState::kFailed;
+  OPENSSL_cleanse(plaintext_.data(), plaintext_.size());
+  plaintext_.clear();
+  return e;
+}
+
+Status TlsEndpoint::Write(wire::ByteView plaintext) {
+  if (state_ != TlsState::kSecure) {
+    return Error{"NOT_SECURE", "The secure session is not established; nothing was sent."};
+  }
+  ClearOpensslErrors();
+  size_t written = 0;
+  if (!plaintext.empty() &&
+      SSL_write_ex(ssl_.get(), plaintext.data(), plaintext.size(), &written) != 1) {
+    return Fail(ClassifyError(SSL_get_error(ssl_.get(), 0)));
+  }
+  written_since_update_ += written;
+  if (written_since_update_ >= options_.key_update_after_bytes) {
+    // New traffic keys both ways; the KeyUpdate message goes out with the next flush.
+    if (SSL_key_update(ssl_.get(), SSL_KEY_UPDATE_REQUESTED) != 1 ||
+        SSL_do_handshake(ssl_.get()) != 1) {
+      return Fail(ConfigError("Could not update the session keys"));
+    }
+    written_since_update_ = 0;
+    ++key_updates_;
+  }
+  return Ok();
+}
+
+wire::Bytes TlsEndpoint::TakeCiphertext() {
+  wire::Bytes out(BIO_ctrl_pending(out_));
+  if (!out.empty()) {
+    int n = BIO_read(out_, out.data(), static_cast<int>(out.size()));
+    out.resize(n > 0 ? static_cast<size_t>(n) : 0);
+  }
+  return out;
+}
+
+wire::Bytes TlsEndpoint::TakePlaintext() { return std::exchange(plaintext_, {}); }
+
+void TlsEndpoint::Close() {
+  if (state_ == TlsState::kSecure || state_ == TlsState::kClosed) {
+    ClearOpensslErrors();
+    SSL_shutdown(ssl_.get());  // queues close_notify in the output BIO
+    ClearOpensslErrors();
+    state_ = TlsState::kClosed;
+  }
+}
+
+Status TlsEndpoint::TransportClosed() {
+  if ((SSL_get_shutdown(ssl_.get()) & SSL_RECEIVED_SHUTDOWN) != 0) return Ok();
+  state_ = TlsState::kFailed;
+  return Error{"CONNECTION_LOST",
+               "The connection was lost before the peer closed the session (it was cut or "
+               "truncated). Duet will reconnect."};
+}
+
+X509* TlsEndpoint::peer_certificate() const { return SSL_get0_peer_certificate(ssl_.get()); }
+
+Result<Fingerprint> TlsEndpoint::peer_fingerprint() const {
+  X509* cert = peer_certificate();
+  if (cert == nullptr) {
+    return Error{"PEER_CERT_MISSING", "The peer did not present a certificate."};
+  }
+  return FingerprintOfCertificate(cert);
+}
+
+Result<std::string> TlsEndpoint::ShortAuthString(std::string_view room_code) const {
+  if (state_ != TlsState::kSecure && state_ != TlsState::kClosed) {
+    return Error{"NOT_SECURE", "There is no secure session to derive a short code from."};
+  }
+  return ComputeSas(ssl_.get(), room_code);
+}
+
+std::string TlsEndpoint::protocol_version() const { return SSL_get_version(ssl_.get()); }
+
+std::string TlsEndpoint::cipher() const {
+  const SSL_CIPHER* c = SSL_get_current_cipher(ssl_.get());
+  return c != nullptr ? SSL_CIPHER_standard_name(c) : "";
+}
+
+std::string TlsEndpoint::group() const {
+  int nid = SSL_get_negotiated_group(ssl_.get());
+  const char* name = SSL_group_to_name(ssl_.get(), nid);
+  return name != nullptr ? name : "";
+}
+
+}  // namespace duet::crypto

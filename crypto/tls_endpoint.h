@@ -1,0 +1,100 @@
+// One side of the peers' TLS 1.3 session, over memory BIOs: ciphertext in, plaintext out, and
+// the reverse. It never touches a socket; peer/core moves its bytes inside relay DATA frames.
+//
+// Configured as DESIGN.md section 2 says: TLS 1.3 only; TLS_AES_256_GCM_SHA384 and
+// TLS_CHACHA20_POLY1305_SHA256; group X25519; RSA-PSS signatures only; both sides present and
+// require a certificate (self-signed; trust is decided afterwards by the pin store, by
+// fingerprint); no tickets, resumption, 0-RTT, SNI, compression or renegotiation; records padded
+// to 256-byte blocks; a key update after a volume of data.
+//
+// Failures are values with distinct codes: TLS_HANDSHAKE_FAILED, PEER_CERT_MISSING,
+// TLS_TAMPERED (a record failed authentication), TLS_PROTOCOL_ERROR (any other fatal error
+// after the handshake), CONNECTION_LOST (the transport ended without close_notify), NOT_SECURE.
+// After a failure the endpoint is kFailed and yields no more plaintext; plaintext from a record
+// that failed authentication is never returned.
+//
+// Not thread-safe; one thread drives an endpoint. The Identity must outlive Create() only.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "crypto/fingerprint.h"
+#include "crypto/identity.h"
+#include "crypto/ossl.h"
+#include "wire/codec.h"
+#include "wire/result.h"
+
+namespace duet::crypto {
+
+enum class TlsRole { kServer, kClient };
+
+enum class TlsState {
+  kHandshaking,
+  kSecure,
+  kClosed,  // close_notify received from the peer, or Close() called
+  kFailed,
+};
+
+struct TlsOptions {
+  uint64_t key_update_after_bytes = 1ull << 30;  // plaintext written between key updates
+  size_t record_padding_block = 256;
+};
+
+class TlsEndpoint {
+ public:
+  static Result<std::unique_ptr<TlsEndpoint>> Create(TlsRole role, const Identity& identity,
+                                                     TlsOptions options = {});
+  ~TlsEndpoint();
+  TlsEndpoint(const TlsEndpoint&) = delete;
+  TlsEndpoint& operator=(const TlsEndpoint&) = delete;
+
+  // Client only: produces the ClientHello (take it with TakeCiphertext).
+  Status Start();
+  // Bytes from the peer: drives the handshake and decrypts records.
+  Status FeedCiphertext(wire::ByteView in);
+  // Encrypts `plaintext` (only in kSecure).
+  Status Write(wire::ByteView plaintext);
+  // Everything to send to the peer now (drains).
+  wire::Bytes TakeCiphertext();
+  // Everything decrypted so far (drains).
+  wire::Bytes TakePlaintext();
+  // Sends close_notify.
+  void Close();
+  // The transport ended: OK after the peer's close_notify, else CONNECTION_LOST.
+  Status TransportClosed();
+
+  TlsState state() const { return state_; }
+  // After the handshake; owned by the endpoint.
+  X509* peer_certificate() const;
+  Result<Fingerprint> peer_fingerprint() const;
+  // The short authentication string bound to this session and `room_code` (see crypto/sas.h).
+  Result<std::string> ShortAuthString(std::string_view room_code) const;
+
+  std::string protocol_version() const;
+  std::string cipher() const;
+  std::string group() const;
+  uint64_t key_updates() const { return key_updates_; }
+
+ private:
+  TlsEndpoint(SslCtxPtr ctx, SslPtr ssl, BIO* in, BIO* out, TlsOptions options)
+      : ctx_(std::move(ctx)), ssl_(std::move(ssl)), in_(in), out_(out), options_(options) {}
+
+  Status Pump();
+  Status Fail(Error e);
+  Error ClassifyError(int ssl_error);
+
+  SslCtxPtr ctx_;
+  SslPtr ssl_;
+  BIO* in_;   // owned by ssl_: ciphertext from the peer
+  BIO* out_;  // owned by ssl_: ciphertext to the peer
+  TlsOptions options_;
+  TlsState state_ = TlsState::kHandshaking;
+  wire::Bytes plaintext_;
+  uint64_t written_since_update_ = 0;
+  uint64_t key_updates_ = 0;
+};
+
+}  // namespace duet::crypto

@@ -1,0 +1,175 @@
+#include "peer/cli/cli.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include <openssl/crypto.h>
+
+#include "crypto/identity.h"
+#include "crypto/pin_store.h"
+#include "peer/cli/printer.h"
+#include "peer/net/relay_client.h"
+#include "wire/app_protocol.h"
+#include "wire/relay_protocol.h"
+#include "wire/utf8.h"
+
+namespace duet::peer::cli {
+namespace {
+
+int64_t NowMs() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+int ExitCodeFor(const std::string& code) {
+  if (code == "ROOM_FULL" || code == "RELAY_UNREACHABLE" || code == "TOO_MANY_CONNECTIONS" ||
+      code == "TOO_MANY_ROOMS" || code == "BAD_RELAY_ADDRESS") {
+    return kExitRelay;
+  }
+  if (code == "VERIFICATION_FAILED" || code.rfind("KEY_", 0) == 0 || code == "CERT_MISMATCH" ||
+      code == "PINS_DAMAGED") {
+    return kExitSecurity;
+  }
+  return kExitUndelivered;
+}
+
+Result<std::string> ReadPassphrase(const std::string& path) {
+  if (path.empty()) return std::string();
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return Error{"PASSPHRASE_FILE_UNREADABLE",
+                 "Could not read the passphrase file " + path + ". Check the path."};
+  }
+  std::string pass((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  while (!pass.empty() && (pass.back() == '\n' || pass.back() == '\r')) pass.pop_back();
+  return pass;
+}
+
+const char kHelp[] =
+    "Type a line and press Enter to send it. Commands:\n"
+    "  /verify   show the short code and safety number to compare with the other person\n"
+    "  /trust    mark the other person verified (or accept their changed key)\n"
+    "  /quit     leave (also Ctrl-D: pending messages are delivered first)\n"
+    "  /help     this text\n"
+    "Start a message with // to send a line that begins with /.";
+
+// Reads stdin on its own thread and hands each line to the I/O thread.
+void ReadStdin(RelayClient& client, Printer& printer, std::chrono::milliseconds drain) {
+  std::string line;
+  while (std::getline(std::cin, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) continue;
+    if (line[0] == '/' && line.rfind("//", 0) != 0) {
+      std::string cmd = line.substr(0, line.find(' '));
+      if (cmd == "/quit") {
+        client.Stop();
+        return;
+      } else if (cmd == "/help") {
+        printer.Notice(kHelp);
+      } else if (cmd == "/verify") {
+        client.Post([&printer](Session& s) { printer.Verify(s.peer()); });
+      } else if (cmd == "/trust") {
+        client.Post([&printer](Session& s) {
+          Status st = s.TrustPeer();
+          if (!st) printer.LocalError(st.error());
+        });
+      } else {
+        printer.LocalError(Error{"UNKNOWN_COMMAND",
+                                 "There is no command " + cmd + ". Type /help for the list."});
+      }
+      continue;
+    }
+    std::string text = line.rfind("//", 0) == 0 ? line.substr(1) : line;
+    client.Post([&printer, text](Session& s) {
+      Result<std::string> id = s.SendText(text);
+      if (!id) return printer.LocalError(id.error());
+      printer.Queued(*id, text);
+    });
+  }
+  client.Drain(drain);
+}
+
+}  // namespace
+
+std::string ResolveHome(const std::string& flag) {
+  if (!flag.empty()) return flag;
+  if (const char* env = std::getenv("DUET_HOME"); env != nullptr && *env != '\0') return env;
+  const char* home = std::getenv("HOME");
+  return std::string(home != nullptr ? home : ".") + "/.config/duet";
+}
+
+int RunCli(const CliOptions& options) {
+  std::unique_ptr<Printer> printer = options.json ? MakeJsonPrinter() : MakeHumanPrinter();
+
+  Result<RelayAddress> relay = ParseRelayAddress(options.relay);
+  if (!relay) {
+    printer->LocalError(relay.error());
+    return kExitUsage;
+  }
+  const std::string room = options.room.empty() ? std::string(wire::relay::kDefaultRoom)
+                                               : options.room;
+  if (!wire::relay::IsValidRoomCode(room)) {
+    printer->LocalError(Error{"BAD_ROOM_CODE", "A room code may only use letters, digits, '.', "
+                                               "'_' and '-', 64 at most."});
+    return kExitUsage;
+  }
+  if (options.name.empty() || options.name.size() > wire::app::kMaxNameBytes ||
+      !wire::IsValidUtf8(options.name)) {
+    printer->LocalError(Error{"BAD_NAME", "A display name must be 1 to 64 bytes of UTF-8 text."});
+    return kExitUsage;
+  }
+  const std::string home = ResolveHome(options.home);
+  Result<std::string> pass = ReadPassphrase(options.passphrase_file);
+  if (!pass) {
+    printer->LocalError(pass.error());
+    return kExitUsage;
+  }
+  bool created = false;
+  Result<crypto::Identity> identity = crypto::LoadOrCreateIdentity(home, *pass, &created);
+  OPENSSL_cleanse(pass->data(), pass->size());
+  if (!identity) {
+    printer->LocalError(identity.error());
+    return ExitCodeFor(identity.error().code);
+  }
+  printer->Identity(identity->fingerprint().Hex(), identity->fingerprint().Grouped(), created,
+                    home);
+  Result<crypto::PinStore> pins = crypto::PinStore::Open(std::filesystem::path(home) / "pins");
+  if (!pins) {
+    printer->LocalError(pins.error());
+    return ExitCodeFor(pins.error().code);
+  }
+
+  SessionConfig config;
+  config.name = options.name;
+  config.room = room;
+  config.identity = &*identity;
+  config.pins = &*pins;
+  config.now_ms = NowMs;
+  RelayClientOptions net;
+  net.relay = *relay;
+
+  RelayClient client(net, std::move(config), *printer);
+  client.Start();
+  const auto drain = std::chrono::milliseconds(static_cast<int64_t>(options.wait_seconds * 1000));
+  // The stdin reader may be blocked in getline when the session ends (a fatal error): it is
+  // detached, and the process exits without waiting for it.
+  std::thread(ReadStdin, std::ref(client), std::ref(*printer), drain).detach();
+  client.Wait();
+
+  const Session& session = client.session();
+  std::string fatal = printer->fatal_code();
+  int code = kExitOk;
+  if (!fatal.empty()) code = ExitCodeFor(fatal);
+  if (session.pending_count() > 0) {
+    printer->Undelivered(session.pending_ids());
+    if (code == kExitOk) code = session.sending_blocked() ? kExitSecurity : kExitUndelivered;
+  }
+  std::fflush(stdout);
+  return code;
+}
+
+}  // namespace duet::peer::cli

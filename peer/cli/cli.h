@@ -1,0 +1,31 @@
+// `duet --cli`: the terminal client (DESIGN.md section 5).
+#pragma once
+
+#include <string>
+
+namespace duet::peer::cli {
+
+struct CliOptions {
+  bool json = false;
+  std::string relay = "127.0.0.1:7878";
+  std::string room;
+  std::string name;
+  std::string home;             // identity and pins; empty = $DUET_HOME or ~/.config/duet
+  std::string passphrase_file;  // optional: the identity key's passphrase
+  double wait_seconds = 15;     // at stdin EOF: how long to wait for receipts
+};
+
+// Exit codes (DESIGN.md section 5).
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitUndelivered = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitRelay = 3;
+inline constexpr int kExitSecurity = 4;
+
+// Runs the client until /quit, stdin EOF (after delivering what is pending) or a fatal error.
+int RunCli(const CliOptions& options);
+
+// The folder for the identity and the pin store: `flag`, else $DUET_HOME, else ~/.config/duet.
+std::string ResolveHome(const std::string& flag);
+
+}  // namespace duet::peer::cli

@@ -1,0 +1,51 @@
+// The terminal front end's two SessionListeners: readable lines for people, and one JSON object
+// per line (--json) for scripts (the events of DESIGN.md section 5).
+//
+// Thread-safe: the session calls them on the I/O thread while the stdin thread prints command
+// output through Notice()/Error(); one mutex serialises every line.
+#pragma once
+
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "peer/core/listener.h"
+
+namespace duet::peer::cli {
+
+class Printer : public SessionListener {
+ public:
+  // Output the stdin thread produces.
+  virtual void Identity(const std::string& fingerprint_hex, const std::string& grouped,
+                        bool created, const std::string& home) = 0;
+  virtual void Queued(const std::string& id, const std::string& text) = 0;
+  virtual void Verify(const PeerInfo* peer) = 0;
+  virtual void Notice(const std::string& text) = 0;
+  // A local error (a bad command, a refused send): not a session event.
+  virtual void LocalError(const Error& e) = 0;
+  virtual void Undelivered(const std::vector<std::string>& ids) = 0;
+
+  // The first fatal error the session reported, if any (read after the session ended).
+  std::string fatal_code() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return fatal_code_;
+  }
+
+ protected:
+  void RememberFatal(const Error& e, bool fatal) {
+    if (fatal && fatal_code_.empty()) fatal_code_ = e.code;
+  }
+  mutable std::mutex mu_;
+  std::FILE* out_ = stdout;
+
+ private:
+  std::string fatal_code_;
+};
+
+std::unique_ptr<Printer> MakeHumanPrinter();
+std::unique_ptr<Printer> MakeJsonPrinter();
+
+}  // namespace duet::peer::cli

@@ -1,0 +1,137 @@
+// The peer's session: a sans-I/O state machine that speaks the relay protocol to duet-relay,
+// runs the TLS endpoint with the peer inside DATA frames, and speaks the application protocol
+// inside TLS (wire/PROTOCOL.md). Bytes come in through OnTransport*, bytes to send come out of
+// TakeOutgoing(), and everything a person should know goes to the SessionListener.
+//
+// One Session lives for the whole run of the program, across many transports (reconnects) and
+// many TLS sessions; the outbox of undelivered messages lives with it. It never touches a
+// socket, a clock or a widget: the clock comes in through SessionConfig.
+//
+// Not thread-safe: one thread (peer/net's I/O thread) drives it. The identity and the pin store
+// must outlive it.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "crypto/identity.h"
+#include "crypto/pin_store.h"
+#include "crypto/tls_endpoint.h"
+#include "peer/core/listener.h"
+#include "wire/app_protocol.h"
+#include "wire/frame.h"
+#include "wire/relay_protocol.h"
+
+namespace duet::peer {
+
+struct SessionConfig {
+  std::string name;  // our display name, sent in HELLO
+  std::string room;  // room code, sent in JOIN and HELLO, bound into the SAS
+  const crypto::Identity* identity = nullptr;
+  crypto::PinStore* pins = nullptr;
+  std::function<int64_t()> now_ms;  // wall clock, ms since the Unix epoch
+  std::string client_version = "duet/0.1";
+  int64_t keepalive_ms = 20'000;         // send a relay PING after this long without sending
+  int64_t handshake_timeout_ms = 30'000; // paired but not secure after this long: start over
+  size_t max_pending = 10'000;           // messages waiting for a receipt
+  crypto::TlsOptions tls;
+};
+
+class Session {
+ public:
+  Session(SessionConfig config, SessionListener& listener);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // --- the transport (peer/net) ---
+  void OnTransportConnected();
+  void OnTransportData(wire::ByteView data);
+  // The transport is gone (closed by either side, or failed to connect).
+  void OnTransportClosed();
+  // Opening the transport failed. With `give_up` the session ends (kClosed) with `error`;
+  // otherwise it is reported and the session stays kReconnecting.
+  void OnConnectFailed(const Error& error, bool give_up);
+  // Call about once a second: keepalive and handshake timeout.
+  void OnTick();
+  // Everything to write to the transport now (drains).
+  wire::Bytes TakeOutgoing();
+  // The session wants this transport closed (after writing what TakeOutgoing() returned).
+  bool wants_disconnect() const { return wants_disconnect_; }
+  // Whether a new transport should be opened after this one closed.
+  bool should_reconnect() const { return state_ != SessionState::kClosed; }
+
+  // --- the user (front ends, through peer/net) ---
+  // Queues a message; it is sent now if the session is secure and trusted, else after the next
+  // secure session. Returns the message id (32 hex digits). MESSAGE_EMPTY, MESSAGE_TOO_LONG,
+  // MESSAGE_NOT_UTF8, OUTBOX_FULL.
+  Result<std::string> SendText(std::string_view text);
+  // /trust: the user compared the SAS or safety number, or accepts a changed key.
+  // NOT_SECURE when there is no secure session.
+  Status TrustPeer();
+  // "They don't match": ends the session for good (BYE, close_notify) with VERIFICATION_FAILED.
+  void RejectPeer();
+  // Leave: BYE and close_notify when secure, then the transport is closed; no reconnect.
+  void Quit();
+
+  SessionState state() const { return state_; }
+  const PeerInfo* peer() const { return secure_ ? &peer_ : nullptr; }
+  size_t pending_count() const { return outbox_.size(); }
+  // Ids (hex) of the messages not yet delivered, oldest first.
+  std::vector<std::string> pending_ids() const;
+  bool sending_blocked() const { return secure_ && peer_.trust == TrustLevel::kChanged; }
+
+ private:
+  struct Outgoing {
+    wire::app::Id id;
+    int64_t timestamp_ms = 0;
+    std::string text;
+    bool sent = false;  // sent in the current TLS session
+  };
+
+  void SetState(SessionState s);
+  void HandleRelayFrame(const wire::Frame& frame);
+  void StartTls(wire::relay::Role role);
+  void FeedTls(wire::ByteView ciphertext);
+  void FlushCiphertext();
+  void ProcessPlaintext();
+  void HandleAppMessage(const wire::app::AppMessage& msg);
+  void HandleHello(const wire::app::Hello& hello);
+  void SendApp(const wire::app::AppMessage& msg);
+  void FlushOutbox();
+  // Ends the current TLS session (not the Session): reports `error`, drops the transport, and
+  // lets peer/net reconnect. Pending messages stay pending.
+  void FailTransport(const Error& error);
+  void EndTlsSession();
+  void Fatal(const Error& error);
+
+  SessionConfig config_;
+  SessionListener& listener_;
+  SessionState state_ = SessionState::kConnecting;
+
+  wire::FrameDecoder relay_decoder_;
+  wire::FrameDecoder app_decoder_;
+  std::unique_ptr<crypto::TlsEndpoint> tls_;
+  bool hello_sent_ = false;
+  bool hello_received_ = false;
+  bool secure_ = false;
+  bool peer_closed_ = false;  // close_notify received in this TLS session
+  PeerInfo peer_;
+
+  wire::Bytes out_;
+  bool wants_disconnect_ = false;
+  bool quitting_ = false;
+  int64_t last_send_ms_ = 0;
+  int64_t paired_at_ms_ = 0;
+
+  std::deque<Outgoing> outbox_;
+  std::set<wire::app::Id> seen_ids_;       // received message ids (drop duplicates)
+  std::deque<wire::app::Id> seen_order_;   // eviction order for seen_ids_
+};
+
+}  // namespace duet::peer

@@ -1,0 +1,42 @@
+// duet: the desktop app, or with --cli the terminal client.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <cstdlib>
+
+#include "peer/cli/cli.h"
+
+int main(int argc, char** argv) {
+  duet::peer::cli::CliOptions cli;
+  bool use_cli = false;
+
+  CLI::App app{"Duet: end-to-end encrypted chat and files between two people on a LAN."};
+  app.set_version_flag("--version", "duet 0.1");
+  app.add_flag("--cli", use_cli, "Run the terminal client instead of the desktop app");
+  app.add_flag("--json", cli.json, "With --cli: one JSON event per line on stdout");
+  app.add_option("--relay", cli.relay, "The relay, HOST:PORT")->capture_default_str();
+  app.add_option("--room", cli.room, "Room code (letters, digits, . _ -); empty = default room");
+  app.add_option("--name", cli.name, "Your display name, shown to the other person");
+  app.add_option("--home", cli.home,
+                 "Folder for your identity key and pinned peers (default $DUET_HOME or "
+                 "~/.config/duet)");
+  app.add_option("--passphrase-file", cli.passphrase_file,
+                 "A file holding the passphrase of your identity key");
+  app.add_option("--wait", cli.wait_seconds,
+                 "At end of input: seconds to wait for pending messages to be delivered")
+      ->capture_default_str();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : duet::peer::cli::kExitUsage;
+  }
+  if (cli.name.empty()) {
+    const char* user = std::getenv("USER");
+    cli.name = user != nullptr && *user != '\0' ? user : "me";
+  }
+  if (!use_cli) {
+    std::fputs("duet: the desktop app is not built yet; run `duet --cli` for the terminal client.\n",
+               stderr);
+    return duet::peer::cli::kExitUsage;
+  }
+  return duet::peer::cli::RunCli(cli);
+}

@@ -1,0 +1,293 @@
+#include "peer/net/relay_client.h"
+
+#include <array>
+#include <asio.hpp>
+#include <deque>
+#include <thread>
+
+#include "crypto/random.h"
+
+namespace duet::peer {
+
+using asio::ip::tcp;
+
+Result<RelayAddress> ParseRelayAddress(std::string_view text) {
+  const Error bad{"BAD_RELAY_ADDRESS", "The relay address must look like HOST:PORT (for example "
+                                       "192.168.1.20:7878)."};
+  size_t colon = text.rfind(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 == text.size()) return bad;
+  std::string_view host = text.substr(0, colon);
+  std::string_view port = text.substr(colon + 1);
+  if (host.front() == '[') {
+    if (host.size() < 3 || host.back() != ']') return bad;
+    host = host.substr(1, host.size() - 2);
+  }
+  unsigned value = 0;
+  for (char c : port) {
+    if (c < '0' || c > '9' || value > 65535) return bad;
+    value = value * 10 + static_cast<unsigned>(c - '0');
+  }
+  if (value == 0 || value > 65535) return bad;
+  return RelayAddress{std::string(host), static_cast<uint16_t>(value)};
+}
+
+class RelayClient::Impl {
+ public:
+  Impl(RelayClientOptions options, SessionConfig config, SessionListener& listener)
+      : options_(std::move(options)),
+        session_(std::move(config), listener),
+        work_(asio::make_work_guard(io_)),
+        resolver_(io_),
+        socket_(io_),
+        connect_timer_(io_),
+        close_timer_(io_),
+        retry_timer_(io_),
+        tick_timer_(io_),
+        drain_timer_(io_),
+        backoff_(options_.backoff_initial) {}
+
+  ~Impl() {
+    Stop();
+    Wait();
+  }
+
+  void Start() {
+    asio::post(io_, [this] {
+      Connect();
+      ScheduleTick();
+    });
+    thread_ = std::thread([this] { io_.run(); });
+  }
+
+  void Post(std::function<void(Session&)> fn) {
+    asio::post(io_, [this, fn = std::move(fn)] {
+      if (finished_) return;
+      fn(session_);
+      AfterSessionCall();
+    });
+  }
+
+  void Drain(std::chrono::milliseconds deadline) {
+    asio::post(io_, [this, deadline] {
+      if (finished_) return;
+      draining_ = true;
+      drain_timer_.expires_after(deadline);
+      drain_timer_.async_wait([this](std::error_code ec) {
+        if (!ec && !finished_) QuitNow();
+      });
+      AfterSessionCall();
+    });
+  }
+
+  void Stop() {
+    asio::post(io_, [this] {
+      if (!finished_) QuitNow();
+    });
+  }
+
+  void Wait() {
+    if (thread_.joinable()) thread_.join();
+  }
+
+  const Session& session() const { return session_; }
+
+ private:
+  // --- connecting --------------------------------------------------------------------------
+
+  void Connect() {
+    if (finished_) return;
+    if (!session_.should_reconnect()) return Finish();
+    const uint64_t id = ++generation_;
+    resolver_.async_resolve(
+        options_.relay.host, std::to_string(options_.relay.port),
+        [this, id](std::error_code ec, tcp::resolver::results_type results) {
+          if (id != generation_ || finished_) return;
+          if (ec) return ConnectFailed(ec);
+          connect_timer_.expires_after(options_.connect_timeout);
+          connect_timer_.async_wait([this, id](std::error_code tec) {
+            if (!tec && id == generation_ && !connected_) {
+              std::error_code ignored;
+              socket_.close(ignored);  // aborts the connect; its handler reports the failure
+            }
+          });
+          asio::async_connect(socket_, results, [this, id](std::error_code cec, const tcp::endpoint&) {
+            if (id != generation_ || finished_) return;
+            connect_timer_.cancel();
+            if (cec) return ConnectFailed(cec == asio::error::operation_aborted
+                                              ? asio::error::timed_out
+                                              : cec);
+            std::error_code ignored;
+            socket_.set_option(tcp::no_delay(true), ignored);
+            connected_ = true;
+            ever_connected_ = true;
+            backoff_ = options_.backoff_initial;
+            session_.OnTransportConnected();
+            AfterSessionCall();
+            Read(id);
+          });
+        });
+  }
+
+  void ConnectFailed(std::error_code ec) {
+    std::error_code ignored;
+    socket_.close(ignored);
+    const std::string where = options_.relay.host + ":" + std::to_string(options_.relay.port);
+    Error e{"RELAY_UNREACHABLE", "Could not reach the relay at " + where + " (" + ec.message() +
+                                     "). Check the address and that duet-relay runs there."};
+    session_.OnConnectFailed(e, !ever_connected_ && options_.give_up_if_first_connect_fails);
+    AfterClose();
+  }
+
+  void ScheduleReconnect() {
+    // Exponential backoff with +-25% jitter, so two peers that lost the relay together do not
+    // come back in lockstep.
+    auto base = backoff_.count();
+    auto delay = std::chrono::milliseconds(base * 3 / 4 +
+                                           static_cast<int64_t>(crypto::RandomBelow(base / 2 + 1)));
+    backoff_ = std::min(backoff_ * 2, options_.backoff_max);
+    retry_timer_.expires_after(delay);
+    retry_timer_.async_wait([this](std::error_code ec) {
+      if (!ec) Connect();
+    });
+  }
+
+  // --- reading and writing -----------------------------------------------------------------
+
+  void Read(uint64_t id) {
+    socket_.async_read_some(asio::buffer(read_buf_), [this, id](std::error_code ec, size_t n) {
+      if (id != generation_ || finished_ || !connected_) return;
+      if (ec) return CloseNow();
+      session_.OnTransportData(wire::ByteView(read_buf_.data(), n));
+      AfterSessionCall();
+      if (id == generation_ && connected_) Read(id);
+    });
+  }
+
+  void Flush() {
+    wire::Bytes out = session_.TakeOutgoing();
+    if (out.empty() || !connected_) return;
+    queue_.push_back(std::move(out));
+    if (!writing_) WriteNext(generation_);
+  }
+
+  void WriteNext(uint64_t id) {
+    writing_ = true;
+    asio::async_write(socket_, asio::buffer(queue_.front()), [this, id](std::error_code ec, size_t) {
+      if (id != generation_ || finished_) return;
+      writing_ = false;
+      if (ec) return CloseNow();
+      queue_.pop_front();
+      if (!queue_.empty()) return WriteNext(id);
+      if (closing_) CloseNow();
+    });
+  }
+
+  // After every call into the session: write what it produced and act on what it wants.
+  void AfterSessionCall() {
+    if (finished_) return;
+    Flush();
+    if (draining_ && session_.pending_count() == 0 && session_.state() != SessionState::kClosed) {
+      session_.Quit();
+      Flush();
+    }
+    if (session_.wants_disconnect() && connected_ && !closing_) {
+      closing_ = true;
+      if (!writing_) return CloseNow();
+      // Do not wait for ever on a peer that stopped reading.
+      const uint64_t id = generation_;
+      close_timer_.expires_after(std::chrono::seconds(3));
+      close_timer_.async_wait([this, id](std::error_code ec) {
+        if (!ec && id == generation_) CloseNow();
+      });
+      return;
+    }
+    if (!connected_ && !session_.should_reconnect()) Finish();
+  }
+
+  void CloseNow() {
+    ++generation_;
+    std::error_code ignored;
+    if (connected_) socket_.shutdown(tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
+    connected_ = closing_ = writing_ = false;
+    queue_.clear();
+    close_timer_.cancel();
+    session_.OnTransportClosed();
+    AfterClose();
+  }
+
+  void AfterClose() {
+    if (finished_) return;
+    if (session_.should_reconnect()) {
+      ScheduleReconnect();
+    } else {
+      Finish();
+    }
+  }
+
+  void QuitNow() {
+    session_.Quit();
+    AfterSessionCall();
+  }
+
+  void ScheduleTick() {
+    tick_timer_.expires_after(std::chrono::seconds(1));
+    tick_timer_.async_wait([this](std::error_code ec) {
+      if (ec || finished_) return;
+      if (connected_) {
+        session_.OnTick();
+        AfterSessionCall();
+      }
+      ScheduleTick();
+    });
+  }
+
+  // The session is over: cancel everything so io_.run() returns.
+  void Finish() {
+    if (finished_) return;
+    finished_ = true;
+    ++generation_;
+    std::error_code ignored;
+    socket_.close(ignored);
+    resolver_.cancel();
+    connect_timer_.cancel();
+    close_timer_.cancel();
+    retry_timer_.cancel();
+    tick_timer_.cancel();
+    drain_timer_.cancel();
+    work_.reset();
+  }
+
+  RelayClientOptions options_;
+  Session session_;
+  asio::io_context io_;
+  asio::executor_work_guard<asio::io_context::executor_type> work_;
+  tcp::resolver resolver_;
+  tcp::socket socket_;
+  asio::steady_timer connect_timer_, close_timer_, retry_timer_, tick_timer_, drain_timer_;
+  std::chrono::milliseconds backoff_;
+  std::thread thread_;
+
+  std::array<uint8_t, 64 * 1024> read_buf_{};
+  std::deque<wire::Bytes> queue_;
+  uint64_t generation_ = 0;  // bumped per connection; handlers of older ones do nothing
+  bool connected_ = false;
+  bool ever_connected_ = false;
+  bool writing_ = false;
+  bool closing_ = false;
+  bool draining_ = false;
+  bool finished_ = false;
+};
+
+RelayClient::RelayClient(RelayClientOptions options, SessionConfig config,
+                         SessionListener& listener)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(config), listener)) {}
+RelayClient::~RelayClient() = default;
+void RelayClient::Start() { impl_->Start(); }
+void RelayClient::Post(std::function<void(Session&)> fn) { impl_->Post(std::move(fn)); }
+void RelayClient::Drain(std::chrono::milliseconds deadline) { impl_->Drain(deadline); }
+void RelayClient::Stop() { impl_->Stop(); }
+void RelayClient::Wait() { impl_->Wait(); }
+const Session& RelayClient::session() const { return impl_->session(); }
+
+}  // namespace duet::peer

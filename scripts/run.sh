@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# `make run`: a relay and two peers (alice and bob) on this machine.
+#
+# Without a display (or with DUET_DEMO=terminal) it plays a scripted terminal conversation and
+# shows both transcripts and the relay's console, which holds only ciphertext. It stops by
+# itself (or on Ctrl-C) and leaves no process behind.
+set -euo pipefail
+BUILD=${BUILD:-build}
+RELAY="$BUILD/duet-relay"
+DUET="$BUILD/duet"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/duet-run.XXXXXX")
+pids=()
+cleanup() {
+  trap - EXIT INT TERM
+  exec 3>&- 4>&- 2>/dev/null || true
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Waits (at most $3 seconds) until file $1 has a line matching $2.
+wait_for() {
+  local deadline=$((SECONDS + ${3:-15}))
+  until grep -q -- "$2" "$1" 2>/dev/null; do
+    if ((SECONDS >= deadline)); then echo "run: timed out waiting for '$2' in $(basename "$1")" >&2; return 1; fi
+    sleep 0.1
+  done
+}
+
+# Shows a file's new lines with a prefix, as they come.
+show() { tail -n +1 -F "$2" 2>/dev/null | sed -u "s/^/$1/" & pids+=($!); }
+
+"$RELAY" --listen 127.0.0.1:0 >"$work/relay.log" 2>&1 &
+pids+=($!)
+wait_for "$work/relay.log" '^listening on ' 10
+addr=$(sed -n 's/^listening on //p' "$work/relay.log" | head -n 1)
+
+echo "== Duet demo: relay on $addr; alice and bob in room 'demo' =="
+echo "== The relay's lines show only sizes and ciphertext; it never sees names or text. =="
+show "relay | " "$work/relay.log"
+
+mkfifo "$work/alice.in" "$work/bob.in"
+"$DUET" --cli --relay "$addr" --room demo --name alice --home "$work/alice" \
+  <"$work/alice.in" >"$work/alice.out" 2>&1 &
+alice_pid=$!
+pids+=($!)
+exec 3>"$work/alice.in"
+"$DUET" --cli --relay "$addr" --room demo --name bob --home "$work/bob" \
+  <"$work/bob.in" >"$work/bob.out" 2>&1 &
+bob_pid=$!
+pids+=($!)
+exec 4>"$work/bob.in"
+show "alice | " "$work/alice.out"
+show "bob   | " "$work/bob.out"
+
+wait_for "$work/alice.out" 'Secure session' 30
+wait_for "$work/bob.out" 'Secure session' 30
+say() {  # say FD TEXT: type a line, then pause so a person can follow
+  echo "$2" >&"$1"
+  sleep "${DUET_DEMO_PACE:-1}"
+}
+say 3 "/verify"
+say 4 "/verify"
+say 3 "Hi Bob! This goes through the relay, but only we can read it."
+wait_for "$work/bob.out" 'only we can read it'
+say 4 "Hi Alice 👋 The relay only sees ciphertext. Our short codes match."
+say 3 "/trust"
+say 4 "/trust"
+say 3 "Great, we are verified. Bye!"
+wait_for "$work/bob.out" 'we are verified'
+exec 3>&- 4>&-   # end of input: each peer delivers what is pending, then leaves
+wait "$alice_pid" "$bob_pid" 2>/dev/null || true
+sleep 0.5
+echo "== Demo finished. =="

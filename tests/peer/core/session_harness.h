@@ -1,0 +1,184 @@
+// Test harness: real Sessions wired through an in-memory relay (no sockets, no threads).
+// The relay follows wire/PROTOCOL.md for one room and can tamper with DATA frames.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "crypto/identity.h"
+#include "crypto/pin_store.h"
+#include "peer/core/session.h"
+#include "wire/frame.h"
+#include "wire/relay_protocol.h"
+
+namespace duet::peer::testing {
+
+class Recorder : public SessionListener {
+ public:
+  void OnStateChanged(SessionState s) override {
+    state = s;
+    states.push_back(s);
+  }
+  void OnSecure(const PeerInfo& p) override {
+    peer = p;
+    ++secure_count;
+  }
+  void OnMessage(const ReceivedMessage& m) override { messages.push_back(m); }
+  void OnDelivered(std::string_view id) override { delivered.emplace_back(id); }
+  void OnPeerLeft() override { ++peer_left; }
+  void OnError(const Error& e, bool fatal) override {
+    errors.push_back(e);
+    if (fatal) fatal_errors.push_back(e);
+  }
+
+  bool HasError(std::string_view code) const {
+    for (const Error& e : errors) {
+      if (e.code == code) return true;
+    }
+    return false;
+  }
+  std::vector<std::string> texts() const {
+    std::vector<std::string> out;
+    for (const auto& m : messages) out.push_back(m.text);
+    return out;
+  }
+
+  SessionState state = SessionState::kConnecting;
+  std::vector<SessionState> states;
+  std::optional<PeerInfo> peer;
+  int secure_count = 0;
+  std::vector<ReceivedMessage> messages;
+  std::vector<std::string> delivered;
+  int peer_left = 0;
+  std::vector<Error> errors;
+  std::vector<Error> fatal_errors;
+};
+
+// One peer: its pin store file, listener and session.
+struct TestPeer {
+  TestPeer(std::string name, std::string room, const crypto::Identity& identity,
+           std::filesystem::path pins_path, int64_t* clock)
+      : pins(crypto::PinStore::Open(pins_path).value()) {
+    SessionConfig c;
+    c.name = std::move(name);
+    c.room = std::move(room);
+    c.identity = &identity;
+    c.pins = &pins;
+    c.now_ms = [clock] { return *clock; };
+    session = std::make_unique<Session>(std::move(c), rec);
+  }
+  crypto::PinStore pins;
+  Recorder rec;
+  std::unique_ptr<Session> session;
+  // Relay-side view of this peer's connection.
+  bool connected = false;
+  TestPeer* partner = nullptr;
+  std::unique_ptr<wire::FrameDecoder> decoder;
+};
+
+class MemoryRelay {
+ public:
+  // Called on each DATA frame a peer sends, before it is forwarded. Return false to drop it.
+  std::function<bool(TestPeer& from, wire::Bytes& payload)> tamper;
+  // Every DATA payload forwarded, in order (what the relay "saw").
+  std::vector<wire::Bytes> seen;
+
+  void Connect(TestPeer& p) {
+    p.connected = true;
+    p.decoder = std::make_unique<wire::FrameDecoder>(wire::relay::kDefaultMaxFrame);
+    p.session->OnTransportConnected();
+    Pump();
+  }
+
+  // Closes the peer's transport as a relay (or the network) would.
+  void Drop(TestPeer& p) {
+    if (!p.connected) return;
+    p.connected = false;
+    std::erase(room_, &p);
+    if (TestPeer* other = p.partner) {
+      p.partner = nullptr;
+      other->partner = nullptr;
+      Send(*other, wire::relay::EncodePeerLeft());
+    }
+    p.session->OnTransportClosed();
+  }
+
+  // Sends raw bytes to a peer as if the relay wrote them.
+  void Send(TestPeer& p, const wire::Bytes& bytes) { p.session->OnTransportData(bytes); }
+
+  // Moves bytes until nothing moves.
+  void Pump() {
+    for (int round = 0; round < 10000; ++round) {
+      bool moved = false;
+      for (TestPeer* p : peers_) {
+        if (!p->connected) continue;
+        wire::Bytes out = p->session->TakeOutgoing();
+        if (!out.empty()) {
+          moved = true;
+          Handle(*p, out);
+        }
+        if (p->connected && p->session->wants_disconnect()) {
+          moved = true;
+          Drop(*p);
+        }
+      }
+      if (!moved) return;
+    }
+    ADD_FAILURE() << "the sessions never went quiet";
+  }
+
+  void Add(TestPeer& p) { peers_.push_back(&p); }
+
+ private:
+  void Handle(TestPeer& p, const wire::Bytes& bytes) {
+    std::vector<wire::Frame> frames;
+    ASSERT_TRUE(p.decoder->Feed(bytes, frames).ok());
+    for (wire::Frame& f : frames) {
+      switch (static_cast<wire::relay::FrameType>(f.type)) {
+        case wire::relay::FrameType::kJoin:
+          if (room_.size() >= 2) {
+            Send(p, wire::relay::EncodeError("ROOM_FULL", "Room is full."));
+            break;
+          }
+          room_.push_back(&p);
+          if (room_.size() == 1) {
+            Send(p, wire::relay::EncodeWaiting());
+          } else {
+            TestPeer& first = *room_[0];
+            first.partner = &p;
+            p.partner = &first;
+            Send(first, wire::relay::EncodePaired(wire::relay::Role::kServer));
+            Send(p, wire::relay::EncodePaired(wire::relay::Role::kClient));
+          }
+          break;
+        case wire::relay::FrameType::kData: {
+          if (p.partner == nullptr) break;
+          if (tamper && !tamper(p, f.payload)) break;
+          if (!p.connected || p.partner == nullptr) break;  // the tamper hook dropped the link
+          seen.push_back(f.payload);
+          wire::Bytes fwd;
+          wire::relay::AppendData(fwd, f.payload);
+          Send(*p.partner, fwd);
+          break;
+        }
+        case wire::relay::FrameType::kPing:
+          Send(p, wire::relay::EncodePong(f.payload));
+          break;
+        default:
+          ADD_FAILURE() << "peer sent relay frame type " << int(f.type);
+      }
+      if (!p.connected) return;
+    }
+  }
+
+  std::vector<TestPeer*> peers_;
+  std::vector<TestPeer*> room_;  // joined peers, oldest first
+};
+
+}  // namespace duet::peer::testing

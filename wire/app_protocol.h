@@ -1,0 +1,116 @@
+// The application protocol the peers speak inside their TLS session (wire/PROTOCOL.md,
+// "Application protocol"). Frames use the common frame format (wire/frame.h); this header
+// holds the types, limits and the explicit encoders and strict decoders.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "wire/codec.h"
+#include "wire/frame.h"
+#include "wire/result.h"
+
+namespace duet::wire::app {
+
+inline constexpr uint16_t kProtocolVersion = 1;
+inline constexpr size_t kMaxNameBytes = 64;
+inline constexpr size_t kMaxRoomBytes = 64;
+inline constexpr size_t kMaxClientVersionBytes = 32;
+inline constexpr size_t kMaxTextBytes = 65536;
+inline constexpr size_t kMaxFileNameBytes = 255;
+inline constexpr size_t kMaxChunkBytes = 65536;
+inline constexpr uint32_t kMaxAppPayload = 65536 + 1024;
+inline constexpr uint32_t kCapFiles = 1u << 0;
+inline constexpr uint32_t kCapReceipts = 1u << 1;
+
+enum class Type : uint8_t {
+  kHello = 0x10,
+  kMessage = 0x11,
+  kReceipt = 0x12,
+  kFileOffer = 0x20,
+  kFileAccept = 0x21,
+  kFileDecline = 0x22,
+  kFileChunk = 0x23,
+  kFileDone = 0x24,
+  kFileCancel = 0x25,
+  kFileResult = 0x26,
+  kPing = 0x30,
+  kPong = 0x31,
+  kBye = 0x3F,
+};
+
+using Id = std::array<uint8_t, 16>;
+using Sha256 = std::array<uint8_t, 32>;
+
+struct Hello {
+  uint16_t version = kProtocolVersion;
+  std::string name;            // 1..64 bytes UTF-8
+  std::string room;            // 0..64 bytes [A-Za-z0-9._-]
+  std::string client_version;  // 0..32 bytes printable ASCII
+  uint32_t capabilities = 0;
+};
+struct ChatMessage {
+  Id id{};
+  uint64_t timestamp_ms = 0;
+  std::string text;  // 1..65536 bytes UTF-8
+};
+struct Receipt {
+  Id id{};
+};
+struct FileOffer {
+  Id transfer_id{};
+  uint64_t size = 0;
+  Sha256 sha256{};
+  std::string name;  // 1..255 bytes UTF-8
+};
+struct FileAccept {
+  Id transfer_id{};
+  uint64_t offset = 0;
+};
+struct FileDecline {
+  Id transfer_id{};
+};
+struct FileChunk {
+  Id transfer_id{};
+  uint64_t offset = 0;
+  Bytes data;  // 1..65536 bytes
+};
+struct FileDone {
+  Id transfer_id{};
+};
+struct FileCancel {
+  Id transfer_id{};
+};
+enum class FileStatus : uint8_t { kSaved = 0, kIntegrityMismatch = 1, kWriteFailed = 2 };
+struct FileResult {
+  Id transfer_id{};
+  FileStatus status = FileStatus::kSaved;
+};
+struct Ping {
+  uint64_t nonce = 0;
+};
+struct Pong {
+  uint64_t nonce = 0;
+};
+struct Bye {
+  uint8_t reason = 0;  // 0 user left, 1 verification failed, 2 key rejected
+};
+
+using AppMessage = std::variant<Hello, ChatMessage, Receipt, FileOffer, FileAccept, FileDecline,
+                                FileChunk, FileDone, FileCancel, FileResult, Ping, Pong, Bye>;
+
+// A whole frame. Values out of their limits are our own bug (asserted), never sent.
+Bytes EncodeAppMessage(const AppMessage& msg);
+// The bulk path: appends a FILE_CHUNK frame straight from a view, without an extra copy.
+void AppendFileChunk(Bytes& out, const Id& transfer_id, uint64_t offset, ByteView data);
+
+// Strict: the exact layout, every length within its limit, UTF-8 where stated, no trailing
+// bytes. Anything else is BAD_MESSAGE with a sentence naming what was wrong.
+Result<AppMessage> DecodeAppMessage(const Frame& frame);
+
+std::string_view AppTypeName(uint8_t type);
+
+}  // namespace duet::wire::app
