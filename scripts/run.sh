@@ -33,7 +33,7 @@ wait_for() {
 # Shows a file's new lines with a prefix, as they come.
 show() { tail -n +1 -F "$2" 2>/dev/null | sed -u "s/^/$1/" & pids+=($!); }
 
-"$RELAY" --listen 127.0.0.1:0 >"$work/relay.log" 2>&1 &
+"$RELAY" --listen 127.0.0.1:0 --stats-interval 0 >"$work/relay.log" 2>&1 &
 pids+=($!)
 wait_for "$work/relay.log" '^listening on ' 10
 addr=$(sed -n 's/^listening on //p' "$work/relay.log" | head -n 1)
@@ -43,18 +43,21 @@ echo "== The relay's lines show only sizes and ciphertext; it never sees names o
 show "relay | " "$work/relay.log"
 
 mkfifo "$work/alice.in" "$work/bob.in"
+: >"$work/alice.out"
+: >"$work/bob.out"
+show "alice | " "$work/alice.out"
+show "bob   | " "$work/bob.out"
+# Each peer reads its own FIFO; only this script holds the write ends (fds 3 and 4), so closing
+# them is the peers' end of input.
 "$DUET" --cli --relay "$addr" --room demo --name alice --home "$work/alice" \
   <"$work/alice.in" >"$work/alice.out" 2>&1 &
 alice_pid=$!
 pids+=($!)
-exec 3>"$work/alice.in"
 "$DUET" --cli --relay "$addr" --room demo --name bob --home "$work/bob" \
   <"$work/bob.in" >"$work/bob.out" 2>&1 &
 bob_pid=$!
 pids+=($!)
-exec 4>"$work/bob.in"
-show "alice | " "$work/alice.out"
-show "bob   | " "$work/bob.out"
+exec 3>"$work/alice.in" 4>"$work/bob.in"
 
 wait_for "$work/alice.out" 'Secure session' 30
 wait_for "$work/bob.out" 'Secure session' 30
@@ -73,5 +76,7 @@ say 3 "Great, we are verified. Bye!"
 wait_for "$work/bob.out" 'we are verified'
 exec 3>&- 4>&-   # end of input: each peer delivers what is pending, then leaves
 wait "$alice_pid" "$bob_pid" 2>/dev/null || true
-sleep 0.5
-echo "== Demo finished. =="
+kill -TERM "${pids[0]}" 2>/dev/null || true   # the relay prints its totals and exits
+wait "${pids[0]}" 2>/dev/null || true
+sleep 0.3  # let the console lines reach the screen
+echo "== Demo finished: both peers delivered everything and left; the relay saw only ciphertext. =="

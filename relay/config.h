@@ -1,0 +1,30 @@
+// The relay's limits and options, with their defaults. Every limit has a flag (relay/main.cc).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "wire/relay_protocol.h"
+
+namespace duet::relay {
+
+struct RelayConfig {
+  std::string host = "0.0.0.0";
+  uint16_t port = 7878;
+  uint32_t max_frame = wire::relay::kDefaultMaxFrame;  // DATA payload cap, checked before buffering
+  size_t max_output = 4u << 20;        // per-connection output buffer; over it, the sender pauses
+  std::chrono::milliseconds join_timeout{10'000};
+  std::chrono::milliseconds idle_timeout{300'000};
+  std::chrono::milliseconds slow_consumer_timeout{60'000};  // output stuck this long: close
+  size_t max_connections = 30'000;
+  size_t max_per_address = 25'000;
+  size_t max_rooms = 15'000;
+  bool quiet = false;                   // no per-frame lines
+  bool log_json = false;                // one JSON object per line
+  int max_frame_lines_per_second = 50;  // above this, frame lines are coalesced
+  std::chrono::milliseconds stats_interval{10'000};
+};
+
+}  // namespace duet::relay

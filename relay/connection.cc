@@ -1,0 +1,207 @@
+#include "relay/connection.h"
+
+#include <cstring>
+
+#include "relay/server.h"
+#include "wire/frame.h"
+#include "wire/relay_protocol.h"
+
+namespace duet::relay {
+
+namespace rp = wire::relay;
+
+namespace {
+
+constexpr size_t kReadChunk = 256 * 1024;
+constexpr size_t kReadBudget = 4 * 1024 * 1024;  // per wake-up, so no connection starves others
+constexpr size_t kSmallRead = 4096;              // below this, an emptied buffer is let go
+constexpr uint32_t kMaxJoinPayload = 4 + 2 + 1 + rp::kMaxRoomLength;
+
+}  // namespace
+
+Connection::Connection(Server& server, asio::ip::tcp::socket socket, ConnId id, std::string addr)
+    : server_(server), socket_(std::move(socket)), id_(id), addr_(std::move(addr)) {
+  created_at = last_input = output_since = std::chrono::steady_clock::now();
+}
+
+void Connection::Start() {
+  std::error_code ec;
+  socket_.non_blocking(true, ec);
+  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  WaitReadable();
+}
+
+void Connection::WaitReadable() {
+  if (reading_ || paused_ || (state_ != State::kJoining && state_ != State::kJoined)) return;
+  reading_ = true;
+  socket_.async_wait(asio::ip::tcp::socket::wait_read,
+                     [self = shared_from_this()](std::error_code ec) {
+                       self->reading_ = false;
+                       if (self->state_ == State::kClosed) return;
+                       if (ec) return self->Close();
+                       self->ReadAvailable();
+                     });
+}
+
+void Connection::Resume() {
+  if (!paused_) return;
+  paused_ = false;
+  WaitReadable();
+}
+
+void Connection::ReadAvailable() {
+  size_t budget = kReadBudget;
+  while (budget > 0 && (state_ == State::kJoining || state_ == State::kJoined) && !paused_) {
+    if (in_cap_ - in_len_ < kReadChunk) {
+      // Grow (or allocate) only now that there is data to read.
+      size_t cap = in_len_ + kReadChunk;
+      std::unique_ptr<uint8_t[]> bigger(new uint8_t[cap]);
+      if (in_len_ > 0) std::memcpy(bigger.get(), in_.get(), in_len_);
+      in_ = std::move(bigger);
+      in_cap_ = cap;
+    }
+    std::error_code ec;
+    const size_t offered = in_cap_ - in_len_;
+    size_t n = socket_.read_some(asio::buffer(in_.get() + in_len_, offered), ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) break;
+    if (ec) return Close();  // end of stream or a reset: the peer left
+    in_len_ += n;
+    last_read_ = n;
+    budget -= std::min(budget, n);
+    last_input = std::chrono::steady_clock::now();
+    if (!ProcessInput()) return;
+    if (n < offered) break;  // the socket is drained
+  }
+  if (in_len_ == 0 && last_read_ < kSmallRead) {
+    in_.reset();  // idle again: hold no buffer
+    in_cap_ = 0;
+  }
+  WaitReadable();
+}
+
+bool Connection::ProcessInput() {
+  size_t pos = 0;
+  const uint32_t cap = state_ == State::kJoining ? kMaxJoinPayload : server_.config().max_frame;
+  while (in_len_ - pos >= wire::kFrameHeaderSize) {
+    wire::ByteView rest(in_.get() + pos, in_len_ - pos);
+    wire::FrameHeader h = wire::ParseFrameHeader(rest);
+    if (h.length > cap) {
+      if (state_ == State::kJoining && h.type == static_cast<uint8_t>(rp::FrameType::kJoin)) {
+        SendError(BadFrame("The JOIN frame is longer than any valid JOIN."));
+      } else if (state_ == State::kJoining) {
+        SendError(BadFrame("The first frame must be JOIN; is this a Duet client?"));
+      } else {
+        SendError(FrameTooLarge(h.length, cap));
+      }
+      return false;
+    }
+    if (rest.size() - wire::kFrameHeaderSize < h.length) break;  // the rest is still coming
+    wire::ByteView whole = rest.first(wire::kFrameHeaderSize + h.length);
+    pos += whole.size();
+    if (!HandleFrame(h.type, whole.subspan(wire::kFrameHeaderSize), whole)) return false;
+  }
+  if (pos > 0) {
+    std::memmove(in_.get(), in_.get() + pos, in_len_ - pos);
+    in_len_ -= pos;
+  }
+  return true;
+}
+
+bool Connection::HandleFrame(uint8_t type, wire::ByteView payload, wire::ByteView whole) {
+  const auto t = static_cast<rp::FrameType>(type);
+  if (state_ == State::kJoining) {
+    if (t != rp::FrameType::kJoin) {
+      SendError(BadFrame(t == rp::FrameType::kData
+                             ? "DATA arrived before JOIN; join a room first."
+                             : "The first frame must be JOIN; is this a Duet client?"));
+      return false;
+    }
+    Result<rp::Join> join = rp::DecodeJoin(payload);
+    if (!join) {
+      SendError(RelayError{join.error().code == "BAD_VERSION" ? "BAD_VERSION" : "BAD_FRAME",
+                           join.error().message});
+      return false;
+    }
+    return server_.OnJoin(*this, join->room);
+  }
+  if (state_ != State::kJoined) return false;
+  switch (t) {
+    case rp::FrameType::kData:
+      if (payload.empty()) {
+        SendError(BadFrame("A DATA frame must carry at least one byte."));
+        return false;
+      }
+      server_.Forward(*this, whole, payload);
+      return true;
+    case rp::FrameType::kPing:
+      if (payload.size() > rp::kMaxPingPayload) {
+        SendError(BadFrame("A PING frame carries at most 8 bytes."));
+        return false;
+      }
+      Enqueue(rp::EncodePong(payload));
+      return true;
+    case rp::FrameType::kJoin:
+      SendError(BadFrame("This connection already joined a room."));
+      return false;
+    default:
+      SendError(BadFrame("Frame type " + std::to_string(type) + " is not one a peer may send."));
+      return false;
+  }
+}
+
+void Connection::Enqueue(wire::ByteView bytes) {
+  if (state_ == State::kClosed) return;
+  if (pending_output() == 0) output_since = std::chrono::steady_clock::now();
+  out_pending_.insert(out_pending_.end(), bytes.begin(), bytes.end());
+  if (!writing_) WriteMore();
+}
+
+void Connection::WriteMore() {
+  if (out_pending_.empty()) {
+    writing_ = false;
+    if (out_writing_.capacity() > kReadChunk) wire::Bytes().swap(out_writing_);
+    if (out_pending_.capacity() > kReadChunk) wire::Bytes().swap(out_pending_);
+    if (state_ == State::kClosing) FinishClose();
+    return;
+  }
+  std::swap(out_writing_, out_pending_);
+  out_pending_.clear();
+  writing_ = true;
+  asio::async_write(socket_, asio::buffer(out_writing_),
+                    [self = shared_from_this()](std::error_code ec, size_t) {
+                      if (self->state_ == State::kClosed) return;
+                      if (ec) return self->Close();
+                      self->out_writing_.clear();
+                      self->output_since = std::chrono::steady_clock::now();
+                      self->server_.OnOutputProgress(*self);
+                      self->WriteMore();
+                    });
+}
+
+void Connection::SendError(const RelayError& error) {
+  if (state_ == State::kClosed || state_ == State::kClosing) return;
+  server_.OnRefused(*this, error);
+  Enqueue(rp::EncodeError(error.code, error.message));
+  state_ = State::kClosing;
+  closing_since = std::chrono::steady_clock::now();
+  server_.OnLeaving(*this);  // out of its room now: no more frames are forwarded to it
+  if (!writing_) FinishClose();
+}
+
+void Connection::FinishClose() {
+  std::error_code ec;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  Close();
+}
+
+void Connection::Close() {
+  if (state_ == State::kClosed) return;
+  state_ = State::kClosed;
+  std::error_code ec;
+  socket_.close(ec);
+  in_.reset();
+  in_cap_ = in_len_ = 0;
+  server_.OnClosed(*this);
+}
+
+}  // namespace duet::relay

@@ -1,0 +1,149 @@
+#include "relay/console.h"
+
+#include <chrono>
+#include <ctime>
+
+namespace duet::relay {
+namespace {
+
+constexpr size_t kHexPrefixBytes = 16;
+
+std::string Now() {
+  using namespace std::chrono;
+  auto now = system_clock::now();
+  std::time_t t = system_clock::to_time_t(now);
+  int ms = static_cast<int>(duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%02d:%02d:%02d.%03d", tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
+  return buf;
+}
+
+std::string Hex(wire::ByteView b) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (uint8_t c : b) {
+    out += kDigits[c >> 4];
+    out += kDigits[c & 0xf];
+  }
+  return out;
+}
+
+// Room codes and addresses are [A-Za-z0-9._-:[]]: nothing to escape, but be safe.
+std::string JsonString(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (static_cast<unsigned char>(c) < 0x20) continue;
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+Console::Console(const RelayConfig& config, std::FILE* out)
+    : out_(out),
+      quiet_(config.quiet),
+      json_(config.log_json),
+      max_lines_(config.max_frame_lines_per_second) {}
+
+void Console::Line(const std::string& event, const std::string& text,
+                   const std::string& json_fields) {
+  if (json_) {
+    std::string line = "{\"time\":\"" + Now() + "\",\"event\":\"" + event + "\"" +
+                       (json_fields.empty() ? "" : "," + json_fields) + "}\n";
+    std::fputs(line.c_str(), out_);
+  } else {
+    std::string line = Now() + "  " + text + "\n";
+    std::fputs(line.c_str(), out_);
+  }
+  std::fflush(out_);
+}
+
+void Console::Listening(const std::string& host, uint16_t port) {
+  std::fprintf(out_, "listening on %s:%u\n", host.c_str(), static_cast<unsigned>(port));
+  std::fflush(out_);
+}
+
+void Console::Banner(const RelayConfig& c) {
+  Line("start",
+       "duet-relay: blind relay for Duet. It pairs two peers per room and forwards bytes it "
+       "cannot read; it holds no keys and keeps no history.",
+       "");
+  Line("limits",
+       "limits: frame " + std::to_string(c.max_frame) + " B, output " +
+           std::to_string(c.max_output) + " B/connection, join timeout " +
+           std::to_string(c.join_timeout.count()) + " ms, idle timeout " +
+           std::to_string(c.idle_timeout.count()) + " ms, connections " +
+           std::to_string(c.max_connections) + " (" + std::to_string(c.max_per_address) +
+           " per address), rooms " + std::to_string(c.max_rooms),
+       "\"max_frame\":" + std::to_string(c.max_frame) +
+           ",\"max_output\":" + std::to_string(c.max_output) +
+           ",\"max_connections\":" + std::to_string(c.max_connections) +
+           ",\"max_rooms\":" + std::to_string(c.max_rooms));
+}
+
+void Console::Join(const std::string& room, const std::string& addr) {
+  Line("join", "join   room=" + room + " from " + addr + " (waiting)",
+       "\"room\":" + JsonString(room) + ",\"addr\":" + JsonString(addr));
+}
+
+void Console::Pair(const std::string& room, const std::string& a, const std::string& b) {
+  Line("pair", "pair   room=" + room + " a=" + a + " b=" + b,
+       "\"room\":" + JsonString(room) + ",\"a\":" + JsonString(a) + ",\"b\":" + JsonString(b));
+}
+
+void Console::Leave(const std::string& room, const std::string& addr) {
+  Line("leave", "leave  room=" + room + " " + addr,
+       "\"room\":" + JsonString(room) + ",\"addr\":" + JsonString(addr));
+}
+
+void Console::Refused(const std::string& addr, const std::string& code, const std::string& detail) {
+  Line("refused", "refuse " + addr + " " + code + ": " + detail,
+       "\"addr\":" + JsonString(addr) + ",\"code\":" + JsonString(code));
+}
+
+void Console::Frame(const std::string& room, bool a_to_b, wire::ByteView payload) {
+  if (quiet_) return;
+  if (lines_this_second_ >= max_lines_) {
+    ++hidden_frames_;
+    hidden_bytes_ += payload.size();
+    return;
+  }
+  ++lines_this_second_;
+  const std::string dir = a_to_b ? "a→b" : "b→a";
+  const std::string hex = Hex(payload.first(std::min(payload.size(), kHexPrefixBytes)));
+  char size[32];
+  std::snprintf(size, sizeof(size), "%7zu B", payload.size());
+  Line("frame", "frame  room=" + room + " " + dir + " " + size + "  " + hex + "…",
+       "\"room\":" + JsonString(room) + ",\"dir\":\"" + (a_to_b ? "a>b" : "b>a") +
+           "\",\"bytes\":" + std::to_string(payload.size()) + ",\"hex\":\"" + hex + "\"");
+}
+
+void Console::Tick() {
+  if (hidden_frames_ > 0) {
+    Line("coalesced",
+         "frame  … and " + std::to_string(hidden_frames_) + " more frames (" +
+             std::to_string(hidden_bytes_) + " B of ciphertext) in the last second",
+         "\"frames\":" + std::to_string(hidden_frames_) +
+             ",\"bytes\":" + std::to_string(hidden_bytes_));
+  }
+  hidden_frames_ = hidden_bytes_ = 0;
+  lines_this_second_ = 0;
+}
+
+void Console::ShowTotals(const Totals& t, const char* label) {
+  Line(label,
+       std::string(label) + ": " + std::to_string(t.connections) + " connections, " +
+           std::to_string(t.rooms) + " rooms, " + std::to_string(t.accepted) + " accepted, " +
+           std::to_string(t.refused) + " refused, " + std::to_string(t.frames) +
+           " frames / " + std::to_string(t.bytes) + " B forwarded",
+       "\"connections\":" + std::to_string(t.connections) + ",\"rooms\":" +
+           std::to_string(t.rooms) + ",\"accepted\":" + std::to_string(t.accepted) +
+           ",\"refused\":" + std::to_string(t.refused) + ",\"frames\":" +
+           std::to_string(t.frames) + ",\"bytes\":" + std::to_string(t.bytes));
+}
+
+}  // namespace duet::relay

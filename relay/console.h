@@ -1,0 +1,56 @@
+// The relay's console: what a person watching it sees. One line per join, pair, leave and
+// refusal, one per forwarded frame (time, room, direction, size, hex of the first bytes), and
+// periodic totals. It can only print what the relay saw: room codes, addresses, sizes and
+// ciphertext. Under load, frame lines are capped per second and the rest summed up in one line,
+// so the console never slows forwarding.
+//
+// Not thread-safe: the relay's one I/O thread owns it.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+
+#include "relay/config.h"
+#include "wire/codec.h"
+
+namespace duet::relay {
+
+struct Totals {
+  uint64_t connections = 0;  // open now
+  uint64_t rooms = 0;        // open now
+  uint64_t accepted = 0;
+  uint64_t refused = 0;
+  uint64_t frames = 0;
+  uint64_t bytes = 0;
+  uint64_t dropped = 0;  // DATA with no partner (a race with PEER_LEFT)
+};
+
+class Console {
+ public:
+  Console(const RelayConfig& config, std::FILE* out);
+
+  void Listening(const std::string& host, uint16_t port);  // always the first line, plain text
+  void Banner(const RelayConfig& config);
+  void Join(const std::string& room, const std::string& addr);
+  void Pair(const std::string& room, const std::string& a, const std::string& b);
+  void Leave(const std::string& room, const std::string& addr);
+  void Refused(const std::string& addr, const std::string& code, const std::string& detail);
+  void Frame(const std::string& room, bool a_to_b, wire::ByteView payload);
+  void ShowTotals(const Totals& t, const char* label);
+  // Once a second: the summary line of frames not shown.
+  void Tick();
+
+ private:
+  void Line(const std::string& event, const std::string& text, const std::string& json_fields);
+
+  std::FILE* out_;
+  bool quiet_;
+  bool json_;
+  int max_lines_;
+  int lines_this_second_ = 0;
+  uint64_t hidden_frames_ = 0;
+  uint64_t hidden_bytes_ = 0;
+};
+
+}  // namespace duet::relay

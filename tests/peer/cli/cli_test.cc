@@ -1,0 +1,350 @@
+// duet --cli end to end: a real duet-relay and real duet processes over loopback.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "tests/support/process.h"
+#include "wire/frame.h"
+#include "wire/relay_protocol.h"
+
+namespace duet::testing {
+namespace {
+
+using nlohmann::json;
+
+struct Relay {
+  std::unique_ptr<Process> proc;
+  std::string addr;
+};
+
+Relay StartRelay(const std::string& listen = "127.0.0.1:0") {
+  Relay r;
+  r.proc = std::make_unique<Process>(
+      std::vector<std::string>{BinDir() + "/duet-relay", "--listen", listen});
+  auto line = r.proc->WaitForLine("listening on ", 10s);
+  EXPECT_TRUE(line.has_value()) << r.proc->Transcript();
+  if (line) r.addr = line->substr(line->find("listening on ") + 13);
+  return r;
+}
+
+std::unique_ptr<Process> StartPeer(const std::string& addr, const std::string& name,
+                                   const std::string& home, const std::string& room = "test",
+                                   std::vector<std::string> extra = {}) {
+  std::vector<std::string> argv = {BinDir() + "/duet", "--cli", "--json", "--relay", addr,
+                                   "--room", room, "--name", name, "--home", home};
+  if (std::find(extra.begin(), extra.end(), "--wait") == extra.end()) {
+    extra.insert(extra.end(), {"--wait", "10"});
+  }
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  return std::make_unique<Process>(argv);
+}
+
+// The n-th (0-based) JSON event of the given kind, waiting for it.
+std::optional<json> Event(Process& p, const std::string& kind, size_t n = 0) {
+  const std::string needle = "\"event\":\"" + kind + "\"";
+  if (!p.WaitForCount(needle, n + 1, 30s)) return std::nullopt;
+  size_t seen = 0;
+  for (const std::string& line : p.lines()) {
+    if (line.find(needle) == std::string::npos) continue;
+    if (seen++ == n) return json::parse(line, nullptr, false);
+  }
+  return std::nullopt;
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  TempDir tmp_;
+};
+
+TEST_F(CliTest, ChatsBothWaysWithReceiptsAndTheRelaySeesOnlyCiphertext) {
+  Relay relay = StartRelay();
+  auto alice = StartPeer(relay.addr, "alice", tmp_ / "alice");
+  auto bob = StartPeer(relay.addr, "bob", tmp_ / "bob");
+  auto as = Event(*alice, "secure");
+  auto bs = Event(*bob, "secure");
+  ASSERT_TRUE(as && bs) << alice->Transcript() << bob->Transcript();
+  EXPECT_EQ((*as)["peer"], "bob");
+  EXPECT_EQ((*bs)["peer"], "alice");
+  EXPECT_EQ((*as)["sas"], (*bs)["sas"]);
+  EXPECT_EQ((*as)["safety_number"], (*bs)["safety_number"]);
+  EXPECT_EQ((*as)["trust"], "new");
+  auto aid = Event(*alice, "identity");
+  ASSERT_TRUE(aid);
+  EXPECT_EQ((*bs)["fingerprint"], (*aid)["fingerprint"]);
+
+  alice->WriteLine("pineapple from alice");
+  auto bm = Event(*bob, "message");
+  ASSERT_TRUE(bm) << bob->Transcript();
+  EXPECT_EQ((*bm)["text"], "pineapple from alice");
+  EXPECT_EQ((*bm)["from"], "alice");
+  auto queued = Event(*alice, "queued");
+  auto delivered = Event(*alice, "delivered");
+  ASSERT_TRUE(queued && delivered);
+  EXPECT_EQ((*queued)["id"], (*delivered)["id"]);
+  EXPECT_EQ((*bm)["id"], (*delivered)["id"]);
+
+  bob->WriteLine("mango from bob");
+  auto am = Event(*alice, "message");
+  ASSERT_TRUE(am);
+  EXPECT_EQ((*am)["text"], "mango from bob");
+  ASSERT_TRUE(Event(*bob, "delivered"));
+
+  alice->CloseStdin();
+  bob->CloseStdin();
+  EXPECT_EQ(alice->Wait(), 0) << alice->Transcript();
+  EXPECT_EQ(bob->Wait(), 0) << bob->Transcript();
+
+  relay.proc->Signal(SIGTERM);
+  ASSERT_TRUE(relay.proc->Wait().has_value());
+  const std::string console = relay.proc->Transcript();
+  EXPECT_NE(console.find("a→b"), std::string::npos) << console;
+  const std::vector<std::string> secrets = {"pineapple", "mango", "alice", "bob",
+                                            (*as)["sas"], (*as)["safety_number"]};
+  for (const std::string& secret : secrets) {
+    EXPECT_EQ(console.find(secret), std::string::npos) << secret;
+  }
+}
+
+TEST_F(CliTest, SecondSessionIsKnownAndANewKeyIsChangedUntilTrusted) {
+  Relay relay = StartRelay();
+  {
+    auto alice = StartPeer(relay.addr, "alice", tmp_ / "alice");
+    auto bob = StartPeer(relay.addr, "bob", tmp_ / "bob");
+    ASSERT_TRUE(Event(*alice, "secure") && Event(*bob, "secure"));
+    alice->CloseStdin();
+    bob->CloseStdin();
+    EXPECT_EQ(alice->Wait(), 0);
+    EXPECT_EQ(bob->Wait(), 0);
+  }
+  {
+    auto alice = StartPeer(relay.addr, "alice", tmp_ / "alice");
+    auto bob = StartPeer(relay.addr, "bob", tmp_ / "bob");
+    auto as = Event(*alice, "secure");
+    ASSERT_TRUE(as);
+    EXPECT_EQ((*as)["trust"], "known");
+    alice->CloseStdin();
+    bob->CloseStdin();
+    EXPECT_EQ(alice->Wait(), 0);
+    EXPECT_EQ(bob->Wait(), 0);
+  }
+  // Someone else calls themselves bob, with a new key.
+  auto alice = StartPeer(relay.addr, "alice", tmp_ / "alice");
+  auto fake = StartPeer(relay.addr, "bob", tmp_ / "mallory");
+  auto as = Event(*alice, "secure");
+  ASSERT_TRUE(as);
+  EXPECT_EQ((*as)["trust"], "changed");
+  ASSERT_TRUE(alice->WaitForLine("KEY_CHANGED"));
+  alice->WriteLine("secret for bob only");
+  ASSERT_TRUE(Event(*alice, "queued"));
+  // Nothing reaches the new key until alice accepts it.
+  EXPECT_FALSE(fake->WaitForLine("secret for bob only", 1500ms));
+  alice->WriteLine("/trust");
+  auto fm = Event(*fake, "message");
+  ASSERT_TRUE(fm);
+  EXPECT_EQ((*fm)["text"], "secret for bob only");
+  auto again = Event(*alice, "secure", 1);
+  ASSERT_TRUE(again);
+  EXPECT_EQ((*again)["trust"], "verified");
+}
+
+TEST_F(CliTest, UndeliverableMessageAtEndOfInputIsNamedAndExitsNonZero) {
+  Relay relay = StartRelay();
+  auto alice = StartPeer(relay.addr, "alice", tmp_ / "alice", "lonely",
+                         {"--wait", "1"});
+  ASSERT_TRUE(Event(*alice, "waiting"));
+  alice->WriteLine("is anybody there");
+  auto q = Event(*alice, "queued");
+  ASSERT_TRUE(q);
+  alice->CloseStdin();
+  EXPECT_EQ(alice->Wait(), 1);
+  auto u = Event(*alice, "undelivered");
+  ASSERT_TRUE(u) << alice->Transcript();
+  EXPECT_EQ((*u)["ids"][0], (*q)["id"]);
+}
+
+TEST_F(CliTest, RelayRestartMidConversationLosesNothing) {
+  Relay relay = StartRelay();
+  const std::string addr = relay.addr;
+  auto alice = StartPeer(addr, "alice", tmp_ / "alice");
+  auto bob = StartPeer(addr, "bob", tmp_ / "bob");
+  ASSERT_TRUE(Event(*alice, "secure") && Event(*bob, "secure"));
+  alice->WriteLine("before the restart");
+  ASSERT_TRUE(Event(*bob, "message"));
+
+  relay.proc->Signal(SIGKILL);
+  relay.proc->Wait();
+  ASSERT_TRUE(Event(*alice, "reconnecting"));
+  ASSERT_TRUE(Event(*bob, "reconnecting"));
+  alice->WriteLine("typed while the relay was down");
+  bob->WriteLine("me too");
+  ASSERT_TRUE(Event(*alice, "queued", 1));
+
+  Relay again = StartRelay(addr);
+  ASSERT_EQ(again.addr, addr);
+  ASSERT_TRUE(Event(*alice, "secure", 1)) << alice->Transcript();
+  auto bm = Event(*bob, "message", 1);
+  ASSERT_TRUE(bm);
+  EXPECT_EQ((*bm)["text"], "typed while the relay was down");
+  auto am = Event(*alice, "message");
+  ASSERT_TRUE(am);
+  EXPECT_EQ((*am)["text"], "me too");
+  ASSERT_TRUE(Event(*alice, "delivered", 1));
+  alice->CloseStdin();
+  bob->CloseStdin();
+  EXPECT_EQ(alice->Wait(), 0);
+  EXPECT_EQ(bob->Wait(), 0);
+  // Exactly once.
+  EXPECT_EQ(bob->Count("typed while the relay was down"), 1u);
+  EXPECT_EQ(alice->Count("\"event\":\"message\""), 1u);
+}
+
+TEST_F(CliTest, PeerLeavesAndComesBackAndPendingMessagesFlow) {
+  Relay relay = StartRelay();
+  auto alice = StartPeer(relay.addr, "alice", tmp_ / "alice");
+  {
+    auto bob = StartPeer(relay.addr, "bob", tmp_ / "bob");
+    ASSERT_TRUE(Event(*alice, "secure") && Event(*bob, "secure"));
+    bob->WriteLine("/quit");
+    EXPECT_EQ(bob->Wait(), 0);
+  }
+  ASSERT_TRUE(Event(*alice, "peer_left"));
+  alice->WriteLine("while you were away");
+  ASSERT_TRUE(Event(*alice, "queued"));
+  auto bob = StartPeer(relay.addr, "bob", tmp_ / "bob");
+  auto bm = Event(*bob, "message");
+  ASSERT_TRUE(bm) << bob->Transcript();
+  EXPECT_EQ((*bm)["text"], "while you were away");
+  ASSERT_TRUE(Event(*alice, "delivered"));
+}
+
+TEST_F(CliTest, ThirdPeerIsRefusedWithExitCode3) {
+  Relay relay = StartRelay();
+  auto alice = StartPeer(relay.addr, "alice", tmp_ / "alice");
+  auto bob = StartPeer(relay.addr, "bob", tmp_ / "bob");
+  ASSERT_TRUE(Event(*alice, "secure") && Event(*bob, "secure"));
+  auto carol = StartPeer(relay.addr, "carol", tmp_ / "carol");
+  EXPECT_EQ(carol->Wait(), 3);
+  auto err = Event(*carol, "error");
+  ASSERT_TRUE(err);
+  EXPECT_EQ((*err)["code"], "ROOM_FULL");
+  EXPECT_EQ((*err)["fatal"], true);
+  // The pair is undisturbed.
+  alice->WriteLine("still here");
+  ASSERT_TRUE(Event(*bob, "message"));
+}
+
+TEST_F(CliTest, UnreachableRelayExitsWith3) {
+  // A port with nothing listening: bind one, then close it.
+  int s = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(s, reinterpret_cast<sockaddr*>(&a), sizeof(a)), 0);
+  socklen_t len = sizeof(a);
+  getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
+  close(s);
+  auto alice = StartPeer("127.0.0.1:" + std::to_string(ntohs(a.sin_port)), "alice", tmp_ / "alice");
+  EXPECT_EQ(alice->Wait(), 3);
+  auto err = Event(*alice, "error");
+  ASSERT_TRUE(err);
+  EXPECT_EQ((*err)["code"], "RELAY_UNREACHABLE");
+}
+
+TEST_F(CliTest, BadArgumentsExitWith2) {
+  auto p = StartPeer("no-port-here", "alice", tmp_ / "alice");
+  EXPECT_EQ(p->Wait(), 2);
+  EXPECT_TRUE(p->WaitForLine("BAD_RELAY_ADDRESS"));
+  auto q = StartPeer("127.0.0.1:1", "alice", tmp_ / "alice", "bad room!");
+  EXPECT_EQ(q->Wait(), 2);
+  EXPECT_TRUE(q->WaitForLine("BAD_ROOM_CODE"));
+}
+
+// A fake relay in the test: accepts one peer, pairs it, then misbehaves.
+class FakeRelay {
+ public:
+  FakeRelay() {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof(a));
+    listen(fd_, 4);
+    socklen_t len = sizeof(a);
+    getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+    addr_ = "127.0.0.1:" + std::to_string(ntohs(a.sin_port));
+  }
+  ~FakeRelay() {
+    if (conn_ >= 0) close(conn_);
+    close(fd_);
+  }
+  const std::string& addr() const { return addr_; }
+  // Accepts the peer and reads its JOIN (with a deadline).
+  bool AcceptAndJoin() {
+    pollfd p{fd_, POLLIN, 0};
+    if (poll(&p, 1, 10000) != 1) return false;
+    conn_ = accept(fd_, nullptr, nullptr);
+    wire::FrameDecoder d(1 << 20);
+    std::vector<wire::Frame> frames;
+    while (frames.empty()) {
+      pollfd c{conn_, POLLIN, 0};
+      if (poll(&c, 1, 10000) != 1) return false;
+      uint8_t buf[4096];
+      ssize_t n = read(conn_, buf, sizeof(buf));
+      if (n <= 0 || !d.Feed(wire::ByteView(buf, static_cast<size_t>(n)), frames).ok()) return false;
+    }
+    return frames[0].type == static_cast<uint8_t>(wire::relay::FrameType::kJoin);
+  }
+  void Send(const wire::Bytes& b) { (void)!write(conn_, b.data(), b.size()); }
+
+ private:
+  int fd_ = -1;
+  int conn_ = -1;
+  std::string addr_;
+};
+
+TEST_F(CliTest, HostileRelayBytesGiveAClearErrorNotACrash) {
+  struct Case {
+    const char* name;
+    wire::Bytes bytes;
+    const char* code;
+  };
+  wire::Bytes garbage = wire::relay::EncodePaired(wire::relay::Role::kServer);
+  const char junk[] = "\x05\x00\x00\x00\x08GARBAGE!";
+  garbage.insert(garbage.end(), junk, junk + sizeof(junk) - 1);
+  wire::Bytes error_mid = wire::relay::EncodePaired(wire::relay::Role::kServer);
+  wire::Bytes err = wire::relay::EncodeError("RELAY_SHUTDOWN", "bye \x1b[2J");
+  error_mid.insert(error_mid.end(), err.begin(), err.end());
+  wire::Bytes over_cap = wire::relay::EncodePaired(wire::relay::Role::kServer);
+  const uint8_t huge[] = {0x05, 0xff, 0xff, 0xff, 0xff};
+  over_cap.insert(over_cap.end(), huge, huge + 5);
+  const Case cases[] = {
+      {"garbage after PAIRED", garbage, "TLS_"},
+      {"ERROR mid-session", error_mid, "RELAY_SHUTDOWN"},
+      {"frame over the cap", over_cap, "RELAY_PROTOCOL_ERROR"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    FakeRelay fake;
+    auto alice = StartPeer(fake.addr(), "alice", tmp_ / "alice");
+    ASSERT_TRUE(fake.AcceptAndJoin());
+    fake.Send(c.bytes);
+    auto e = Event(*alice, "error");
+    ASSERT_TRUE(e) << alice->Transcript();
+    EXPECT_NE(std::string((*e)["code"]).find(c.code), std::string::npos) << *e;
+    EXPECT_EQ(std::string((*e)["message"]).find('\x1b'), std::string::npos);
+    alice->WriteLine("/quit");
+    auto code = alice->Wait();
+    ASSERT_TRUE(code.has_value());
+    EXPECT_LT(*code, 128) << "killed by a signal: " << alice->Transcript();
+  }
+}
+
+}  // namespace
+}  // namespace duet::testing
