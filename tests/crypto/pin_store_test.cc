@@ -1,0 +1,137 @@
+#include "crypto/pin_store.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "crypto/safety_number.h"
+#include "tests/support/process.h"
+
+namespace duet::crypto {
+namespace {
+
+namespace fs = std::filesystem;
+
+Fingerprint Fp(uint8_t seed) {
+  Fingerprint f;
+  for (size_t i = 0; i < f.bytes.size(); ++i) f.bytes[i] = static_cast<uint8_t>(seed + i);
+  return f;
+}
+
+constexpr int64_t kNow = 1'700'000'000'000;  // 2023-11-14T22:13:20Z
+
+class PinStoreTest : public ::testing::Test {
+ protected:
+  duet::testing::TempDir tmp_;
+  fs::path path() const { return tmp_.path() + "/pins"; }
+};
+
+TEST_F(PinStoreTest, WalksNewKnownVerifiedChanged) {
+  PinStore s = PinStore::Open(path()).value();
+  EXPECT_EQ(s.Lookup("bob", Fp(1)), Trust::kNew);
+  s.Pin("bob", Fp(1), kNow);
+  EXPECT_EQ(s.Lookup("bob", Fp(1)), Trust::kKnown);
+  s.MarkVerified("bob", Fp(1));
+  EXPECT_EQ(s.Lookup("bob", Fp(1)), Trust::kVerified);
+  EXPECT_EQ(s.Lookup("bob", Fp(2)), Trust::kChanged);
+  s.MarkVerified("bob", Fp(2));  // verifying another key does nothing
+  EXPECT_EQ(s.Lookup("bob", Fp(2)), Trust::kChanged);
+  s.AcceptNewKey("bob", Fp(2), kNow + 1000);
+  EXPECT_EQ(s.Lookup("bob", Fp(2)), Trust::kKnown);
+  EXPECT_EQ(s.Lookup("bob", Fp(1)), Trust::kChanged);
+}
+
+TEST_F(PinStoreTest, PersistsAcrossReopenWithMode0600AndNoTempFiles) {
+  {
+    PinStore s = PinStore::Open(path()).value();
+    s.Pin("bob", Fp(1), kNow);
+    s.MarkVerified("bob", Fp(1));
+    s.Pin("carol", Fp(9), kNow);
+    ASSERT_TRUE(s.Save().ok());
+  }
+  struct stat st{};
+  ASSERT_EQ(stat(path().c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  size_t files = 0;
+  for (auto& e : fs::directory_iterator(tmp_.path())) files += e.is_regular_file();
+  EXPECT_EQ(files, 1u);
+
+  PinStore again = PinStore::Open(path()).value();
+  EXPECT_EQ(again.Lookup("bob", Fp(1)), Trust::kVerified);
+  EXPECT_EQ(again.Lookup("carol", Fp(9)), Trust::kKnown);
+  EXPECT_EQ(again.pins()[0].first_seen_s, kNow / 1000);
+}
+
+TEST_F(PinStoreTest, FileIsReadableByAPerson) {
+  PinStore s = PinStore::Open(path()).value();
+  s.Pin("bob smith", Fp(1), kNow);
+  ASSERT_TRUE(s.Save().ok());
+  std::ifstream in(path());
+  std::string header, line;
+  std::getline(in, header);
+  std::getline(in, line);
+  EXPECT_EQ(header[0], '#');
+  EXPECT_EQ(line, Fp(1).Hex() + " unverified 2023-11-14T22:13:20Z bob smith");
+}
+
+TEST_F(PinStoreTest, NamesWithSpacesUtf8AndControlCharactersRoundTrip) {
+  const std::vector<std::string> names = {"Zoë 🌻", "line\nbreak", "tab\there", "100%", "\x1b[31m"};
+  PinStore s = PinStore::Open(path()).value();
+  for (size_t i = 0; i < names.size(); ++i) s.Pin(names[i], Fp(static_cast<uint8_t>(i)), kNow);
+  ASSERT_TRUE(s.Save().ok());
+  PinStore again = PinStore::Open(path()).value();
+  ASSERT_EQ(again.pins().size(), names.size());
+  for (size_t i = 0; i < names.size(); ++i) {
+    EXPECT_EQ(again.Lookup(names[i], Fp(static_cast<uint8_t>(i))), Trust::kKnown) << i;
+  }
+}
+
+TEST_F(PinStoreTest, DamagedLinesAreReportedWithTheirNumber) {
+  const std::string good = Fp(1).Hex() + " verified 2023-11-14T22:13:20Z bob\n";
+  const std::vector<std::string> bad = {
+      "zz" + Fp(1).Hex().substr(2) + " verified 2023-11-14T22:13:20Z bob\n",
+      Fp(1).Hex() + " maybe 2023-11-14T22:13:20Z bob\n",
+      Fp(1).Hex() + " verified yesterday bob\n",
+      Fp(1).Hex() + " verified 2023-11-14T22:13:20Z\n",
+      Fp(1).Hex() + " verified 2023-11-14T22:13:20Z bad%zz\n",
+      good,  // a second pin for the same name
+  };
+  for (const std::string& line : bad) {
+    Result<std::vector<Pin>> r = ParsePins("# header\n" + good + line);
+    ASSERT_FALSE(r.ok()) << line;
+    EXPECT_EQ(r.error().code, "PINS_DAMAGED");
+    EXPECT_EQ(r.error().message,
+              "Line 3 of the pinned-peers file is damaged. Fix or remove that line; Duet will not "
+              "guess which keys you trusted.");
+  }
+  EXPECT_TRUE(ParsePins("# header\n\n" + good).ok());
+}
+
+TEST_F(PinStoreTest, DamagedFileIsNotSilentlyEmptied) {
+  std::ofstream(path()) << "not a pin file\n";
+  Result<PinStore> r = PinStore::Open(path());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "PINS_DAMAGED");
+}
+
+TEST(SafetyNumber, IsSymmetricStableAndTwelveGroupsOfFive) {
+  const std::string ab = SafetyNumber(Fp(1), Fp(2));
+  EXPECT_EQ(ab, SafetyNumber(Fp(2), Fp(1)));
+  // Pinned value, computed independently from the spec (Python hashlib): the derivation must
+  // never change, or every user's safety number would.
+  EXPECT_EQ(ab, "08556 52745 62955 94675 40523 97255 16607 90225 87150 83532 58630 19340");
+  ASSERT_EQ(ab.size(), 12u * 5 + 11);
+  for (size_t i = 0; i < ab.size(); ++i) {
+    if (i % 6 == 5) {
+      EXPECT_EQ(ab[i], ' ');
+    } else {
+      EXPECT_TRUE(ab[i] >= '0' && ab[i] <= '9');
+    }
+  }
+  EXPECT_NE(SafetyNumber(Fp(1), Fp(3)), ab);
+}
+
+}  // namespace
+}  // namespace duet::crypto

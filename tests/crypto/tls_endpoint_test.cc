@@ -1,0 +1,329 @@
+#include "crypto/tls_endpoint.h"
+
+#include <gtest/gtest.h>
+#include <openssl/ssl.h>
+
+#include "crypto/sas.h"
+#include "tests/crypto/tls_test_util.h"
+#include "wire/codec.h"
+
+namespace duet::crypto {
+namespace {
+
+using testing::Handshaken;
+using testing::MakePair;
+using testing::Pump;
+using testing::TestIdentity;
+
+wire::Bytes Text(std::string_view s) { return wire::Bytes(s.begin(), s.end()); }
+
+// One application-data record carrying `text`, from `from` (the bytes the relay would see).
+wire::Bytes RecordOf(TlsEndpoint& from, std::string_view text) {
+  EXPECT_TRUE(from.Write(Text(text)).ok());
+  return from.TakeCiphertext();
+}
+
+TEST(TlsEndpoint, HandshakeIsTls13WithX25519AndAgreedSuite) {
+  auto p = Handshaken(TestIdentity(0), TestIdentity(1));
+  EXPECT_EQ(p.client->protocol_version(), "TLSv1.3");
+  EXPECT_EQ(p.server->protocol_version(), "TLSv1.3");
+  EXPECT_EQ(p.client->group(), "x25519");
+  const std::string suite = p.client->cipher();
+  EXPECT_TRUE(suite == "TLS_AES_256_GCM_SHA384" || suite == "TLS_CHACHA20_POLY1305_SHA256") << suite;
+  EXPECT_EQ(p.server->cipher(), suite);
+}
+
+TEST(TlsEndpoint, EachSideSeesTheOthersFingerprint) {
+  auto p = Handshaken(TestIdentity(0), TestIdentity(1));
+  EXPECT_EQ(p.client->peer_fingerprint().value(), TestIdentity(0).fingerprint());
+  EXPECT_EQ(p.server->peer_fingerprint().value(), TestIdentity(1).fingerprint());
+}
+
+TEST(TlsEndpoint, BothSidesComputeTheSameSasBoundToTheRoom) {
+  auto p = Handshaken(TestIdentity(0), TestIdentity(1));
+  std::string a = p.client->ShortAuthString("kitchen").value();
+  std::string b = p.server->ShortAuthString("kitchen").value();
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(a.size(), 7u);
+  EXPECT_NE(p.client->ShortAuthString("garden").value(), a);
+  // Another session between the same two keys has another SAS.
+  auto q = Handshaken(TestIdentity(0), TestIdentity(1));
+  EXPECT_NE(q.client->ShortAuthString("kitchen").value(), a);
+}
+
+TEST(Sas, RendersSixDigitsInTwoGroups) {
+  EXPECT_EQ(RenderSas({0, 0, 0, 0, 9, 9, 9, 9}), "000 000");
+  EXPECT_EQ(RenderSas({0x00, 0x0f, 0x42, 0x3f, 0, 0, 0, 0}), "999 999");  // 999999
+  EXPECT_EQ(RenderSas({0x00, 0x0f, 0x42, 0x40, 0, 0, 0, 0}), "000 000");  // 10^6 wraps
+  EXPECT_EQ(RenderSas({0x00, 0x01, 0xe2, 0x40, 0, 0, 0, 0}), "123 456");
+}
+
+TEST(TlsEndpoint, DataFlowsBothWaysIncludingAMegabyteInPieces) {
+  auto p = Handshaken(TestIdentity(0), TestIdentity(1));
+  ASSERT_TRUE(p.client->Write(Text("hello server")).ok());
+  ASSERT_TRUE(Pump(*p.client, *p.server).ok());
+  EXPECT_EQ(p.server->TakePlaintext(), Text("hello server"));
+
+  wire::Bytes big(1 << 20);
+  for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<uint8_t>(i * 31 + 7);
+  for (size_t pos = 0; pos < big.size(); pos += 50000) {
+    size_t n = std::min<size_t>(50000, big.size() - pos);
+    ASSERT_TRUE(p.server->Write(wire::ByteView(big).subspan(pos, n)).ok());
+  }
+  ASSERT_TRUE(Pump(*p.client, *p.server).ok());
+  EXPECT_EQ(p.client->TakePlaintext(), big);
+}
+
+TEST(TlsEndpoint, RecordsArePaddedSoLengthsLeakLittle) {
+  auto p = Handshaken(TestIdentity(0), TestIdentity(1));
+  size_t one = RecordOf(*p.client, "a").size();
+  size_t many = RecordOf(*p.client, std::string(200, 'b')).size();
+  EXPECT_EQ(one, many);
+}
+
+// Tink-style: flip each bit of a sample of positions across a record; every flip is refused
+// and no plaintext comes out.
+TEST(TlsEndpoint, EveryFlippedBitIsRejectedWithoutPlaintext) {
+  std::vector<size_t> positions;
+  for (size_t i = 0; i < 64; ++i) positions.push_back(i / 8);  // header and first body bytes
+  auto probe = Handshaken(TestIdentity(0), TestIdentity(1));
+  const size_t len = RecordOf(*probe.client, "attack at dawn").size();
+  for (size_t pos = 5; pos < len; pos += 7) positions.push_back(pos);  // body and tag
+  positions.push_back(len - 1);                                       // the tag's last byte
+
+  int flips = 0;
+  for (size_t i = 0; i < positions.size(); ++i) {
+    const size_t pos = positions[i];
+    const int bit = static_cast<int>(i % 8);
+    auto p = Handshaken(TestIdentity(0), TestIdentity(1));
+    wire::Bytes rec = RecordOf(*p.client, "attack at dawn");
+    ASSERT_EQ(rec.size(), len);
+    rec[pos] ^= static_cast<uint8_t>(1 << bit);
+    Status st = p.server->FeedCiphertext(rec);
+    if (st.ok()) {
+      // A flip in the length field can leave the record incomplete; the stream then ends.
+      EXPECT_EQ(p.server->TransportClosed().error().code, "CONNECTION_LOST");
+    } else {
+      EXPECT_TRUE(st.error().code == "TLS_TAMPERED" || st.error().code == "TLS_PROTOCOL_ERROR")
+          << pos << ":" << bit << " " << st.error().code;
+      EXPECT_EQ(p.server->state(), TlsState::kFailed);
+    }
+    EXPECT_TRUE(p.server->TakePlaintext().empty()) << "plaintext from a tampered record";
+    ++flips;
+  }
+  EXPECT_GT(flips, 100);
+}
+
+TEST(TlsEndpoint, FlippedBodyBitIsReportedAsTampering) {
+  auto p = Handshaken(TestIdentity(0), TestIdentity(1));
+  wire::Bytes rec = RecordOf(*p.client, "pay bob 10");
+  rec[10] ^= 0x40;
+  Status st = p.server->FeedCiphertext(rec);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().code, "TLS_TAMPERED");
+  EXPECT_EQ(st.error().message,
+            "Data from the peer failed its integrity check: someone between you changed, "
+            "replayed or reordered it. The session was ended.");
+  // And the endpoint stays failed: a genuine record afterwards yields nothing.
+  EXPECT_FALSE(p.server->FeedCiphertext(RecordOf(*p.client, "more")).ok());
+  EXPECT_TRUE(p.server->TakePlaintext().empty());
+}
+
+TEST(TlsEndpoint, ReplayedRecordIsRejected) {
+  auto p = Handshaken(TestIdentity(0), TestIdentity(1));
+  wire::Bytes rec = RecordOf(*p.client, "transfer 100");
+  ASSERT_TRUE(p.server->FeedCiphertext(rec).ok());
+  EXPECT_EQ(p.server->TakePlaintext(), Text("transfer 100"));
+  Status st = p.server->FeedCiphertext(rec);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().code, "TLS_TAMPERED");
+  EXPECT_TRUE(p.server->TakePlaintext().empty());
+}
+
+TEST(TlsEndpoint, ReflectedRecordIsRejected) {
+  auto p = Handshaken(TestIdentity(0), TestIdentity(1));
+  wire::Bytes rec = RecordOf(*p.client, "to the server");
+  Status st = p.client->FeedCiphertext(rec);  // back to its own sender
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().code, "TLS_TAMPERED");
+  EXPECT_TRUE(p.client->TakePlaintext().empty());
+}
+
+TEST(TlsEndpoint, ReorderedRecordsAreRejected) {
+  auto p = Handshaken(TestIdentity(0), TestIdentity(1));
+  wire::Bytes first = RecordOf(*p.client, "first");
+  wire::Bytes second = RecordOf(*p.client, "second");
+  Status st = p.server->FeedCiphertext(second);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().code, "TLS_TAMPERED");
+  EXPECT_TRUE(p.server->TakePlaintext().empty());
+}
+
+TEST(TlsEndpoint, DroppedRecordMakesTheNextOneFail) {
+  auto p = Handshaken(TestIdentity(0), TestIdentity(1));
+  (void)RecordOf(*p.client, "lost");
+  Status st = p.server->FeedCiphertext(RecordOf(*p.client, "after the loss"));
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().code, "TLS_TAMPERED");
+}
+
+// Mallory runs a full handshake with each side under her own identities and forwards plaintext.
+TEST(TlsEndpoint, ManInTheMiddleGivesTheTwoSidesDifferentSas) {
+  const Identity& alice = TestIdentity(0);
+  const Identity& bob = TestIdentity(1);
+  const Identity& mallory = TestIdentity(2);
+  auto left = Handshaken(mallory, alice);   // alice (client) <-> mallory (server)
+  auto right = Handshaken(bob, mallory);    // mallory (client) <-> bob (server)
+  const std::string alice_sas = left.client->ShortAuthString("room").value();
+  const std::string bob_sas = right.server->ShortAuthString("room").value();
+  EXPECT_NE(alice_sas, bob_sas);
+  // Each sees mallory's key, not the other's.
+  EXPECT_EQ(left.client->peer_fingerprint().value(), mallory.fingerprint());
+  EXPECT_EQ(right.server->peer_fingerprint().value(), mallory.fingerprint());
+  EXPECT_NE(left.client->peer_fingerprint().value(), bob.fingerprint());
+  // She can relay plaintext, which is why the SAS and the pin store matter.
+  ASSERT_TRUE(left.client->Write(Text("hi bob")).ok());
+  ASSERT_TRUE(Pump(*left.client, *left.server).ok());
+  ASSERT_TRUE(right.client->Write(left.server->TakePlaintext()).ok());
+  ASSERT_TRUE(Pump(*right.client, *right.server).ok());
+  EXPECT_EQ(right.server->TakePlaintext(), Text("hi bob"));
+}
+
+TEST(TlsEndpoint, CleanCloseIsNotConnectionLost) {
+  auto p = Handshaken(TestIdentity(0), TestIdentity(1));
+  p.client->Close();
+  ASSERT_TRUE(Pump(*p.client, *p.server).ok());
+  EXPECT_EQ(p.server->state(), TlsState::kClosed);
+  EXPECT_TRUE(p.server->TransportClosed().ok());
+}
+
+TEST(TlsEndpoint, TruncatedStreamIsConnectionLost) {
+  auto p = Handshaken(TestIdentity(0), TestIdentity(1));
+  wire::Bytes rec = RecordOf(*p.client, "half of this");
+  rec.resize(rec.size() / 2);
+  ASSERT_TRUE(p.server->FeedCiphertext(rec).ok());
+  EXPECT_TRUE(p.server->TakePlaintext().empty());
+  Status st = p.server->TransportClosed();
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().code, "CONNECTION_LOST");
+}
+
+TEST(TlsEndpoint, KeyUpdateAfterVolumeKeepsDataFlowing) {
+  TlsOptions opts;
+  opts.key_update_after_bytes = 64 * 1024;
+  auto p = Handshaken(TestIdentity(0), TestIdentity(1), opts);
+  wire::Bytes chunk(16 * 1024, 0x5a);
+  for (int i = 0; i < 64; ++i) {
+    ASSERT_TRUE(p.client->Write(chunk).ok());
+    ASSERT_TRUE(Pump(*p.client, *p.server).ok());
+  }
+  EXPECT_GE(p.client->key_updates(), 15u);
+  EXPECT_EQ(p.server->TakePlaintext().size(), 64u * chunk.size());
+  ASSERT_TRUE(p.server->Write(Text("still there")).ok());
+  ASSERT_TRUE(Pump(*p.client, *p.server).ok());
+  EXPECT_EQ(p.client->TakePlaintext(), Text("still there"));
+}
+
+// --- a raw OpenSSL client with weaker settings against our server --------------------------
+
+struct RawClient {
+  SslCtxPtr ctx;
+  SslPtr ssl;
+  BIO* in = nullptr;
+  BIO* out = nullptr;
+};
+
+RawClient MakeRawClient(int max_version, const char* suites, const char* sigalgs,
+                        const Identity* id) {
+  RawClient c;
+  c.ctx.reset(SSL_CTX_new(TLS_client_method()));
+  SSL_CTX_set_max_proto_version(c.ctx.get(), max_version);
+  if (max_version == TLS1_2_VERSION) {
+    SSL_CTX_set_cipher_list(c.ctx.get(), "ECDHE-RSA-AES256-GCM-SHA384");
+  } else if (suites != nullptr) {
+    SSL_CTX_set_ciphersuites(c.ctx.get(), suites);
+  }
+  if (sigalgs != nullptr) SSL_CTX_set1_sigalgs_list(c.ctx.get(), sigalgs);
+  SSL_CTX_set_verify(c.ctx.get(), SSL_VERIFY_NONE, nullptr);
+  if (id != nullptr) {
+    SSL_CTX_use_certificate(c.ctx.get(), id->certificate());
+    SSL_CTX_use_PrivateKey(c.ctx.get(), id->key());
+  }
+  c.ssl.reset(SSL_new(c.ctx.get()));
+  c.in = BIO_new(BIO_s_mem());
+  c.out = BIO_new(BIO_s_mem());
+  BIO_set_mem_eof_return(c.in, -1);
+  SSL_set_bio(c.ssl.get(), c.in, c.out);
+  SSL_set_connect_state(c.ssl.get());
+  return c;
+}
+
+// Runs the raw client against our server; returns our server's verdict.
+Status Against(RawClient& c) {
+  auto server = TlsEndpoint::Create(TlsRole::kServer, TestIdentity(0)).value();
+  for (int i = 0; i < 20; ++i) {
+    SSL_do_handshake(c.ssl.get());
+    std::vector<uint8_t> buf(BIO_ctrl_pending(c.out));
+    if (!buf.empty()) BIO_read(c.out, buf.data(), static_cast<int>(buf.size()));
+    if (!buf.empty()) {
+      Status st = server->FeedCiphertext(buf);
+      if (!st) return st;
+    }
+    wire::Bytes back = server->TakeCiphertext();
+    if (!back.empty()) BIO_write(c.in, back.data(), static_cast<int>(back.size()));
+    if (buf.empty() && back.empty()) break;
+  }
+  if (server->state() == TlsState::kSecure) return Ok();
+  return Error{"NOT_SECURE", "no handshake"};
+}
+
+TEST(TlsEndpoint, RefusesTls12) {
+  RawClient c = MakeRawClient(TLS1_2_VERSION, nullptr, nullptr, &TestIdentity(1));
+  Status st = Against(c);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().code, "TLS_HANDSHAKE_FAILED");
+}
+
+TEST(TlsEndpoint, RefusesAClientWithoutACertificate) {
+  RawClient c = MakeRawClient(TLS1_3_VERSION, nullptr, nullptr, nullptr);
+  Status st = Against(c);
+  ASSERT_FALSE(st.ok());
+  EXPECT_TRUE(st.error().code == "PEER_CERT_MISSING" || st.error().code == "TLS_HANDSHAKE_FAILED")
+      << st.error().code;
+}
+
+TEST(TlsEndpoint, RefusesPkcs1SignaturesOnly) {
+  RawClient c = MakeRawClient(TLS1_3_VERSION, nullptr, "RSA+SHA256", &TestIdentity(1));
+  Status st = Against(c);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().code, "TLS_HANDSHAKE_FAILED");
+}
+
+TEST(TlsEndpoint, RefusesAes128Only) {
+  RawClient c = MakeRawClient(TLS1_3_VERSION, "TLS_AES_128_GCM_SHA256", nullptr, &TestIdentity(1));
+  Status st = Against(c);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().code, "TLS_HANDSHAKE_FAILED");
+}
+
+TEST(TlsEndpoint, AcceptsAProperClientAndSendsNoSessionTicket) {
+  RawClient c = MakeRawClient(TLS1_3_VERSION, nullptr, nullptr, &TestIdentity(1));
+  ASSERT_TRUE(Against(c).ok());
+  // Read whatever the server sent after the handshake: a NewSessionTicket would make a session
+  // resumable.
+  uint8_t buf[64];
+  size_t n = 0;
+  SSL_read_ex(c.ssl.get(), buf, sizeof(buf), &n);
+  SSL_SESSION* s = SSL_get_session(c.ssl.get());
+  EXPECT_TRUE(s == nullptr || SSL_SESSION_is_resumable(s) == 0);
+}
+
+TEST(TlsEndpoint, WriteBeforeHandshakeIsRefused) {
+  auto p = MakePair(TestIdentity(0), TestIdentity(1));
+  Status st = p.client->Write(Text("too early"));
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().code, "NOT_SECURE");
+}
+
+}  // namespace
+}  // namespace duet::crypto
