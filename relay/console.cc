@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <utility>
 
 namespace duet::relay {
 namespace {
@@ -47,24 +48,62 @@ Console::Console(const RelayConfig& config, std::FILE* out)
     : out_(out),
       quiet_(config.quiet),
       json_(config.log_json),
-      max_lines_(config.max_frame_lines_per_second) {}
+      max_lines_(config.max_frame_lines_per_second) {
+  writer_ = std::thread([this] { WriterLoop(); });
+}
+
+Console::~Console() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_one();
+  writer_.join();
+}
+
+void Console::Emit(std::string line) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (buffer_.size() + line.size() > kMaxBuffered) {
+      ++dropped_lines_;  // the reader is too slow: drop rather than block forwarding
+      return;
+    }
+    buffer_ += line;
+  }
+  cv_.notify_one();
+}
+
+void Console::WriterLoop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    cv_.wait(lock, [this] { return stopping_ || !buffer_.empty(); });
+    if (buffer_.empty() && stopping_) return;
+    std::string chunk;
+    chunk.swap(buffer_);
+    uint64_t dropped = std::exchange(dropped_lines_, 0);
+    lock.unlock();
+    if (dropped > 0) {
+      std::fprintf(out_, "(the console could not keep up: %llu lines were dropped)\n",
+                   static_cast<unsigned long long>(dropped));
+    }
+    std::fwrite(chunk.data(), 1, chunk.size(), out_);
+    std::fflush(out_);
+    lock.lock();
+  }
+}
 
 void Console::Line(const std::string& event, const std::string& text,
                    const std::string& json_fields) {
   if (json_) {
-    std::string line = "{\"time\":\"" + Now() + "\",\"event\":\"" + event + "\"" +
-                       (json_fields.empty() ? "" : "," + json_fields) + "}\n";
-    std::fputs(line.c_str(), out_);
+    Emit("{\"time\":\"" + Now() + "\",\"event\":\"" + event + "\"" +
+         (json_fields.empty() ? "" : "," + json_fields) + "}\n");
   } else {
-    std::string line = Now() + "  " + text + "\n";
-    std::fputs(line.c_str(), out_);
+    Emit(Now() + "  " + text + "\n");
   }
-  std::fflush(out_);
 }
 
 void Console::Listening(const std::string& host, uint16_t port) {
-  std::fprintf(out_, "listening on %s:%u\n", host.c_str(), static_cast<unsigned>(port));
-  std::fflush(out_);
+  Emit("listening on " + host + ":" + std::to_string(port) + "\n");
 }
 
 void Console::Banner(const RelayConfig& c) {

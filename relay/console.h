@@ -4,12 +4,19 @@
 // ciphertext. Under load, frame lines are capped per second and the rest summed up in one line,
 // so the console never slows forwarding.
 //
-// Not thread-safe: the relay's one I/O thread owns it.
+// Output never blocks the caller: lines go to a bounded buffer that a writer thread empties.
+// When whoever reads the console cannot keep up (a full pipe, a stopped terminal), lines beyond
+// the buffer are dropped and counted, and a line says so once output flows again.
+//
+// The public methods are called from the relay's one I/O thread; the writer thread is internal.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
 #include <cstdio>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "relay/config.h"
 #include "wire/codec.h"
@@ -29,6 +36,9 @@ struct Totals {
 class Console {
  public:
   Console(const RelayConfig& config, std::FILE* out);
+  ~Console();  // writes out what is buffered, then stops the writer thread
+  Console(const Console&) = delete;
+  Console& operator=(const Console&) = delete;
 
   void Listening(const std::string& host, uint16_t port);  // always the first line, plain text
   void Banner(const RelayConfig& config);
@@ -43,6 +53,16 @@ class Console {
 
  private:
   void Line(const std::string& event, const std::string& text, const std::string& json_fields);
+  void Emit(std::string line);
+  void WriterLoop();
+
+  static constexpr size_t kMaxBuffered = 1 << 20;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::string buffer_;        // guarded by mu_
+  uint64_t dropped_lines_ = 0;  // guarded by mu_
+  bool stopping_ = false;     // guarded by mu_
+  std::thread writer_;
 
   std::FILE* out_;
   bool quiet_;

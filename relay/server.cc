@@ -140,7 +140,8 @@ void Server::OnOutputProgress(Connection& conn) {
 }
 
 void Server::OnRefused(Connection& conn, const RelayError& error) {
-  if (std::string_view(error.code) != "RELAY_SHUTDOWN") ++totals_.refused;
+  if (std::string_view(error.code) == "RELAY_SHUTDOWN") return;  // one totals line says it all
+  ++totals_.refused;
   console_.Refused(conn.addr(), error.code, error.message);
 }
 
