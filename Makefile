@@ -132,6 +132,11 @@ unit: $(TEST_BIN)
 	  xvfb-run -a -s "-screen 0 1600x1000x24" $(TEST_BIN) $(GTEST_ARGS); \
 	else $(TEST_BIN) $(GTEST_ARGS); fi
 
+# Figures, never verdicts: duet-relay beside socat and direct TCP, measured in one run.
+bench: deps
+	$(Q)$(MAKE) --no-print-directory -j$(NPROC) $(RELAY_BIN) $(BENCH_BINS)
+	$(Q)$(BUILD)/bench/relay_bench $(RELAY_BIN)
+
 check-blind: $(RELAY_BIN)
 	$(Q)if ldd $(RELAY_BIN) | grep -Eq 'lib(ssl|crypto)\.so'; then \
 	  echo "check-blind: FAIL: $(RELAY_BIN) links a crypto library:"; ldd $(RELAY_BIN) | grep -E 'lib(ssl|crypto)'; exit 1; \

@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 #include <openssl/ssl.h>
 
+#include "crypto/pin_store.h"
 #include "crypto/sas.h"
+#include "tests/support/process.h"
 #include "tests/crypto/tls_test_util.h"
 #include "wire/codec.h"
 
@@ -181,6 +183,11 @@ TEST(TlsEndpoint, ManInTheMiddleGivesTheTwoSidesDifferentSas) {
   EXPECT_EQ(left.client->peer_fingerprint().value(), mallory.fingerprint());
   EXPECT_EQ(right.server->peer_fingerprint().value(), mallory.fingerprint());
   EXPECT_NE(left.client->peer_fingerprint().value(), bob.fingerprint());
+  // Once alice has pinned bob's real key, mallory's key under bob's name is "changed".
+  duet::testing::TempDir tmp;
+  PinStore pins = PinStore::Open(tmp / "pins").value();
+  pins.Pin("bob", bob.fingerprint(), 0);
+  EXPECT_EQ(pins.Lookup("bob", left.client->peer_fingerprint().value()), Trust::kChanged);
   // She can relay plaintext, which is why the SAS and the pin store matter.
   ASSERT_TRUE(left.client->Write(Text("hi bob")).ok());
   ASSERT_TRUE(Pump(*left.client, *left.server).ok());
