@@ -28,8 +28,10 @@ NPROC := $(shell nproc 2>/dev/null || echo 2)
 CXX ?= g++
 OPT ?= -O2
 CXXFLAGS_BASE := -std=c++20 -Wall -Wextra -Werror $(OPT) -g -MMD -MP -I. -pthread \
-                 -DASIO_STANDALONE -DASIO_NO_DEPRECATED $(SAN_FLAGS)
+                 -DASIO_STANDALONE -DASIO_NO_DEPRECATED -DASIO_DISABLE_STD_ALIGNED_ALLOC $(SAN_FLAGS)
 LDFLAGS_BASE := -pthread $(SAN_FLAGS)
+# Asio 1.22 picks aligned_alloc or operator new per translation unit, depending on which headers
+# came first; ASIO_DISABLE_STD_ALIGNED_ALLOC makes every unit agree (ASan caught the mismatch).
 
 # Flags of the libraries, asked of pkg-config and fltk-config (evaluated lazily: before
 # `make deps` has run they may not exist yet).
@@ -86,7 +88,7 @@ $(BUILD)/obj/tests/%.o: EXTRA_CFLAGS = $(OPENSSL_CFLAGS) $(FLTK_CFLAGS) \
     -DDUET_BIN_DIR='"$(abspath $(BUILD))"' -DDUET_SOURCE_DIR='"$(abspath .)"'
 $(BUILD)/obj/bench/%.o: EXTRA_CFLAGS = -DDUET_BIN_DIR='"$(abspath $(BUILD))"'
 
-$(BUILD)/obj/%.o: %.cc
+$(BUILD)/obj/%.o: %.cc Makefile
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CXX     $<")
 	$(Q)$(CXX) $(CXXFLAGS_BASE) $(EXTRA_CFLAGS) -c $< -o $@
