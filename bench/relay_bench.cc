@@ -37,6 +37,12 @@ namespace rp = duet::wire::relay;
 constexpr size_t kBulkBytes = size_t{1} << 30;
 constexpr size_t kChunk = 256 * 1024;
 constexpr int kRoundTrips = 20000;
+constexpr int kRounds = 3;
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
 
 [[noreturn]] void Die(const std::string& what) {
   std::fprintf(stderr, "bench: %s\n", what.c_str());
@@ -284,38 +290,43 @@ int main(int argc, char** argv) {
   const bool socat = HaveSocat();
   std::printf("Duet relay benchmark (loopback, this machine, one run; figures, not verdicts)\n\n");
 
-  // --- 1. bulk throughput -------------------------------------------------------------------
-  double via_relay, via_socat = 0, direct;
-  {
-    uint16_t port;
-    auto relay = StartRelay(relay_bin, port);
-    auto [a, b] = RelayPair(port, "bulk");
-    via_relay = Bulk(a, b);
-    close(a);
-    close(b);
+  // --- 1. bulk throughput: the three paths in turn, three rounds, the median of each --------
+  std::vector<double> relay_runs, socat_runs, direct_runs;
+  for (int round = 0; round < kRounds; ++round) {
+    {
+      uint16_t port;
+      auto relay = StartRelay(relay_bin, port);
+      auto [a, b] = RelayPair(port, "bulk");
+      relay_runs.push_back(Bulk(a, b));
+      close(a);
+      close(b);
+    }
+    if (socat) {
+      uint16_t target;
+      int l = Listen(target);
+      uint16_t port;
+      auto s = StartSocat(target, port);
+      int a = Connect(port);
+      int b = Accept(l);
+      socat_runs.push_back(Bulk(a, b));
+      close(a);
+      close(b);
+      close(l);
+    }
+    {
+      uint16_t target;
+      int l = Listen(target);
+      int a = Connect(target);
+      int b = Accept(l);
+      direct_runs.push_back(Bulk(a, b));
+      close(a);
+      close(b);
+      close(l);
+    }
   }
-  if (socat) {
-    uint16_t target;
-    int l = Listen(target);
-    uint16_t port;
-    auto s = StartSocat(target, port);
-    int a = Connect(port);
-    int b = Accept(l);
-    via_socat = Bulk(a, b);
-    close(a);
-    close(b);
-    close(l);
-  }
-  {
-    uint16_t target;
-    int l = Listen(target);
-    int a = Connect(target);
-    int b = Accept(l);
-    direct = Bulk(a, b);
-    close(a);
-    close(b);
-    close(l);
-  }
+  const double via_relay = Median(relay_runs);
+  const double via_socat = socat ? Median(socat_runs) : 0;
+  const double direct = Median(direct_runs);
 
   // --- 2. latency ---------------------------------------------------------------------------
   Latency lat_relay, lat_socat;
@@ -383,11 +394,12 @@ int main(int argc, char** argv) {
     return std::string(buf);
   };
   std::printf("| measure | duet-relay | baseline | ratio |\n|---|---|---|---|\n");
-  std::printf("| bulk 1 GiB, MB/s | %.0f | socat -b 262144: %s | %s |\n", via_relay,
+  std::printf("| bulk 1 GiB, MB/s (median of %d) | %.0f | socat -b 262144: %s | %s |\n", kRounds,
+              via_relay,
               socat_cell(via_socat, "%.0f").c_str(),
               socat ? socat_cell(via_relay / via_socat, "%.2fx").c_str() : "-");
-  std::printf("| bulk 1 GiB, MB/s | %.0f | direct TCP: %.0f | %.2fx |\n", via_relay, direct,
-              via_relay / direct);
+  std::printf("| bulk 1 GiB, MB/s (median of %d) | %.0f | direct TCP: %.0f | %.2fx |\n", kRounds,
+              via_relay, direct, via_relay / direct);
   std::printf("| RTT 64 B p50, us | %.1f | socat: %s | %s |\n", lat_relay.p50_us,
               socat_cell(lat_socat.p50_us, "%.1f").c_str(),
               socat ? socat_cell(lat_relay.p50_us / lat_socat.p50_us, "%.2fx").c_str() : "-");

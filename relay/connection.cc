@@ -1,5 +1,6 @@
 #include "relay/connection.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "relay/server.h"
@@ -12,7 +13,7 @@ namespace rp = wire::relay;
 
 namespace {
 
-constexpr size_t kReadChunk = 256 * 1024;
+constexpr size_t kReadChunk = 512 * 1024;
 constexpr size_t kReadBudget = 4 * 1024 * 1024;  // per wake-up, so no connection starves others
 constexpr size_t kSmallRead = 4096;              // below this, an emptied buffer is let go
 constexpr uint32_t kMaxJoinPayload = 4 + 2 + 1 + rp::kMaxRoomLength;
@@ -52,9 +53,10 @@ void Connection::Resume() {
 void Connection::ReadAvailable() {
   size_t budget = kReadBudget;
   while (budget > 0 && (state_ == State::kJoining || state_ == State::kJoined) && !paused_) {
-    if (in_cap_ - in_len_ < kReadChunk) {
-      // Grow (or allocate) only now that there is data to read.
-      size_t cap = in_len_ + kReadChunk;
+    if (in_cap_ - in_len_ < kReadChunk / 2) {
+      // Allocate (or grow) only now that there is data to read. ProcessInput keeps a partial
+      // frame at the front, so growing is rare: only for a frame larger than the buffer.
+      size_t cap = std::max(in_len_ + kReadChunk, 2 * kReadChunk);
       std::unique_ptr<uint8_t[]> bigger(new uint8_t[cap]);
       if (in_len_ > 0) std::memcpy(bigger.get(), in_.get(), in_len_);
       in_ = std::move(bigger);
@@ -73,10 +75,21 @@ void Connection::ReadAvailable() {
     if (n < offered) break;  // the socket is drained
   }
   if (in_len_ == 0 && last_read_ < kSmallRead) {
-    in_.reset();  // idle again: hold no buffer
+    in_.reset();  // a small exchange: hold no buffer while idle
     in_cap_ = 0;
   }
   WaitReadable();
+}
+
+void Connection::TrimIdle() {
+  if (in_len_ == 0 && in_) {
+    in_.reset();
+    in_cap_ = 0;
+  }
+  if (!writing_ && out_pending_.empty()) {
+    wire::Bytes().swap(out_pending_);
+    wire::Bytes().swap(out_writing_);
+  }
 }
 
 bool Connection::ProcessInput() {
@@ -151,16 +164,27 @@ bool Connection::HandleFrame(uint8_t type, wire::ByteView payload, wire::ByteVie
 
 void Connection::Enqueue(wire::ByteView bytes) {
   if (state_ == State::kClosed) return;
-  if (pending_output() == 0) output_since = std::chrono::steady_clock::now();
+  if (pending_output() == 0) {
+    output_since = std::chrono::steady_clock::now();
+    // Fast path: nothing queued, so write straight from the caller's buffer (the sender's input
+    // buffer) and queue only what the kernel did not take. Saves a copy per forwarded byte.
+    std::error_code ec;
+    size_t n = socket_.write_some(asio::buffer(bytes.data(), bytes.size()), ec);
+    if (ec && ec != asio::error::would_block && ec != asio::error::try_again) return Close();
+    if (ec) n = 0;
+    bytes = bytes.subspan(n);
+    if (bytes.empty()) {
+      if (state_ == State::kClosing && !writing_) FinishClose();
+      return;
+    }
+  }
   out_pending_.insert(out_pending_.end(), bytes.begin(), bytes.end());
   if (!writing_) WriteMore();
 }
 
 void Connection::WriteMore() {
   if (out_pending_.empty()) {
-    writing_ = false;
-    if (out_writing_.capacity() > kReadChunk) wire::Bytes().swap(out_writing_);
-    if (out_pending_.capacity() > kReadChunk) wire::Bytes().swap(out_pending_);
+    writing_ = false;  // buffers are kept for the next burst; the server trims idle ones
     if (state_ == State::kClosing) FinishClose();
     return;
   }

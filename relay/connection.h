@@ -40,6 +40,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Closes now; the server forgets the connection.
   void Close();
   void MarkJoined() { state_ = State::kJoined; }
+  // Lets go of buffers that hold nothing (the server calls it for connections gone quiet).
+  void TrimIdle();
   void Pause() { paused_ = true; }
   void Resume();
 
@@ -48,8 +50,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   State state() const { return state_; }
   size_t pending_output() const { return out_pending_.size() + out_writing_.size(); }
 
-  // Set by the server when the connection is accepted, joins or pairs.
-  std::string ip;
+  // Set by the server when the connection joins or pairs.
   std::string room;
   Connection* partner = nullptr;  // valid while paired; cleared on either side's close
   bool first_in_room = false;     // side "a" on the console, TLS server

@@ -21,15 +21,15 @@ class RoomTable {
  public:
   explicit RoomTable(size_t max_rooms) : max_rooms_(max_rooms) {}
 
-  // `id` must not be in a room already.
+  // `id` must not be in a room already. The caller remembers the room it joined: the table
+  // keeps no reverse index, to stay small per connection.
   JoinOutcome Join(ConnId id, const std::string& room);
-  // Takes `id` out of its room (if any); returns the partner left behind, now waiting alone.
-  std::optional<ConnId> Leave(ConnId id);
+  // Takes `id` out of `room` (if it is there); returns the partner left behind, now alone.
+  std::optional<ConnId> Leave(ConnId id, const std::string& room);
 
-  std::optional<ConnId> PartnerOf(ConnId id) const;
-  // Whether `id` was the first in its room (the TLS server and side "a" in the console).
-  bool IsFirst(ConnId id) const;
-  const std::string* RoomOf(ConnId id) const;
+  std::optional<ConnId> PartnerOf(ConnId id, const std::string& room) const;
+  // Whether `id` was the first in `room` (the TLS server, side "a" on the console).
+  bool IsFirst(ConnId id, const std::string& room) const;
   size_t room_count() const { return rooms_.size(); }
 
  private:
@@ -39,7 +39,6 @@ class RoomTable {
   };
   size_t max_rooms_;
   std::unordered_map<std::string, Room> rooms_;
-  std::unordered_map<ConnId, std::string> room_of_;
 };
 
 }  // namespace duet::relay

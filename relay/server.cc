@@ -14,6 +14,13 @@ using Clock = std::chrono::steady_clock;
 namespace {
 constexpr auto kSweepInterval = std::chrono::milliseconds(250);
 constexpr auto kCloseGrace = std::chrono::seconds(2);  // to flush a final ERROR
+// The per-address key: the address without its port ("unknown" has none).
+std::string IpOf(const Connection& c) {
+  const std::string& a = c.addr();
+  size_t colon = a.rfind(':');
+  return colon == std::string::npos ? a : a.substr(0, colon);
+}
+constexpr auto kTrimAfter = std::chrono::seconds(1);   // quiet this long: buffers are freed
 }  // namespace
 
 Server::Server(asio::io_context& io, RelayConfig config, std::FILE* console_out)
@@ -74,7 +81,6 @@ void Server::Accept() {
     std::string addr = rec ? ip : ip + ":" + std::to_string(remote.port());
     const ConnId id = next_id_++;
     auto conn = std::make_shared<Connection>(*this, std::move(socket), id, std::move(addr));
-    conn->ip = ip;
     conns_.emplace(id, conn);
     const size_t from_ip = ++per_address_[ip];
     ++totals_.accepted;
@@ -146,7 +152,7 @@ void Server::OnRefused(Connection& conn, const RelayError& error) {
 }
 
 void Server::Unpair(Connection& conn) {
-  rooms_.Leave(conn.id());
+  if (!conn.room.empty()) rooms_.Leave(conn.id(), conn.room);
   if (!conn.room.empty()) console_.Leave(conn.room, conn.addr());
   conn.room.clear();
   if (Connection* p = conn.partner) {
@@ -162,7 +168,7 @@ void Server::OnLeaving(Connection& conn) { Unpair(conn); }
 
 void Server::OnClosed(Connection& conn) {
   Unpair(conn);
-  auto it = per_address_.find(conn.ip);
+  auto it = per_address_.find(IpOf(conn));
   if (it != per_address_.end() && --it->second == 0) per_address_.erase(it);
   conns_.erase(conn.id());  // handlers in flight keep the object alive until they return
 }
@@ -176,6 +182,7 @@ void Server::Sweep() {
         if (now - c->created_at > config_.join_timeout) due.push_back(c);
         break;
       case Connection::State::kJoined:
+        if (now - c->last_input > kTrimAfter && now - c->output_since > kTrimAfter) c->TrimIdle();
         if (now - c->last_input > config_.idle_timeout ||
             (c->pending_output() > 0 && now - c->output_since > config_.slow_consumer_timeout)) {
           due.push_back(c);
