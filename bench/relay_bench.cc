@@ -275,6 +275,20 @@ std::unique_ptr<Child> StartSocat(uint16_t target, uint16_t& port) {
                 "TCP:127.0.0.1:" + std::to_string(target)});
 }
 
+int Accept(int listener);
+
+// A connected pair through a socat forwarder (a -> socat -> b); the forwarder lives in `s`.
+std::pair<int, int> SocatPair(std::unique_ptr<Child>& s) {
+  uint16_t target;
+  int l = Listen(target);
+  uint16_t port;
+  s = StartSocat(target, port);
+  int a = Connect(port);
+  int b = Accept(l);
+  close(l);
+  return {a, b};
+}
+
 int Accept(int listener) {
   int fd = accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
   int one = 1;
@@ -302,16 +316,11 @@ int main(int argc, char** argv) {
       close(b);
     }
     if (socat) {
-      uint16_t target;
-      int l = Listen(target);
-      uint16_t port;
-      auto s = StartSocat(target, port);
-      int a = Connect(port);
-      int b = Accept(l);
+      std::unique_ptr<Child> s;
+      auto [a, b] = SocatPair(s);
       socat_runs.push_back(Bulk(a, b));
       close(a);
       close(b);
-      close(l);
     }
     {
       uint16_t target;
@@ -339,16 +348,11 @@ int main(int argc, char** argv) {
     close(b);
   }
   if (socat) {
-    uint16_t target;
-    int l = Listen(target);
-    uint16_t port;
-    auto s = StartSocat(target, port);
-    int a = Connect(port);
-    int b = Accept(l);
+    std::unique_ptr<Child> s;
+    auto [a, b] = SocatPair(s);
     lat_socat = PingPong(a, b);
     close(a);
     close(b);
-    close(l);
   }
 
   // --- 3. idle pairs --------------------------------------------------------------------------

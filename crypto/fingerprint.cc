@@ -3,11 +3,10 @@
 #include <openssl/x509.h>
 
 #include "crypto/ossl.h"
+#include "wire/hex.h"
 
 namespace duet::crypto {
 namespace {
-
-constexpr char kHexDigits[] = "0123456789abcdef";
 
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -18,15 +17,7 @@ int HexValue(char c) {
 
 }  // namespace
 
-std::string Fingerprint::Hex() const {
-  std::string out;
-  out.reserve(64);
-  for (uint8_t b : bytes) {
-    out += kHexDigits[b >> 4];
-    out += kHexDigits[b & 0xf];
-  }
-  return out;
-}
+std::string Fingerprint::Hex() const { return wire::ToHex(bytes); }
 
 std::string Fingerprint::Grouped() const {
   std::string hex = Hex();

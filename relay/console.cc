@@ -1,5 +1,7 @@
 #include "relay/console.h"
 
+#include "wire/hex.h"
+
 #include <chrono>
 #include <ctime>
 #include <utility>
@@ -19,16 +21,6 @@ std::string Now() {
   char buf[32];
   std::snprintf(buf, sizeof(buf), "%02d:%02d:%02d.%03d", tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
   return buf;
-}
-
-std::string Hex(wire::ByteView b) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (uint8_t c : b) {
-    out += kDigits[c >> 4];
-    out += kDigits[c & 0xf];
-  }
-  return out;
 }
 
 // Room codes and addresses are [A-Za-z0-9._-:[]]: nothing to escape, but be safe.
@@ -153,7 +145,7 @@ void Console::Frame(const std::string& room, bool a_to_b, wire::ByteView payload
   }
   ++lines_this_second_;
   const std::string dir = a_to_b ? "a→b" : "b→a";
-  const std::string hex = Hex(payload.first(std::min(payload.size(), kHexPrefixBytes)));
+  const std::string hex = wire::ToHex(payload.first(std::min(payload.size(), kHexPrefixBytes)));
   char size[32];
   std::snprintf(size, sizeof(size), "%7zu B", payload.size());
   Line("frame", "frame  room=" + room + " " + dir + " " + size + "  " + hex + "…",

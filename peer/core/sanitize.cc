@@ -2,43 +2,12 @@
 
 #include <cstdint>
 
+#include "wire/utf8.h"
+
 namespace duet::peer {
 namespace {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
-
-// Length of the valid UTF-8 sequence at s[i] and its code point, or 0 when invalid.
-size_t DecodeUtf8(std::string_view s, size_t i, uint32_t& cp) {
-  const auto b = [&](size_t k) { return static_cast<uint8_t>(s[i + k]); };
-  uint8_t c = b(0);
-  size_t n;
-  if (c < 0x80) {
-    cp = c;
-    return 1;
-  } else if (c >= 0xC2 && c <= 0xDF) {
-    n = 2;
-    cp = c & 0x1F;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-    cp = c & 0x0F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-    cp = c & 0x07;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    if ((b(k) & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (b(k) & 0x3F);
-  }
-  // Overlong forms, surrogates and code points past U+10FFFF are invalid.
-  if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-      (cp >= 0xD800 && cp <= 0xDFFF)) {
-    return 0;
-  }
-  return n;
-}
 
 bool IsDangerous(uint32_t cp) {
   if (cp < 0x20 || cp == 0x7F) return true;                  // C0 controls, DEL (ESC is here)
@@ -54,7 +23,7 @@ std::string Sanitize(std::string_view text, bool keep_newlines) {
   out.reserve(text.size());
   for (size_t i = 0; i < text.size();) {
     uint32_t cp = 0;
-    size_t n = DecodeUtf8(text, i, cp);
+    size_t n = wire::DecodeUtf8At(text, i, cp);
     if (n == 0) {
       out += kReplacement;
       i += 1;

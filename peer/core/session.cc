@@ -7,6 +7,7 @@
 #include "crypto/random.h"
 #include "crypto/safety_number.h"
 #include "peer/core/sanitize.h"
+#include "wire/hex.h"
 #include "wire/utf8.h"
 
 namespace duet::peer {
@@ -20,15 +21,7 @@ constexpr size_t kMaxSeenIds = 100'000;
 constexpr uint8_t kByeUserLeft = 0;
 constexpr uint8_t kByeVerificationFailed = 1;
 
-std::string HexId(const app::Id& id) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (uint8_t b : id) {
-    out += kDigits[b >> 4];
-    out += kDigits[b & 0xf];
-  }
-  return out;
-}
+std::string HexId(const app::Id& id) { return wire::ToHex(id); }
 
 TrustLevel ToTrustLevel(crypto::Trust t) {
   switch (t) {
