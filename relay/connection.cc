@@ -112,6 +112,8 @@ bool Connection::ProcessInput() {
     wire::ByteView whole = rest.first(wire::kFrameHeaderSize + h.length);
     pos += whole.size();
     if (!HandleFrame(h.type, whole.subspan(wire::kFrameHeaderSize), whole)) return false;
+    // Forwarding can end this connection too (its partner's close sends PEER_LEFT back here).
+    if (state_ != State::kJoining && state_ != State::kJoined) return false;
   }
   if (pos > 0) {
     std::memmove(in_.get(), in_.get() + pos, in_len_ - pos);
@@ -163,14 +165,20 @@ bool Connection::HandleFrame(uint8_t type, wire::ByteView payload, wire::ByteVie
 }
 
 void Connection::Enqueue(wire::ByteView bytes) {
-  if (state_ == State::kClosed) return;
+  if (state_ == State::kClosed || write_failed_) return;
   if (pending_output() == 0) {
     output_since = std::chrono::steady_clock::now();
     // Fast path: nothing queued, so write straight from the caller's buffer (the sender's input
     // buffer) and queue only what the kernel did not take. Saves a copy per forwarded byte.
     std::error_code ec;
     size_t n = socket_.write_some(asio::buffer(bytes.data(), bytes.size()), ec);
-    if (ec && ec != asio::error::would_block && ec != asio::error::try_again) return Close();
+    if (ec && ec != asio::error::would_block && ec != asio::error::try_again) {
+      // The peer is gone. Close later, not here: the caller may be in the middle of another
+      // connection's frame loop (closing sends PEER_LEFT back to it).
+      write_failed_ = true;
+      asio::post(socket_.get_executor(), [self = shared_from_this()] { self->Close(); });
+      return;
+    }
     if (ec) n = 0;
     bytes = bytes.subspan(n);
     if (bytes.empty()) {
@@ -223,8 +231,8 @@ void Connection::Close() {
   state_ = State::kClosed;
   std::error_code ec;
   socket_.close(ec);
-  in_.reset();
-  in_cap_ = in_len_ = 0;
+  // The input buffer is freed with the object, not here: a frame loop up the stack may still
+  // hold views into it.
   server_.OnClosed(*this);
 }
 

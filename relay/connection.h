@@ -84,6 +84,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool reading_ = false;
   bool writing_ = false;
   bool paused_ = false;
+  bool write_failed_ = false;  // the socket refused a write; a close is posted
 };
 
 }  // namespace duet::relay

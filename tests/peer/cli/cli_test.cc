@@ -123,22 +123,25 @@ TEST_F(CliTest, SecondSessionIsKnownAndANewKeyIsChangedUntilTrusted) {
     EXPECT_EQ(alice->Wait(), 0);
     EXPECT_EQ(bob->Wait(), 0);
   }
+  // The room is free again only once the relay has seen both leave.
+  ASSERT_TRUE(relay.proc->WaitForCount("leave  room=test", 2)) << relay.proc->Transcript();
   {
     auto alice = StartPeer(relay.addr, "alice", tmp_ / "alice");
     auto bob = StartPeer(relay.addr, "bob", tmp_ / "bob");
     auto as = Event(*alice, "secure");
-    ASSERT_TRUE(as);
+    ASSERT_TRUE(as) << alice->Transcript() << bob->Transcript() << relay.proc->Transcript();
     EXPECT_EQ((*as)["trust"], "known");
     alice->CloseStdin();
     bob->CloseStdin();
     EXPECT_EQ(alice->Wait(), 0);
     EXPECT_EQ(bob->Wait(), 0);
   }
+  ASSERT_TRUE(relay.proc->WaitForCount("leave  room=test", 4));
   // Someone else calls themselves bob, with a new key.
   auto alice = StartPeer(relay.addr, "alice", tmp_ / "alice");
   auto fake = StartPeer(relay.addr, "bob", tmp_ / "mallory");
   auto as = Event(*alice, "secure");
-  ASSERT_TRUE(as);
+  ASSERT_TRUE(as) << alice->Transcript() << fake->Transcript() << relay.proc->Transcript();
   EXPECT_EQ((*as)["trust"], "changed");
   ASSERT_TRUE(alice->WaitForLine("KEY_CHANGED"));
   alice->WriteLine("secret for bob only");
