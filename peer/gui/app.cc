@@ -483,6 +483,7 @@ void App::DumpIfChanged() {
   s.widgets["input"] = Box(chat_->input());
   s.widgets["send"] = Box(chat_->send_button());
   s.widgets["verify"] = Box(chat_->verify_button());
+  if (chat_->banner_shown()) s.widgets["accept_key"] = Box(chat_->accept_key_button());
   s.widgets["connect"] = Box(connect_->connect_button());
   s.widgets["continue"] = Box(setup_->continue_button());
   std::string line = DumpState(s, model_);

@@ -20,7 +20,10 @@ Banner::Banner(int x, int y, int w, int h)
   title_box_.align(FL_ALIGN_INSIDE | FL_ALIGN_LEFT);
   text_box_.labelsize(theme::kSize);
   text_box_.align(FL_ALIGN_INSIDE | FL_ALIGN_LEFT | FL_ALIGN_TOP | FL_ALIGN_WRAP);
-  for (auto& b : buttons_) b = new Fl_Button(x, y, 10, kButtonH);
+  for (auto& b : buttons_) {
+    b = new Fl_Button(x, y, 10, kButtonH);
+    theme::StyleSecondary(b);
+  }
   end();
 }
 

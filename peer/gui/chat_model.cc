@@ -22,11 +22,10 @@ void ChatModel::BeginSession(const std::string& room) {
 
 void ChatModel::OnStateChanged(SessionState state) {
   if (state == state_) return;
-  const SessionState before = state_;
   state_ = state;
   // The peer of a past TLS session stays in the header while it is away (so the person sees
-  // who left) and until the session ends; any other way out of kSecure forgets it.
-  if (before == SessionState::kSecure && state != SessionState::kPeerLeft &&
+  // who left) and when the session ends; a new connection or handshake forgets it.
+  if (state != SessionState::kSecure && state != SessionState::kPeerLeft &&
       state != SessionState::kClosed) {
     has_peer_ = false;
   }

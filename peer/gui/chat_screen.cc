@@ -66,7 +66,7 @@ ChatScreen::ChatScreen(int x, int y, int w, int h, const ChatModel& model, ChatA
   color(theme::kWindow);
   header_.box(FL_FLAT_BOX);
   header_.color(theme::kSurface);
-  avatar_.box(FL_OVAL_BOX);
+  avatar_.box(FL_OFLAT_BOX);
   avatar_.labelfont(theme::kBold);
   avatar_.labelsize(18);
   avatar_.labelcolor(theme::kAccentText);
@@ -97,6 +97,7 @@ ChatScreen::ChatScreen(int x, int y, int w, int h, const ChatModel& model, ChatA
       [](Fl_Widget*, void* s) { static_cast<ChatScreen*>(s)->actions_.accept_key(); }, this);
   banner_.button(2).callback(
       [](Fl_Widget*, void* s) { static_cast<ChatScreen*>(s)->actions_.verify(); }, this);
+  theme::StylePrimary(&banner_.button(1));
   banner_.hide();
 
   composer_.box(FL_FLAT_BOX);

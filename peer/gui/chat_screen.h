@@ -34,6 +34,8 @@ class ChatScreen : public Fl_Group {
   MessageInput& input() { return input_; }
   Fl_Button& send_button() { return send_; }
   Fl_Button& verify_button() { return verify_; }
+  // The banner's "Accept new key" (shown with the key-change warning).
+  Fl_Button& accept_key_button() { return banner_.button(1); }
   const TranscriptView& transcript() const { return transcript_; }
   bool banner_shown() const { return banner_.visible(); }
   // Sends what is in the input line (Enter, Ctrl+Enter, the Send button).

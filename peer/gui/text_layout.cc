@@ -41,6 +41,7 @@ void WrapParagraph(std::string_view para, int width, const MeasureFn& measure,
   std::string line;
   int line_w = 0;
   auto emit = [&] {
+    while (!line.empty() && line.back() == ' ') line.pop_back();  // spaces at a break vanish
     lines.push_back(std::move(line));
     line.clear();
     line_w = 0;
@@ -52,7 +53,7 @@ void WrapParagraph(std::string_view para, int width, const MeasureFn& measure,
       line_w += w;
       continue;
     }
-    if (kind == Token::kSpace) {  // spaces at a break vanish
+    if (kind == Token::kSpace) {
       if (!line.empty()) emit();
       continue;
     }
