@@ -155,6 +155,10 @@ App::App(const GuiOptions& options)
   setup_->name().value(name.c_str());
 
   verify_ = std::make_unique<VerifyDialog>([this] { Trust(); }, [this] { Reject(); });
+  verify_->OnHidden([this] {
+    if (screen_ == Screen::kChat) chat_->input().take_focus();
+    Refresh();
+  });
   Fl::add_handler(GlobalShortcuts);
 }
 

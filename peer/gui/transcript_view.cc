@@ -32,10 +32,13 @@ int SizeFor(Kind kind) {
   return kind == Kind::kSystem || kind == Kind::kWarning ? theme::kSmall + 1 : kTextSize;
 }
 
+// Symbola's pictographs look small beside DejaVu at the same size.
+constexpr int kEmojiExtra = 4;
+
 int MeasureRuns(std::string_view text, int size) {
   int w = 0;
   for (const TextRun& run : SplitRuns(text)) {
-    fl_font(run.emoji ? theme::kEmoji : theme::kFont, size);
+    fl_font(run.emoji ? theme::kEmoji : theme::kFont, run.emoji ? size + kEmojiExtra : size);
     w += static_cast<int>(fl_width(run.text.data(), static_cast<int>(run.text.size())) + 0.5);
   }
   return w;
@@ -43,7 +46,7 @@ int MeasureRuns(std::string_view text, int size) {
 
 void DrawRuns(const std::string& text, int x, int y, int size) {
   for (const TextRun& run : SplitRuns(text)) {
-    fl_font(run.emoji ? theme::kEmoji : theme::kFont, size);
+    fl_font(run.emoji ? theme::kEmoji : theme::kFont, run.emoji ? size + kEmojiExtra : size);
     fl_draw(run.text.data(), static_cast<int>(run.text.size()), x, y);
     x += static_cast<int>(fl_width(run.text.data(), static_cast<int>(run.text.size())) + 0.5);
   }

@@ -104,6 +104,12 @@ VerifyDialog::VerifyDialog(std::function<void()> on_match, std::function<void()>
   set_modal();
 }
 
+void VerifyDialog::hide() {
+  const bool was_shown = shown();
+  Fl_Double_Window::hide();
+  if (was_shown && on_hidden_) on_hidden_();
+}
+
 void VerifyDialog::Open(const PeerInfo& peer, Fl_Window* parent) {
   const bool changed = peer.trust == TrustLevel::kChanged;
   title_text_ = (changed ? "Check " : "Verify ") + peer.name + (changed ? "'s new key" : "");

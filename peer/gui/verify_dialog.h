@@ -23,13 +23,16 @@ class VerifyDialog : public Fl_Double_Window {
   // Fills the dialog for `peer` and shows it centred over `parent`.
   void Open(const PeerInfo& peer, Fl_Window* parent);
   void Close() { hide(); }
+  // Called after the dialog closed, however it closed (a button, Escape, Close()).
+  void OnHidden(std::function<void()> fn) { on_hidden_ = std::move(fn); }
+  void hide() override;
   // The SAS as shown (for the test state dump).
   const std::string& sas() const { return sas_; }
   Fl_Button& match_button() { return match_; }
   Fl_Button& mismatch_button() { return mismatch_; }
 
  private:
-  std::function<void()> on_match_, on_mismatch_;
+  std::function<void()> on_match_, on_mismatch_, on_hidden_;
   std::string title_text_, sas_, safety_, own_fp_, peer_fp_, peer_label_;
   Fl_Box title_, intro_, sas_label_, sas_box_, safety_label_, safety_box_;
   Fl_Box own_label_, own_box_, peer_label_box_, peer_box_;
