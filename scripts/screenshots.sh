@@ -127,9 +127,9 @@ shot "$(xid "$A")" "$OUT/key-change.png"
 key "$A" ctrl+q
 key "$B" ctrl+q
 sleep 0.5
-xterm -T relay-console -geometry 118x26+20+20 -fa 'DejaVu Sans Mono' -fs 10 -bg '#1e222a' \
-  -fg '#d6dae2' -e sh -c "echo '\$ duet-relay --listen $addr'; sed -n '2,5p' '$work/relay.log';
-    echo '…'; tail -n 19 '$work/relay.log'; exec sleep 60" &
+xterm -T relay-console -geometry 118x27+20+20 -fa 'DejaVu Sans Mono' -fs 10 -bg '#1e222a' \
+  -fg '#d6dae2' -e sh -c "echo '\$ duet-relay --listen $addr'; grep -m 3 -E '^listening|  (join|pair) ' \
+    '$work/relay.log'; echo '…'; tail -n 20 '$work/relay.log'; exec sleep 60" &
 pids+=($!)
 for _ in $(seq 100); do
   term=$(xdotool search --name '^relay-console$' 2>/dev/null | head -n 1 || true)
