@@ -93,7 +93,6 @@ class App {
   std::unique_ptr<RelayClient> client_;
   std::thread worker_;
   std::string key_state_ = "generating";
-  bool key_locked_ = false;  // the key file has a passphrase
   bool leaving_ = false;     // Leave pressed: back to the connect screen when the session ends
   bool dump_ = false;
   std::string last_dump_;
@@ -266,15 +265,12 @@ void App::OnIdentityLoaded(Result<crypto::Identity> identity, bool for_connect) 
   connect_->SetBusy(false);
   if (!identity) {
     const std::string& code = identity.error().code;
-    if (code == "KEY_PASSPHRASE_NEEDED") {
-      key_locked_ = true;
-      key_state_ = "locked";
-      connect_->ShowPassphrase(true);
-      if (for_connect && *connect_->passphrase().value() == '\0') return Refresh();
-    } else {
-      key_state_ = "failed";
-    }
-    if (code != "KEY_PASSPHRASE_NEEDED" || for_connect) connect_->SetError(identity.error().message);
+    const bool locked = code == "KEY_PASSPHRASE_NEEDED" || code == "KEY_WRONG_PASSPHRASE";
+    key_state_ = locked ? "locked" : "failed";
+    if (locked) connect_->ShowPassphrase(true);
+    // At start a locked key is no error: the passphrase field appears and says what it needs.
+    if (!locked || for_connect) connect_->SetError(identity.error().message);
+    if (locked) connect_->passphrase().take_focus();
     return Refresh();
   }
   identity_.emplace(std::move(*identity));
