@@ -8,7 +8,7 @@
 #include <FL/Fl.H>
 #include <FL/Fl_Double_Window.H>
 #include <FL/Fl_Preferences.H>
-#include "peer/gui/x_id.h"
+#include <openssl/crypto.h>
 
 #include <chrono>
 #include <cstdio>
@@ -16,8 +16,6 @@
 #include <filesystem>
 #include <optional>
 #include <thread>
-
-#include <openssl/crypto.h>
 
 #include "crypto/identity.h"
 #include "crypto/pin_store.h"
@@ -28,6 +26,7 @@
 #include "peer/gui/state_dump.h"
 #include "peer/gui/theme.h"
 #include "peer/gui/verify_dialog.h"
+#include "peer/gui/x_id.h"
 #include "peer/net/relay_client.h"
 #include "wire/app_protocol.h"
 #include "wire/relay_protocol.h"
@@ -93,7 +92,7 @@ class App {
   std::unique_ptr<RelayClient> client_;
   std::thread worker_;
   std::string key_state_ = "generating";
-  bool leaving_ = false;     // Leave pressed: back to the connect screen when the session ends
+  bool leaving_ = false;  // Leave pressed: back to the connect screen when the session ends
   bool dump_ = false;
   std::string last_dump_;
   Screen screen_ = Screen::kConnect;
@@ -136,18 +135,20 @@ App::App(const GuiOptions& options)
   setup_ = new SetupScreen(0, 0, kWidth, kHeight, [this] { OnSetupContinue(); });
   connect_ = new ConnectScreen(
       0, 0, kWidth, kHeight, [this] { OnConnectPressed(); }, [] { return NewRoomCode(); });
-  chat_ = new ChatScreen(0, 0, kWidth, kHeight, model_,
-                         ChatActions{[this](const std::string& t) { Send(t); },
-                                     [this] { OpenVerify(); }, [this] { Trust(); },
-                                     [this] { Leave(); }});
+  chat_ = new ChatScreen(
+      0, 0, kWidth, kHeight, model_,
+      ChatActions{[this](const std::string& t) { Send(t); }, [this] { OpenVerify(); },
+                  [this] { Trust(); }, [this] { Leave(); }});
   window_.end();
   window_.resizable(&window_);
   window_.size_range(560, 480);
-  window_.callback([](Fl_Widget*, void* self) {
-    // Escape closes dialogs, never the app.
-    if (Fl::event() == FL_SHORTCUT && Fl::event_key() == FL_Escape) return;
-    static_cast<App*>(self)->Quit();
-  }, this);
+  window_.callback(
+      [](Fl_Widget*, void* self) {
+        // Escape closes dialogs, never the app.
+        if (Fl::event() == FL_SHORTCUT && Fl::event_key() == FL_Escape) return;
+        static_cast<App*>(self)->Quit();
+      },
+      this);
   connect_->relay().value(relay.c_str());
   connect_->room().value(room.c_str());
   connect_->name().value(name.c_str());
@@ -220,10 +221,9 @@ void App::StartIdentity() {
   }
   ShowScreen(Screen::kConnect);
   key_state_ = "loading";
-  RunOnWorker([home = home_] { return crypto::Identity::Load(home, ""); },
-              [this](Result<crypto::Identity> id) {
-                OnIdentityLoaded(std::move(id), options_.connect);
-              });
+  RunOnWorker(
+      [home = home_] { return crypto::Identity::Load(home, ""); },
+      [this](Result<crypto::Identity> id) { OnIdentityLoaded(std::move(id), options_.connect); });
 }
 
 void App::OnKeyGenerated(Result<crypto::Identity> identity) {
@@ -307,10 +307,10 @@ void App::Connect() {
   if (!relay) {
     problem = relay.error().message;
   } else if (room.empty() || !wire::relay::IsValidRoomCode(room)) {
-    problem = "The room code may use letters, digits, '.', '_' and '-' (64 at most). Press New "
-              "code for a fresh one.";
-  } else if (name.empty() || name.size() > wire::app::kMaxNameBytes ||
-             !wire::IsValidUtf8(name)) {
+    problem =
+        "The room code may use letters, digits, '.', '_' and '-' (64 at most). Press New "
+        "code for a fresh one.";
+  } else if (name.empty() || name.size() > wire::app::kMaxNameBytes || !wire::IsValidUtf8(name)) {
     problem = "Type your name (1 to 64 characters): the other person sees it.";
   }
   if (!problem.empty()) {
@@ -379,7 +379,7 @@ void App::ShowScreen(Screen s) {
   setup_->hide();
   connect_->hide();
   chat_->hide();
-  Fl_Group* shown = s == Screen::kSetup ? static_cast<Fl_Group*>(setup_)
+  Fl_Group* shown = s == Screen::kSetup     ? static_cast<Fl_Group*>(setup_)
                     : s == Screen::kConnect ? static_cast<Fl_Group*>(connect_)
                                             : static_cast<Fl_Group*>(chat_);
   shown->resize(0, 0, window_.w(), window_.h());
@@ -397,7 +397,10 @@ void App::Send(const std::string& text) {
   client_->Post([this, index, text](Session& s) {
     Result<std::string> id = s.SendText(text);
     queue_.Post([this, index, id = std::move(id)] {
-      if (id) model_.AttachId(index, *id); else model_.MarkFailed(index, id.error());
+      if (id)
+        model_.AttachId(index, *id);
+      else
+        model_.MarkFailed(index, id.error());
       Refresh();
     });
   });
@@ -454,7 +457,7 @@ void App::Quit() {
 
 void App::Refresh() {
   if (screen_ == Screen::kChat) chat_->Refresh();
-  std::string title = screen_ == Screen::kChat ? model_.Title()
+  std::string title = screen_ == Screen::kChat    ? model_.Title()
                       : screen_ == Screen::kSetup ? "Duet — welcome"
                                                   : "Duet — connect";
   if (title != title_) {

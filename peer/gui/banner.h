@@ -17,8 +17,7 @@ class Banner : public Fl_Group {
  public:
   Banner(int x, int y, int w, int h);
 
-  void Set(Fl_Color background, Fl_Color accent, const std::string& title,
-           const std::string& text);
+  void Set(Fl_Color background, Fl_Color accent, const std::string& title, const std::string& text);
   // Button i (0..2, right to left); an empty label hides it.
   Fl_Button& button(int i) { return *buttons_[static_cast<size_t>(i)]; }
   // The height this banner needs at width `w` (the text wraps).

@@ -36,8 +36,8 @@ void ChatModel::OnStateChanged(SessionState state) {
 }
 
 void ChatModel::OnSecure(const PeerInfo& peer) {
-  const bool again = has_peer_ && peer.fingerprint == peer_.fingerprint &&
-                     state_ == SessionState::kSecure;
+  const bool again =
+      has_peer_ && peer.fingerprint == peer_.fingerprint && state_ == SessionState::kSecure;
   const TrustLevel before = peer_.trust;
   has_peer_ = true;
   peer_ = peer;
@@ -100,8 +100,8 @@ void ChatModel::AttachId(size_t index, const std::string& id) {
 void ChatModel::MarkFailed(size_t index, const Error& error) {
   if (index >= transcript_.size()) return;
   transcript_[index].failed = true;
-  Add(TranscriptLine{TranscriptLine::Kind::kWarning, "Not sent: " + error.message, now_ms_(), {},
-                     false, false});
+  Add(TranscriptLine{
+      TranscriptLine::Kind::kWarning, "Not sent: " + error.message, now_ms_(), {}, false, false});
 }
 
 std::string ChatModel::StateLabel() const {

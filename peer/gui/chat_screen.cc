@@ -88,8 +88,7 @@ ChatScreen::ChatScreen(int x, int y, int w, int h, const ChatModel& model, ChatA
                    this);
   theme::StyleSecondary(&leave_);
   leave_.tooltip("End this conversation and go back to the connect screen");
-  leave_.callback([](Fl_Widget*, void* s) { static_cast<ChatScreen*>(s)->actions_.leave(); },
-                  this);
+  leave_.callback([](Fl_Widget*, void* s) { static_cast<ChatScreen*>(s)->actions_.leave(); }, this);
 
   banner_.button(0).callback(
       [](Fl_Widget*, void* s) { static_cast<ChatScreen*>(s)->actions_.leave(); }, this);
@@ -191,7 +190,10 @@ void ChatScreen::Layout() {
   fl_font(badge_box_.labelfont(), badge_box_.labelsize());
   const int badge_w = badge_.empty() ? 0 : static_cast<int>(fl_width(badge_.c_str())) + 18;
   badge_box_.resize(X + kPad + 52 + name_w + 8, Y + 13, badge_w, 19);
-  if (badge_.empty()) badge_box_.hide(); else badge_box_.show();
+  if (badge_.empty())
+    badge_box_.hide();
+  else
+    badge_box_.show();
   state_box_.resize(X + kPad + 52, Y + 34, W / 2, 20);
   fl_font(leave_.labelfont(), leave_.labelsize());
   const int leave_w = static_cast<int>(fl_width(leave_.label())) + 28;

@@ -236,7 +236,10 @@ void ConnectScreen::Layout(int cx, int cy, int cw) {
 
 void ConnectScreen::ShowPassphrase(bool show) {
   if (show == static_cast<bool>(pass_.visible())) return;
-  if (show) pass_.show(); else pass_.hide();
+  if (show)
+    pass_.show();
+  else
+    pass_.hide();
   resize(x(), y(), w(), h());
 }
 

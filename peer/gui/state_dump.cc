@@ -26,8 +26,8 @@ std::string DumpState(const ShownState& shown, const ChatModel& model) {
   j["end_code"] = model.end_code();
   json lines = json::array();
   for (const TranscriptLine& l : model.transcript()) {
-    const char* who = l.kind == TranscriptLine::Kind::kOwn    ? "me"
-                      : l.kind == TranscriptLine::Kind::kPeer ? "peer"
+    const char* who = l.kind == TranscriptLine::Kind::kOwn      ? "me"
+                      : l.kind == TranscriptLine::Kind::kPeer   ? "peer"
                       : l.kind == TranscriptLine::Kind::kSystem ? "system"
                                                                 : "warning";
     lines.push_back({{"who", who}, {"text", l.text}, {"delivered", l.delivered}});

@@ -12,19 +12,19 @@
 namespace duet::peer::gui {
 namespace {
 
-constexpr int kMargin = 14;     // around the content
-constexpr int kGap = 8;         // between items
-constexpr int kPadX = 12;       // inside a bubble
+constexpr int kMargin = 14;  // around the content
+constexpr int kGap = 8;      // between items
+constexpr int kPadX = 12;    // inside a bubble
 constexpr int kPadY = 8;
-constexpr int kMetaH = 14;      // the time / delivered line inside a bubble
+constexpr int kMetaH = 14;  // the time / delivered line inside a bubble
 constexpr int kTextSize = theme::kSize + 1;
 constexpr int kWheelStep = 48;
 
 using Kind = TranscriptLine::Kind;
 
 int LineHeight(Kind kind) {
-  fl_font(theme::kFont, kind == Kind::kSystem || kind == Kind::kWarning ? theme::kSmall + 1
-                                                                          : kTextSize);
+  fl_font(theme::kFont,
+          kind == Kind::kSystem || kind == Kind::kWarning ? theme::kSmall + 1 : kTextSize);
   return fl_height() + 2;
 }
 
@@ -119,8 +119,8 @@ void TranscriptView::Layout() {
     const bool notice = line.kind == Kind::kSystem || line.kind == Kind::kWarning;
     const int size = SizeFor(line.kind);
     const int text_max = (notice ? notice_max : bubble_max) - 2 * kPadX;
-    item.lines = WrapText(line.text, text_max,
-                          [size](std::string_view s) { return MeasureRuns(s, size); });
+    item.lines =
+        WrapText(line.text, text_max, [size](std::string_view s) { return MeasureRuns(s, size); });
     int widest = 0;
     for (const std::string& l : item.lines) widest = std::max(widest, MeasureRuns(l, size));
     if (!notice) {

@@ -1,9 +1,10 @@
 // The desktop app's view logic without a display: the model, the layout, the UI queue.
+#include "peer/gui/chat_model.h"
+
 #include <gtest/gtest.h>
 
 #include <thread>
 
-#include "peer/gui/chat_model.h"
 #include "peer/gui/gui_listener.h"
 #include "peer/gui/room_code.h"
 #include "peer/gui/text_layout.h"
@@ -111,11 +112,9 @@ int Fixed(std::string_view s) {
 }
 
 TEST(TextLayoutTest, WrapsBetweenWordsAtNewlinesAndInsideOverlongWords) {
-  EXPECT_EQ(WrapText("one two three", 80, Fixed),
-            (std::vector<std::string>{"one two", "three"}));
+  EXPECT_EQ(WrapText("one two three", 80, Fixed), (std::vector<std::string>{"one two", "three"}));
   EXPECT_EQ(WrapText("a\nb c", 200, Fixed), (std::vector<std::string>{"a", "b c"}));
-  EXPECT_EQ(WrapText("abcdefghij", 40, Fixed),
-            (std::vector<std::string>{"abcd", "efgh", "ij"}));
+  EXPECT_EQ(WrapText("abcdefghij", 40, Fixed), (std::vector<std::string>{"abcd", "efgh", "ij"}));
   EXPECT_EQ(WrapText("", 40, Fixed), (std::vector<std::string>{""}));
   EXPECT_EQ(WrapText("héé hé", 30, Fixed), (std::vector<std::string>{"héé", "hé"}));
 }

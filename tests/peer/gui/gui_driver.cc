@@ -28,7 +28,8 @@ std::optional<json> GuiApp::WaitState(const std::function<bool(const json&)>& pr
         return state;
       }
     }
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     if (left.count() <= 0) return std::nullopt;
     // Waits for the next state line (or the deadline).
     const size_t states = proc_->Count("STATE ");
@@ -49,8 +50,8 @@ void GuiApp::Type(const std::string& text) {
 }
 
 void GuiApp::Key(const std::string& keys) {
-  Xdotool({"windowfocus", "--sync", std::to_string(last_["xid"].get<unsigned long>()), "key",
-           keys});
+  Xdotool(
+      {"windowfocus", "--sync", std::to_string(last_["xid"].get<unsigned long>()), "key", keys});
 }
 
 namespace {
@@ -61,8 +62,8 @@ std::vector<std::string> ClickArgs(const json& state, const std::string& window_
   const int y = box[1].get<int>() + box[3].get<int>() / 2;
   // Raised first: without a window manager the apps' windows may overlap.
   const std::string window = std::to_string(state[window_key].get<unsigned long>());
-  return {"windowraise", window, "mousemove", "--window", window, 
-          std::to_string(x), std::to_string(y), "click", "1"};
+  return {"windowraise",     window,  "mousemove", "--window", window, std::to_string(x),
+          std::to_string(y), "click", "1"};
 }
 }  // namespace
 

@@ -24,8 +24,8 @@ std::string StartRelay(std::unique_ptr<Process>& relay) {
 std::vector<std::string> Flags(const std::string& relay, const std::string& name,
                                const std::string& room, bool connect) {
   // Side by side, so a click meant for one never lands on the other.
-  std::vector<std::string> f = {"--relay", relay, "--room", room, "--name", name, "--position",
-                                name == "alice" ? "0,0" : "800,0"};
+  std::vector<std::string> f = {"--relay", relay, "--room",     room,
+                                "--name",  name,  "--position", name == "alice" ? "0,0" : "800,0"};
   if (connect) f.push_back("--connect");
   return f;
 }
@@ -54,8 +54,9 @@ TEST_F(GuiTest, ConnectsFromTheConnectScreenATypedMessageArrivesAndClosingShowsP
   GuiApp alice(tmp_ / "alice", Flags(addr_, "alice", "gui-1", false));
   GuiApp bob(tmp_ / "bob", Flags(addr_, "bob", "gui-1", false));
   for (GuiApp* app : {&alice, &bob}) {
-    ASSERT_TRUE(app->WaitState([](const json& j) { return j["screen"] == "setup" && j["key"] == "ready"; }))
-        << app->process().Transcript();
+    ASSERT_TRUE(app->WaitState([](const json& j) {
+      return j["screen"] == "setup" && j["key"] == "ready";
+    })) << app->process().Transcript();
     app->Key("Return");  // Continue
     ASSERT_TRUE(app->WaitState(Screen("connect"))) << app->process().Transcript();
     app->Key("Return");  // Connect
@@ -69,11 +70,13 @@ TEST_F(GuiTest, ConnectsFromTheConnectScreenATypedMessageArrivesAndClosingShowsP
 
   alice.Type("hello from alice, café");
   alice.Key("Return");
-  auto got = bob.WaitState([](const json& j) { return HasLine(j, "peer", "hello from alice, café"); });
+  auto got =
+      bob.WaitState([](const json& j) { return HasLine(j, "peer", "hello from alice, café"); });
   ASSERT_TRUE(got) << bob.process().Transcript();
   auto delivered = alice.WaitState([](const json& j) {
     for (const json& l : j["transcript"]) {
-      if (l["who"] == "me" && l["text"] == "hello from alice, café" && l["delivered"] == true) return true;
+      if (l["who"] == "me" && l["text"] == "hello from alice, café" && l["delivered"] == true)
+        return true;
     }
     return false;
   });
@@ -107,9 +110,8 @@ TEST_F(GuiTest, VerifyDialogShowsTheSameSasAndTheyDontMatchEndsTheSession) {
   EXPECT_EQ((*ended)["end_code"], "VERIFICATION_FAILED");
   EXPECT_EQ((*ended)["can_send"], false);
   EXPECT_EQ((*ended)["dialog"], "");
-  auto told = bob.WaitState([](const json& j) {
-    return HasLine(j, "warning", "said the security codes did not match");
-  });
+  auto told = bob.WaitState(
+      [](const json& j) { return HasLine(j, "warning", "said the security codes did not match"); });
   ASSERT_TRUE(told) << bob.process().Transcript();
 }
 
