@@ -10,7 +10,11 @@ using Clock = std::chrono::steady_clock;
 GuiApp::GuiApp(const std::string& home, std::vector<std::string> args) {
   std::vector<std::string> argv = {BinDir() + "/duet", "--home", home};
   argv.insert(argv.end(), args.begin(), args.end());
-  proc_ = std::make_unique<Process>(argv, std::vector<std::string>{"DUET_TEST_STATE=1"});
+  // (The suppressions matter only in SANITIZE=address builds; see the file.)
+  proc_ = std::make_unique<Process>(
+      argv, std::vector<std::string>{
+                "DUET_TEST_STATE=1",
+                "LSAN_OPTIONS=suppressions=" DUET_SOURCE_DIR "/tests/peer/gui/lsan.supp"});
 }
 
 std::optional<json> GuiApp::WaitState(const std::function<bool(const json&)>& pred,

@@ -68,14 +68,16 @@ TEST_F(GuiTest, ConnectsFromTheConnectScreenATypedMessageArrivesAndClosingShowsP
   EXPECT_EQ((*as)["trust"], "new");
   EXPECT_EQ((*as)["title"], "Duet — bob · secure");
 
-  alice.Type("hello from alice, café");
+  // ASCII only: xdotool types other characters by remapping a spare key for a moment, which a
+  // busy app can read after the remap is undone (text layout has its own tests for UTF-8).
+  alice.Type("hello from alice");
   alice.Key("Return");
   auto got =
-      bob.WaitState([](const json& j) { return HasLine(j, "peer", "hello from alice, café"); });
+      bob.WaitState([](const json& j) { return HasLine(j, "peer", "hello from alice"); });
   ASSERT_TRUE(got) << bob.process().Transcript();
   auto delivered = alice.WaitState([](const json& j) {
     for (const json& l : j["transcript"]) {
-      if (l["who"] == "me" && l["text"] == "hello from alice, café" && l["delivered"] == true)
+      if (l["who"] == "me" && l["text"] == "hello from alice" && l["delivered"] == true)
         return true;
     }
     return false;
