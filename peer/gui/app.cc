@@ -1,33 +1,14 @@
-// The desktop app's controller: one window whose content is the setup, connect or chat screen;
-// the identity key is made or unlocked on a worker thread; a RelayClient per conversation.
-//
-// Threads: FLTK's main thread owns every widget, the ChatModel and this controller. The worker
-// thread and peer/net's I/O thread reach them only through the UiQueue (Fl::awake).
-#include "peer/gui/app.h"
-
+// `duet` without --cli: the window, connecting, and what the person does in a conversation.
 #include <FL/Fl.H>
-#include <FL/Fl_Double_Window.H>
 #include <FL/Fl_Preferences.H>
-#include <openssl/crypto.h>
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
-#include <optional>
-#include <thread>
 
-#include "crypto/identity.h"
-#include "crypto/pin_store.h"
-#include "peer/gui/chat_screen.h"
-#include "peer/gui/form_screens.h"
-#include "peer/gui/gui_listener.h"
+#include "peer/gui/app_controller.h"
 #include "peer/gui/room_code.h"
-#include "peer/gui/state_dump.h"
 #include "peer/gui/theme.h"
-#include "peer/gui/verify_dialog.h"
-#include "peer/gui/x_id.h"
-#include "peer/net/relay_client.h"
 #include "wire/app_protocol.h"
 #include "wire/relay_protocol.h"
 #include "wire/utf8.h"
@@ -38,73 +19,18 @@ namespace {
 constexpr int kWidth = 760;
 constexpr int kHeight = 640;
 
-int64_t NowMs() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 // Relay errors that mean "this connection could not be made": shown on the connect screen.
 bool IsConnectError(const std::string& code) {
   return code == "RELAY_UNREACHABLE" || code == "ROOM_FULL" || code == "TOO_MANY_CONNECTIONS" ||
          code == "TOO_MANY_ROOMS" || code == "BAD_VERSION" || code == "BAD_FRAME";
 }
 
-std::vector<int> Box(const Fl_Widget& w) { return {w.x(), w.y(), w.w(), w.h()}; }
+}  // namespace
 
-class App {
- public:
-  explicit App(const GuiOptions& options);
-  ~App();
-  int Run();
-
- private:
-  // --- flow ---
-  void StartIdentity();
-  void OnKeyGenerated(Result<crypto::Identity> identity);
-  void OnSetupContinue();
-  void OnConnectPressed();
-  void Connect();
-  void OnIdentityLoaded(Result<crypto::Identity> identity, bool for_connect);
-  void ShowScreen(Screen s);
-  void OnModelChanged();
-  void FinishClient();
-  // --- chat actions ---
-  void Send(const std::string& text);
-  void OpenVerify();
-  void Trust();
-  void Reject();
-  void Leave();
-  void Quit();
-  // Runs `work` on the worker thread, then `done` with its result on the main thread.
-  void RunOnWorker(std::function<Result<crypto::Identity>()> work,
-                   std::function<void(Result<crypto::Identity>)> done);
-  void Refresh();
-  void DumpIfChanged();
-  static int GlobalShortcuts(int event);
-
-  GuiOptions options_;
-  std::filesystem::path home_;
-  UiQueue queue_{[] { Fl::awake(static_cast<void*>(nullptr)); }};
-  ChatModel model_{NowMs};
-  GuiListener listener_{queue_, model_, [this] { OnModelChanged(); }};
-  std::optional<crypto::Identity> identity_;
-  std::optional<crypto::PinStore> pins_;
-  std::unique_ptr<RelayClient> client_;
-  std::thread worker_;
-  std::string key_state_ = "generating";
-  bool leaving_ = false;  // Leave pressed: back to the connect screen when the session ends
-  bool dump_ = false;
-  std::string last_dump_;
-  Screen screen_ = Screen::kConnect;
-  std::string title_;
-
-  Fl_Double_Window window_;
-  SetupScreen* setup_ = nullptr;
-  ConnectScreen* connect_ = nullptr;
-  ChatScreen* chat_ = nullptr;
-  std::unique_ptr<VerifyDialog> verify_;
-  static App* instance_;
-};
+int64_t NowMs() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
 
 App* App::instance_ = nullptr;
 
@@ -194,90 +120,6 @@ int App::Run() {
     queue_.RunPending();
   }
   return 0;
-}
-
-// --- the identity ------------------------------------------------------------------------------
-
-void App::RunOnWorker(std::function<Result<crypto::Identity>()> work,
-                      std::function<void(Result<crypto::Identity>)> done) {
-  if (worker_.joinable()) worker_.join();
-  worker_ = std::thread([this, work = std::move(work), done = std::move(done)]() mutable {
-    auto result = std::make_shared<Result<crypto::Identity>>(work());
-    queue_.Post([this, result, done = std::move(done)] {
-      if (worker_.joinable()) worker_.join();  // it has finished: this task is its last act
-      done(std::move(*result));
-    });
-  });
-}
-
-void App::StartIdentity() {
-  if (!std::filesystem::exists(home_ / "identity.key")) {
-    ShowScreen(options_.connect ? Screen::kConnect : Screen::kSetup);
-    key_state_ = "generating";
-    connect_->SetBusy(options_.connect);
-    RunOnWorker([] { return crypto::Identity::Generate(); },
-                [this](Result<crypto::Identity> id) { OnKeyGenerated(std::move(id)); });
-    return;
-  }
-  ShowScreen(Screen::kConnect);
-  key_state_ = "loading";
-  RunOnWorker(
-      [home = home_] { return crypto::Identity::Load(home, ""); },
-      [this](Result<crypto::Identity> id) { OnIdentityLoaded(std::move(id), options_.connect); });
-}
-
-void App::OnKeyGenerated(Result<crypto::Identity> identity) {
-  if (!identity) {
-    key_state_ = "failed";
-    setup_->SetError(identity.error().message);
-    connect_->SetError(identity.error().message);
-    return Refresh();
-  }
-  identity_.emplace(std::move(*identity));
-  key_state_ = "ready";
-  setup_->SetKeyReady(identity_->fingerprint().Grouped());
-  if (options_.connect) {
-    OnSetupContinue();
-  } else {
-    setup_->continue_button().take_focus();
-  }
-  Refresh();
-}
-
-void App::OnSetupContinue() {
-  if (!identity_) return;
-  std::string pass = setup_->passphrase().value();
-  Status saved = identity_->Save(home_, pass);
-  OPENSSL_cleanse(pass.data(), pass.size());
-  setup_->passphrase().value("");
-  if (!saved) {
-    setup_->SetError(saved.error().message);
-    return Refresh();
-  }
-  if (!options_.connect) connect_->name().value(setup_->name().value());
-  connect_->SetFingerprint(identity_->fingerprint().Grouped());
-  ShowScreen(Screen::kConnect);
-  if (options_.connect) Connect();
-  Refresh();
-}
-
-void App::OnIdentityLoaded(Result<crypto::Identity> identity, bool for_connect) {
-  connect_->SetBusy(false);
-  if (!identity) {
-    const std::string& code = identity.error().code;
-    const bool locked = code == "KEY_PASSPHRASE_NEEDED" || code == "KEY_WRONG_PASSPHRASE";
-    key_state_ = locked ? "locked" : "failed";
-    if (locked) connect_->ShowPassphrase(true);
-    // At start a locked key is no error: the passphrase field appears and says what it needs.
-    if (!locked || for_connect) connect_->SetError(identity.error().message);
-    if (locked) connect_->passphrase().take_focus();
-    return Refresh();
-  }
-  identity_.emplace(std::move(*identity));
-  key_state_ = "ready";
-  connect_->SetFingerprint(identity_->fingerprint().Grouped());
-  if (for_connect) Connect();
-  Refresh();
 }
 
 // --- connecting --------------------------------------------------------------------------------
@@ -452,51 +294,6 @@ void App::Quit() {
   verify_->hide();
   window_.hide();
 }
-
-// --- showing -----------------------------------------------------------------------------------
-
-void App::Refresh() {
-  if (screen_ == Screen::kChat) chat_->Refresh();
-  std::string title = screen_ == Screen::kChat    ? model_.Title()
-                      : screen_ == Screen::kSetup ? "Duet — welcome"
-                                                  : "Duet — connect";
-  if (title != title_) {
-    title_ = title;
-    window_.copy_label(title_.c_str());
-  }
-  window_.redraw();
-  DumpIfChanged();
-}
-
-void App::DumpIfChanged() {
-  if (!dump_) return;
-  ShownState s;
-  s.screen = screen_ == Screen::kSetup ? "setup" : screen_ == Screen::kConnect ? "connect" : "chat";
-  s.title = title_;
-  s.key = key_state_;
-  s.error = screen_ == Screen::kConnect ? connect_->error() : "";
-  s.xid = XWindowId(&window_);
-  if (verify_->shown()) {
-    s.dialog = "verify";
-    s.sas = verify_->sas();
-    s.dialog_xid = XWindowId(verify_.get());
-    s.widgets["match"] = Box(verify_->match_button());
-    s.widgets["mismatch"] = Box(verify_->mismatch_button());
-  }
-  s.widgets["input"] = Box(chat_->input());
-  s.widgets["send"] = Box(chat_->send_button());
-  s.widgets["verify"] = Box(chat_->verify_button());
-  if (chat_->banner_shown()) s.widgets["accept_key"] = Box(chat_->accept_key_button());
-  s.widgets["connect"] = Box(connect_->connect_button());
-  s.widgets["continue"] = Box(setup_->continue_button());
-  std::string line = DumpState(s, model_);
-  if (line == last_dump_) return;
-  last_dump_ = line;
-  std::printf("STATE %s\n", line.c_str());
-  std::fflush(stdout);
-}
-
-}  // namespace
 
 int RunGui(const GuiOptions& options) {
   Fl::lock();  // turns on Fl::awake() for the worker and I/O threads
