@@ -170,6 +170,7 @@ void ChatScreen::Refresh() {
     input_.deactivate();
     send_.deactivate();
   }
+  input_.color(m.can_send() ? theme::kSurface : theme::kWindow);  // visibly closed
   Layout();
   transcript_.Refresh();
   redraw();
