@@ -3,6 +3,7 @@
 #   make test     deps, build, run the whole suite (unit, integration, GUI under Xvfb), check-blind
 #   make run      deps, build, start a relay and two peers on this machine
 #   make bench    print the performance table
+#   make screenshots   regenerate screenshots/ (the desktop app under Xvfb, driven through its flows)
 #   make check-blind   prove the relay links no crypto library
 #   SANITIZE=address,undefined | SANITIZE=thread   sanitized builds in their own build folders
 #   V=1           show the full commands
@@ -143,6 +144,11 @@ unit: $(TEST_BIN)
 bench: deps
 	$(Q)$(MAKE) --no-print-directory -j$(NPROC) $(RELAY_BIN) $(BENCH_BINS)
 	$(Q)$(BUILD)/bench/relay_bench $(RELAY_BIN)
+
+# The desktop app's pictures for README.md: real apps through a real relay, under Xvfb.
+screenshots: deps
+	$(Q)$(MAKE) --no-print-directory -j$(NPROC) all
+	$(Q)BUILD=$(BUILD) scripts/screenshots.sh
 
 check-blind: $(RELAY_BIN)
 	$(Q)if ldd $(RELAY_BIN) | grep -Eq 'lib(ssl|crypto)\.so'; then \

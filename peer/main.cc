@@ -4,10 +4,12 @@
 #include <cstdlib>
 
 #include "peer/cli/cli.h"
+#include "peer/gui/app.h"
 
 int main(int argc, char** argv) {
   duet::peer::cli::CliOptions cli;
   bool use_cli = false;
+  duet::peer::gui::GuiOptions gui;
 
   CLI::App app{"Duet: end-to-end encrypted chat and files between two people on a LAN."};
   app.set_version_flag("--version", "duet 0.1");
@@ -24,19 +26,25 @@ int main(int argc, char** argv) {
   app.add_option("--wait", cli.wait_seconds,
                  "At end of input: seconds to wait for pending messages to be delivered")
       ->capture_default_str();
+  app.add_flag("--connect", gui.connect,
+               "Desktop app: connect at once with --relay, --room and --name");
+  app.add_option("--position", gui.position, "Desktop app: where the window opens, X,Y");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : duet::peer::cli::kExitUsage;
   }
+  if (!use_cli) {
+    // The desktop app prefills what was given and remembers the rest itself.
+    gui.home = duet::peer::cli::ResolveHome(cli.home);
+    if (app.count("--relay") > 0) gui.relay = cli.relay;
+    gui.room = cli.room;
+    gui.name = cli.name;
+    return duet::peer::gui::RunGui(gui);
+  }
   if (cli.name.empty()) {
     const char* user = std::getenv("USER");
     cli.name = user != nullptr && *user != '\0' ? user : "me";
-  }
-  if (!use_cli) {
-    std::fputs("duet: the desktop app is not built yet; run `duet --cli` for the terminal client.\n",
-               stderr);
-    return duet::peer::cli::kExitUsage;
   }
   return duet::peer::cli::RunCli(cli);
 }

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # `make run`: a relay and two peers (alice and bob) on this machine.
 #
+# With a display it opens two desktop apps side by side, already connected to each other through
+# the relay, and shows the relay's console here; closing both windows (or Ctrl-C) ends it.
 # Without a display (or with DUET_DEMO=terminal) it plays a scripted terminal conversation and
 # shows both transcripts and the relay's console, which holds only ciphertext. It stops by
 # itself (or on Ctrl-C) and leaves no process behind.
@@ -37,6 +39,27 @@ show() { tail -n +1 -F "$2" 2>/dev/null | sed -u "s/^/$1/" & pids+=($!); }
 pids+=($!)
 wait_for "$work/relay.log" '^listening on ' 10
 addr=$(sed -n 's/^listening on //p' "$work/relay.log" | head -n 1)
+
+if [[ -n "${DISPLAY:-}" && "${DUET_DEMO:-}" != terminal ]]; then
+  echo "== Duet: relay on $addr; the desktop apps of alice and bob are connected in room 'demo' =="
+  echo "== Type in either window. Verify… (Ctrl+K) shows the codes to compare. Close both windows to end. =="
+  echo "== The relay's console below shows only sizes and ciphertext: =="
+  show "relay | " "$work/relay.log"
+  "$DUET" --home "$work/alice" --relay "$addr" --room demo --name alice --connect \
+    --position 40,60 >"$work/alice.out" 2>&1 &
+  alice_pid=$!
+  pids+=($!)
+  "$DUET" --home "$work/bob" --relay "$addr" --room demo --name bob --connect \
+    --position 830,60 >"$work/bob.out" 2>&1 &
+  bob_pid=$!
+  pids+=($!)
+  wait "$alice_pid" "$bob_pid" 2>/dev/null || true
+  kill -TERM "${pids[0]}" 2>/dev/null || true   # the relay prints its totals and exits
+  wait "${pids[0]}" 2>/dev/null || true
+  sleep 0.3  # let the console lines reach the screen
+  echo "== Both windows closed; the relay saw only ciphertext. =="
+  exit 0
+fi
 
 echo "== Duet demo: relay on $addr; alice and bob in room 'demo' =="
 echo "== The relay's lines show only sizes and ciphertext; it never sees names or text. =="

@@ -1,0 +1,91 @@
+// The desktop app's controller: one window whose content is the setup, connect or chat screen;
+// the identity key is made or unlocked on a worker thread; one RelayClient per conversation.
+//
+// Threads: FLTK's main thread owns every widget, the ChatModel and the App. The worker thread and
+// peer/net's I/O thread reach them only through the UiQueue (woken with Fl::awake).
+// Internal to peer/gui: app.cc (window, connecting, chat actions) and app_identity.cc (the key,
+// and what the window shows).
+#pragma once
+
+#include <FL/Fl.H>
+#include <FL/Fl_Double_Window.H>
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "crypto/identity.h"
+#include "crypto/pin_store.h"
+#include "peer/gui/app.h"
+#include "peer/gui/chat_model.h"
+#include "peer/gui/chat_screen.h"
+#include "peer/gui/form_screens.h"
+#include "peer/gui/gui_listener.h"
+#include "peer/gui/ui_queue.h"
+#include "peer/gui/verify_dialog.h"
+#include "peer/net/relay_client.h"
+
+namespace duet::peer::gui {
+
+// The wall clock, ms since the Unix epoch.
+int64_t NowMs();
+
+class App {
+ public:
+  explicit App(const GuiOptions& options);
+  ~App();
+  int Run();
+
+ private:
+  // --- flow ---
+  void StartIdentity();
+  void OnKeyGenerated(Result<crypto::Identity> identity);
+  void OnSetupContinue();
+  void OnConnectPressed();
+  void Connect();
+  void OnIdentityLoaded(Result<crypto::Identity> identity, bool for_connect);
+  void ShowScreen(Screen s);
+  void OnModelChanged();
+  void FinishClient();
+  // --- chat actions ---
+  void Send(const std::string& text);
+  void OpenVerify();
+  void Trust();
+  void Reject();
+  void Leave();
+  void Quit();
+  // Runs `work` on the worker thread, then `done` with its result on the main thread.
+  void RunOnWorker(std::function<Result<crypto::Identity>()> work,
+                   std::function<void(Result<crypto::Identity>)> done);
+  void Refresh();
+  void DumpIfChanged();
+  static int GlobalShortcuts(int event);
+
+  GuiOptions options_;
+  std::filesystem::path home_;
+  UiQueue queue_{[] { Fl::awake(static_cast<void*>(nullptr)); }};
+  ChatModel model_{NowMs};
+  GuiListener listener_{queue_, model_, [this] { OnModelChanged(); }};
+  std::optional<crypto::Identity> identity_;
+  std::optional<crypto::PinStore> pins_;
+  std::unique_ptr<RelayClient> client_;
+  std::thread worker_;
+  std::string key_state_ = "generating";
+  bool leaving_ = false;  // Leave pressed: back to the connect screen when the session ends
+  bool dump_ = false;
+  std::string last_dump_;
+  Screen screen_ = Screen::kConnect;
+  std::string title_;
+
+  Fl_Double_Window window_;
+  SetupScreen* setup_ = nullptr;
+  ConnectScreen* connect_ = nullptr;
+  ChatScreen* chat_ = nullptr;
+  std::unique_ptr<VerifyDialog> verify_;
+  static App* instance_;
+};
+
+}  // namespace duet::peer::gui

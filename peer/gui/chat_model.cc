@@ -1,0 +1,137 @@
+#include "peer/gui/chat_model.h"
+
+namespace duet::peer::gui {
+
+void ChatModel::Add(TranscriptLine line) {
+  transcript_.push_back(std::move(line));
+  Changed();
+}
+
+void ChatModel::AddSystem(const std::string& text) {
+  Add(TranscriptLine{TranscriptLine::Kind::kSystem, text, now_ms_(), {}, false, false});
+}
+
+void ChatModel::BeginSession(const std::string& room) {
+  state_ = SessionState::kConnecting;
+  has_peer_ = false;
+  peer_ = PeerInfo{};
+  end_reason_.clear();
+  end_code_.clear();
+  AddSystem("Joining room " + room + "…");
+}
+
+void ChatModel::OnStateChanged(SessionState state) {
+  if (state == state_) return;
+  state_ = state;
+  // The peer of a past TLS session stays in the header while it is away (so the person sees
+  // who left) and when the session ends; a new connection or handshake forgets it.
+  if (state != SessionState::kSecure && state != SessionState::kPeerLeft &&
+      state != SessionState::kClosed) {
+    has_peer_ = false;
+  }
+  if (state == SessionState::kWaitingForPeer) {
+    AddSystem("Waiting for the other person to join this room.");
+  }
+  Changed();
+}
+
+void ChatModel::OnSecure(const PeerInfo& peer) {
+  const bool again =
+      has_peer_ && peer.fingerprint == peer_.fingerprint && state_ == SessionState::kSecure;
+  const TrustLevel before = peer_.trust;
+  has_peer_ = true;
+  peer_ = peer;
+  if (!again) {
+    std::string how;
+    switch (peer.trust) {
+      case TrustLevel::kNew: how = "first contact: compare the codes to verify them"; break;
+      case TrustLevel::kKnown: how = "the same key as last time"; break;
+      case TrustLevel::kVerified: how = "verified"; break;
+      case TrustLevel::kChanged: how = "their key has CHANGED"; break;
+    }
+    AddSystem("Secure session with " + peer.name + " (" + how + ").");
+  } else if (before != TrustLevel::kVerified && peer.trust == TrustLevel::kVerified) {
+    AddSystem(before == TrustLevel::kChanged ? "You accepted " + peer.name + "'s new key."
+                                             : "You verified " + peer.name + ".");
+  }
+  Changed();
+}
+
+void ChatModel::OnMessage(const ReceivedMessage& message) {
+  Add(TranscriptLine{TranscriptLine::Kind::kPeer, message.text, message.timestamp_ms, message.id,
+                     false, false});
+}
+
+void ChatModel::OnDelivered(const std::string& id) {
+  for (auto it = transcript_.rbegin(); it != transcript_.rend(); ++it) {
+    if (it->kind == TranscriptLine::Kind::kOwn && it->id == id) {
+      it->delivered = true;
+      Changed();
+      return;
+    }
+  }
+}
+
+void ChatModel::OnPeerLeft() {
+  AddSystem((has_peer_ ? peer_.name : std::string("The other person")) +
+            " left. Waiting for them to come back.");
+}
+
+void ChatModel::OnError(const Error& error, bool fatal) {
+  if (error.code == "KEY_CHANGED") return;  // the banner says it, louder
+  if (fatal) {
+    end_code_ = error.code;
+    end_reason_ = error.message;
+  }
+  Add(TranscriptLine{TranscriptLine::Kind::kWarning, error.message, now_ms_(), {}, false, false});
+}
+
+size_t ChatModel::AddOwn(const std::string& text) {
+  Add(TranscriptLine{TranscriptLine::Kind::kOwn, text, now_ms_(), {}, false, false});
+  return transcript_.size() - 1;
+}
+
+void ChatModel::AttachId(size_t index, const std::string& id) {
+  if (index >= transcript_.size()) return;
+  transcript_[index].id = id;
+  Changed();
+}
+
+void ChatModel::MarkFailed(size_t index, const Error& error) {
+  if (index >= transcript_.size()) return;
+  transcript_[index].failed = true;
+  Add(TranscriptLine{
+      TranscriptLine::Kind::kWarning, "Not sent: " + error.message, now_ms_(), {}, false, false});
+}
+
+std::string ChatModel::StateLabel() const {
+  switch (state_) {
+    case SessionState::kConnecting: return "connecting";
+    case SessionState::kWaitingForPeer: return "waiting for peer";
+    case SessionState::kHandshaking: return "securing";
+    case SessionState::kSecure: return "secure";
+    case SessionState::kPeerLeft: return "peer left";
+    case SessionState::kReconnecting: return "reconnecting";
+    case SessionState::kClosed: return "ended";
+  }
+  return "";
+}
+
+std::string ChatModel::TrustLabel() const {
+  if (!has_peer_) return "";
+  switch (peer_.trust) {
+    case TrustLevel::kNew: return "new";
+    case TrustLevel::kKnown: return "known";
+    case TrustLevel::kVerified: return "verified";
+    case TrustLevel::kChanged: return "KEY CHANGED";
+  }
+  return "";
+}
+
+std::string ChatModel::Title() const {
+  std::string title = "Duet";
+  if (has_peer_) title += " — " + peer_.name;
+  return title + " · " + StateLabel();
+}
+
+}  // namespace duet::peer::gui

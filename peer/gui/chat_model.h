@@ -1,0 +1,86 @@
+// What the desktop app shows, as plain data: the screen, the connection, the peer and the
+// transcript. Pure (no FLTK, no threads), so the view logic is tested without a display.
+//
+// Threading: one thread (FLTK's main thread) owns a ChatModel. Session events reach it through
+// GuiListener, which hands them over with the UI queue.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "peer/core/listener.h"
+
+namespace duet::peer::gui {
+
+enum class Screen { kSetup, kConnect, kChat };
+
+struct TranscriptLine {
+  enum class Kind { kOwn, kPeer, kSystem, kWarning };
+  Kind kind = Kind::kSystem;
+  std::string text;
+  int64_t time_ms = 0;
+  std::string id;          // message id (own lines: empty until the session accepted it)
+  bool delivered = false;  // own lines: the peer's receipt arrived
+  bool failed = false;     // own lines: the session refused it (text says why)
+};
+
+class ChatModel {
+ public:
+  // `now_ms`: the wall clock (ms since the Unix epoch), for the times shown beside lines.
+  explicit ChatModel(std::function<int64_t()> now_ms) : now_ms_(std::move(now_ms)) {}
+
+  // --- session events (through GuiListener) ---
+  void OnStateChanged(SessionState state);
+  void OnSecure(const PeerInfo& peer);
+  void OnMessage(const ReceivedMessage& message);
+  void OnDelivered(const std::string& id);
+  void OnPeerLeft();
+  void OnError(const Error& error, bool fatal);
+
+  // --- the user ---
+  // A new session starts (Connect pressed): the transcript of the last one is kept, state reset.
+  void BeginSession(const std::string& room);
+  // The user sent `text`; returns the line's index, to attach the id or a failure later.
+  size_t AddOwn(const std::string& text);
+  void AttachId(size_t index, const std::string& id);
+  void MarkFailed(size_t index, const Error& error);
+  void AddSystem(const std::string& text);
+
+  SessionState state() const { return state_; }
+  bool has_peer() const { return has_peer_; }
+  const PeerInfo& peer() const { return peer_; }
+  const std::vector<TranscriptLine>& transcript() const { return transcript_; }
+  // The session ended for good (quit, fatal error, codes did not match).
+  bool ended() const { return state_ == SessionState::kClosed; }
+  const std::string& end_reason() const { return end_reason_; }
+  const std::string& end_code() const { return end_code_; }
+  // The peer's key changed and the user has not accepted it: sending is blocked.
+  bool key_change_pending() const { return has_peer_ && peer_.trust == TrustLevel::kChanged; }
+  bool can_send() const { return !ended() && !key_change_pending(); }
+  // Bumped on every change, so the window redraws only what moved.
+  uint64_t version() const { return version_; }
+
+  // For people: "waiting for peer", "securing", "secure", "peer left", "reconnecting", ...
+  std::string StateLabel() const;
+  // "new", "verified", "KEY CHANGED" (known keys show as "known").
+  std::string TrustLabel() const;
+  // "Duet — bob · secure"
+  std::string Title() const;
+
+ private:
+  void Add(TranscriptLine line);
+  void Changed() { ++version_; }
+
+  SessionState state_ = SessionState::kConnecting;
+  bool has_peer_ = false;
+  PeerInfo peer_;
+  std::vector<TranscriptLine> transcript_;
+  std::string end_reason_;
+  std::string end_code_;
+  std::function<int64_t()> now_ms_;
+  uint64_t version_ = 0;
+};
+
+}  // namespace duet::peer::gui

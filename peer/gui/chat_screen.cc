@@ -1,0 +1,225 @@
+#include "peer/gui/chat_screen.h"
+
+#include <FL/Fl.H>
+#include <FL/fl_draw.H>
+
+#include "peer/gui/theme.h"
+
+namespace duet::peer::gui {
+namespace {
+
+constexpr int kHeaderH = 64;
+constexpr int kComposerH = 78;
+constexpr int kPad = 14;
+
+// The badge: colour and label for the peer's trust.
+Fl_Color BadgeColor(const ChatModel& m) {
+  if (!m.has_peer()) return theme::kBorder;
+  switch (m.peer().trust) {
+    case TrustLevel::kVerified: return theme::kGood;
+    case TrustLevel::kChanged: return theme::kDanger;
+    case TrustLevel::kKnown: return theme::kAccent;
+    case TrustLevel::kNew: return theme::kWarn;
+  }
+  return theme::kBorder;
+}
+
+Fl_Color StateColor(SessionState s) {
+  switch (s) {
+    case SessionState::kSecure: return theme::kGood;
+    case SessionState::kClosed: return theme::kDanger;
+    case SessionState::kPeerLeft:
+    case SessionState::kReconnecting: return theme::kWarn;
+    default: return theme::kMuted;
+  }
+}
+
+// The first character of a name (a whole UTF-8 sequence), for the avatar.
+std::string Initial(const std::string& name) {
+  if (name.empty()) return "?";
+  size_t n = 1;
+  while (n < name.size() && (static_cast<unsigned char>(name[n]) & 0xC0) == 0x80) ++n;
+  std::string s = name.substr(0, n);
+  if (s.size() == 1) s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
+  return s;
+}
+
+}  // namespace
+
+ChatScreen::ChatScreen(int x, int y, int w, int h, const ChatModel& model, ChatActions actions)
+    : Fl_Group(x, y, w, h),
+      model_(model),
+      actions_(std::move(actions)),
+      header_(x, y, w, kHeaderH),
+      avatar_(x, y, 40, 40),
+      name_box_(x, y, 10, 10),
+      badge_box_(x, y, 10, 10),
+      state_box_(x, y, 10, 10),
+      verify_(x, y, 10, 10, "Verify…"),
+      leave_(x, y, 10, 10, "Leave"),
+      banner_(x, y, w, 100),
+      transcript_(x, y, w, 100, model),
+      composer_(x, y, w, kComposerH),
+      input_(x, y, 10, 10),
+      send_(x, y, 10, 10, "Send") {
+  box(FL_FLAT_BOX);
+  color(theme::kWindow);
+  header_.box(FL_FLAT_BOX);
+  header_.color(theme::kSurface);
+  avatar_.box(FL_OFLAT_BOX);
+  avatar_.labelfont(theme::kBold);
+  avatar_.labelsize(18);
+  avatar_.labelcolor(theme::kAccentText);
+  name_box_.labeltype(theme::kPlainLabel);
+  avatar_.labeltype(theme::kPlainLabel);
+  name_box_.labelfont(theme::kBold);
+  name_box_.labelsize(17);
+  name_box_.align(FL_ALIGN_INSIDE | FL_ALIGN_LEFT);
+  badge_box_.box(FL_RFLAT_BOX);
+  badge_box_.labelfont(theme::kBold);
+  badge_box_.labelsize(theme::kSmall - 1);
+  badge_box_.labelcolor(theme::kAccentText);
+  state_box_.labelsize(theme::kSmall + 1);
+  state_box_.align(FL_ALIGN_INSIDE | FL_ALIGN_LEFT);
+  theme::StyleSecondary(&verify_);
+  verify_.shortcut(FL_CTRL + 'k');
+  verify_.tooltip("Compare the security codes with the other person (Ctrl+K)");
+  verify_.callback([](Fl_Widget*, void* s) { static_cast<ChatScreen*>(s)->actions_.verify(); },
+                   this);
+  theme::StyleSecondary(&leave_);
+  leave_.tooltip("End this conversation and go back to the connect screen");
+  leave_.callback([](Fl_Widget*, void* s) { static_cast<ChatScreen*>(s)->actions_.leave(); }, this);
+
+  banner_.button(0).callback(
+      [](Fl_Widget*, void* s) { static_cast<ChatScreen*>(s)->actions_.leave(); }, this);
+  banner_.button(1).callback(
+      [](Fl_Widget*, void* s) { static_cast<ChatScreen*>(s)->actions_.accept_key(); }, this);
+  banner_.button(2).callback(
+      [](Fl_Widget*, void* s) { static_cast<ChatScreen*>(s)->actions_.verify(); }, this);
+  theme::StylePrimary(&banner_.button(1));
+  banner_.hide();
+
+  composer_.box(FL_FLAT_BOX);
+  composer_.color(theme::kSurface);
+  theme::StyleInput(&input_);
+  input_.tooltip("Enter sends, Shift+Enter starts a new line");
+  input_.callback([](Fl_Widget*, void* s) { static_cast<ChatScreen*>(s)->SendInput(); }, this);
+  // (A future Attach button sits left of Send: Layout() reserves nothing for it yet.)
+  theme::StylePrimary(&send_);
+  send_.callback([](Fl_Widget*, void* s) { static_cast<ChatScreen*>(s)->SendInput(); }, this);
+  end();
+  resizable(nullptr);
+  Refresh();
+}
+
+void ChatScreen::SendInput() {
+  if (!model_.can_send()) return;
+  std::string text = input_.value();
+  // Trailing newlines and spaces are almost always an accident of Shift+Enter.
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  if (text.empty()) return;
+  input_.value("");
+  actions_.send(text);
+}
+
+void ChatScreen::Refresh() {
+  const ChatModel& m = model_;
+  name_ = m.has_peer() ? m.peer().name : "Waiting for someone";
+  badge_ = m.TrustLabel();
+  state_ = "●  " + m.StateLabel();
+  avatar_label_ = m.has_peer() ? Initial(m.peer().name) : "…";
+  avatar_.label(avatar_label_.c_str());
+  avatar_.color(m.has_peer() ? BadgeColor(m) : theme::kBorder);
+  name_box_.label(name_.c_str());
+  badge_box_.label(badge_.c_str());
+  badge_box_.color(BadgeColor(m));
+  state_box_.label(state_.c_str());
+  state_box_.labelcolor(StateColor(m.state()));
+  if (m.has_peer() && m.state() == SessionState::kSecure) {
+    verify_.activate();
+  } else {
+    verify_.deactivate();
+  }
+  leave_.label(m.ended() ? "New connection" : "Leave");
+
+  if (m.key_change_pending() && !m.ended()) {
+    banner_.Set(theme::kDangerSoft, theme::kDanger, "⚠  " + m.peer().name + "'s key has changed",
+                "This is not the key you saw before. Either " + m.peer().name +
+                    " reinstalled Duet or set it up on another computer, or someone is "
+                    "between you and reading everything. Nothing you type will be sent until "
+                    "you compare the codes with them (in person or by phone) and accept the new "
+                    "key, or disconnect.");
+    banner_.button(2).label("Compare codes…");
+    banner_.button(1).label("Accept new key");
+    banner_.button(0).label("Disconnect");
+    banner_.show();
+  } else if (m.ended()) {
+    banner_.Set(theme::kWarnSoft, theme::kText, "This conversation has ended",
+                m.end_reason().empty() ? "You left the room." : m.end_reason());
+    banner_.button(2).label("");
+    banner_.button(1).label("");
+    banner_.button(0).label("New connection");
+    banner_.show();
+  } else {
+    banner_.hide();
+  }
+  if (m.can_send()) {
+    input_.activate();
+    send_.activate();
+  } else {
+    input_.deactivate();
+    send_.deactivate();
+  }
+  input_.color(m.can_send() ? theme::kSurface : theme::kWindow);  // visibly closed
+  Layout();
+  transcript_.Refresh();
+  redraw();
+}
+
+void ChatScreen::resize(int x, int y, int w, int h) {
+  Fl_Widget::resize(x, y, w, h);
+  Layout();
+}
+
+void ChatScreen::Layout() {
+  const int X = x(), Y = y(), W = w(), H = h();
+  header_.resize(X, Y, W, kHeaderH);
+  avatar_.resize(X + kPad, Y + 12, 40, 40);
+  fl_font(name_box_.labelfont(), name_box_.labelsize());
+  const int name_w = std::min(W / 2, static_cast<int>(fl_width(name_.c_str())) + 4);
+  name_box_.resize(X + kPad + 52, Y + 10, name_w, 24);
+  fl_font(badge_box_.labelfont(), badge_box_.labelsize());
+  const int badge_w = badge_.empty() ? 0 : static_cast<int>(fl_width(badge_.c_str())) + 18;
+  badge_box_.resize(X + kPad + 52 + name_w + 8, Y + 13, badge_w, 19);
+  if (badge_.empty())
+    badge_box_.hide();
+  else
+    badge_box_.show();
+  state_box_.resize(X + kPad + 52, Y + 34, W / 2, 20);
+  fl_font(leave_.labelfont(), leave_.labelsize());
+  const int leave_w = static_cast<int>(fl_width(leave_.label())) + 28;
+  leave_.resize(X + W - kPad - leave_w, Y + 16, leave_w, 32);
+  verify_.resize(leave_.x() - 8 - 96, Y + 16, 96, 32);
+
+  int top = Y + kHeaderH + 1;
+  if (banner_.visible()) {
+    const int bh = banner_.NeededHeight(W);
+    banner_.resize(X, top, W, bh);
+    top += bh;
+  }
+  const int composer_y = Y + H - kComposerH;
+  transcript_.resize(X, top, W, composer_y - top - 1);
+  composer_.resize(X, composer_y, W, kComposerH);
+  send_.resize(X + W - kPad - 88, composer_y + 14, 88, kComposerH - 28);
+  input_.resize(X + kPad, composer_y + 12, W - 3 * kPad - 88, kComposerH - 24);
+}
+
+void ChatScreen::draw() {
+  Fl_Group::draw();
+  // Hairlines under the header and above the composer.
+  fl_color(theme::kBorder);
+  fl_xyline(x(), y() + kHeaderH, x() + w());
+  fl_xyline(x(), composer_.y() - 1, x() + w());
+}
+
+}  // namespace duet::peer::gui

@@ -1,0 +1,36 @@
+#include "peer/gui/gui_listener.h"
+
+namespace duet::peer::gui {
+
+void GuiListener::Hand(std::function<void(ChatModel&)> apply) {
+  queue_.Post([this, apply = std::move(apply)] {
+    apply(model_);
+    if (changed_) changed_();
+  });
+}
+
+void GuiListener::OnStateChanged(SessionState state) {
+  Hand([state](ChatModel& m) { m.OnStateChanged(state); });
+}
+
+void GuiListener::OnSecure(const PeerInfo& peer) {
+  Hand([peer](ChatModel& m) { m.OnSecure(peer); });
+}
+
+void GuiListener::OnMessage(const ReceivedMessage& message) {
+  Hand([message](ChatModel& m) { m.OnMessage(message); });
+}
+
+void GuiListener::OnDelivered(std::string_view id) {
+  Hand([id = std::string(id)](ChatModel& m) { m.OnDelivered(id); });
+}
+
+void GuiListener::OnPeerLeft() {
+  Hand([](ChatModel& m) { m.OnPeerLeft(); });
+}
+
+void GuiListener::OnError(const Error& error, bool fatal) {
+  Hand([error, fatal](ChatModel& m) { m.OnError(error, fatal); });
+}
+
+}  // namespace duet::peer::gui

@@ -1,0 +1,39 @@
+#include "peer/gui/state_dump.h"
+
+#include <nlohmann/json.hpp>
+
+namespace duet::peer::gui {
+
+std::string DumpState(const ShownState& shown, const ChatModel& model) {
+  using nlohmann::json;
+  json j;
+  j["screen"] = shown.screen;
+  j["title"] = shown.title;
+  j["key"] = shown.key;
+  j["error"] = shown.error;
+  j["dialog"] = shown.dialog;
+  j["sas"] = shown.sas;
+  j["xid"] = shown.xid;
+  j["dialog_xid"] = shown.dialog_xid;
+  j["widgets"] = shown.widgets;
+  j["conn"] = model.StateLabel();
+  j["peer"] = model.has_peer() ? model.peer().name : "";
+  j["trust"] = model.TrustLabel();
+  j["can_send"] = model.can_send();
+  j["banner"] = model.key_change_pending() && !model.ended() ? "key_changed"
+                : model.ended()                              ? "ended"
+                                                             : "";
+  j["end_code"] = model.end_code();
+  json lines = json::array();
+  for (const TranscriptLine& l : model.transcript()) {
+    const char* who = l.kind == TranscriptLine::Kind::kOwn      ? "me"
+                      : l.kind == TranscriptLine::Kind::kPeer   ? "peer"
+                      : l.kind == TranscriptLine::Kind::kSystem ? "system"
+                                                                : "warning";
+    lines.push_back({{"who", who}, {"text", l.text}, {"delivered", l.delivered}});
+  }
+  j["transcript"] = std::move(lines);
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace duet::peer::gui

@@ -1,0 +1,29 @@
+// The test hook: what the window shows, as one JSON object (GUI tests assert on it, people look
+// at screenshots). Keys: screen, title, key, error, conn, peer, trust, can_send, banner,
+// dialog, sas, transcript [{who, text, delivered}], xid, and widgets {name: [x, y, w, h]} in
+// window coordinates, so a test can click them with real X events.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "peer/gui/chat_model.h"
+
+namespace duet::peer::gui {
+
+struct ShownState {
+  std::string screen;     // "setup", "connect", "chat"
+  std::string title;      // the window title
+  std::string key;        // "generating", "ready", "locked" (needs the passphrase), "failed"
+  std::string error;      // the sentence on the setup or connect screen
+  std::string dialog;     // "verify" when the verify dialog is open
+  std::string sas;        // the SAS the dialog shows
+  unsigned long xid = 0;  // the main window's X id
+  unsigned long dialog_xid = 0;
+  std::map<std::string, std::vector<int>> widgets;
+};
+
+std::string DumpState(const ShownState& shown, const ChatModel& model);
+
+}  // namespace duet::peer::gui

@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# `make screenshots`: runs the desktop app under Xvfb through its real flows (two instances
+# through a real duet-relay, driven with real X events by xdotool) and writes PNGs to
+# screenshots/: the first-run setup, the connect screen, a conversation with a verified peer, the
+# verify dialog, the key-change warning, and the relay's console (only ciphertext).
+#
+# Needs Xvfb, xdotool, ImageMagick (import, convert) and xterm (scripts/deps.sh installs them).
+set -euo pipefail
+BUILD=${BUILD:-build}
+OUT=${OUT:-screenshots}
+
+if [[ "${1:-}" != --inner ]]; then
+  # Our own X server, so the shots never depend on the desktop they are made on.
+  exec xvfb-run -a -s "-screen 0 1600x1000x24 -nolisten tcp" "$0" --inner
+fi
+
+RELAY="$BUILD/duet-relay"
+DUET="$BUILD/duet"
+mkdir -p "$OUT"
+work=$(mktemp -d "${TMPDIR:-/tmp}/duet-shots.XXXXXX")
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# Waits (at most $3 s, default 30) until the app whose output is $1 shows a state containing $2.
+wait_state() {
+  local deadline=$((SECONDS + ${3:-30}))
+  until grep '^STATE ' "$1" 2>/dev/null | tail -n 1 | grep -qF -- "$2"; do
+    if ((SECONDS >= deadline)); then
+      echo "screenshots: timed out waiting for $2 in $(basename "$1")" >&2
+      grep '^STATE ' "$1" | tail -n 1 >&2 || true
+      exit 1
+    fi
+    sleep 0.1
+  done
+}
+# The X id of an app's main window (or its dialog, with dialog_xid).
+xid() { grep '^STATE ' "$1" | tail -n 1 | grep -o "\"${2:-xid}\":[0-9]*" | cut -d: -f2; }
+key() { xdotool windowfocus --sync "$(xid "$1")" key "$2"; }
+type_line() {
+  # (slowly: xdotool maps each emoji to a spare key and back, and must not outrun the app)
+  xdotool windowfocus --sync "$(xid "$1")" type --delay 40 "$2"
+  xdotool key Return
+}
+# Clicks the centre of widget $2 (from the state dump) in window $3 (xid or dialog_xid).
+click() {
+  local box
+  box=$(grep '^STATE ' "$1" | tail -n 1 | grep -o "\"$2\":\[[0-9,]*\]" | grep -o '[0-9,]*\]' | tr -d ']')
+  IFS=, read -r x y w h <<<"$box"
+  local win
+  win=$(xid "$1" "${3:-xid}")
+  xdotool windowraise "$win" mousemove --window "$win" $((x + w / 2)) $((y + h / 2)) click 1
+}
+# Saves window $1 (an X id) as $2, or with $3 the screen area of window $1 including what lies
+# over it (a dialog).
+shot() {
+  sleep 0.3  # the last repaint reaches the X server
+  if [[ -n "${3:-}" ]]; then
+    local geo
+    geo=$(xwininfo -id "$1" | awk '/Absolute upper-left X/{x=$4} /Absolute upper-left Y/{y=$4}
+      /Width:/{w=$2} /Height:/{h=$2} END{printf "%dx%d+%d+%d", w, h, x, y}')
+    import -window root -crop "$geo" +repage "$2"
+  else
+    import -window "$1" "$2"
+  fi
+  echo "screenshots: wrote $2"
+}
+start_app() {  # start_app NAME HOME POSITION [FLAGS...]
+  local name=$1 home=$2 pos=$3
+  shift 3
+  DUET_TEST_STATE=1 "$DUET" --home "$home" --relay "$addr" --room lunch-table-7 --name "$name" \
+    --position "$pos" "$@" >"$work/$name.out" 2>&1 &
+  pids+=($!)
+}
+
+"$RELAY" --listen 127.0.0.1:0 --stats-interval 0 >"$work/relay.log" 2>&1 &
+pids+=($!)
+until grep -q '^listening on ' "$work/relay.log" 2>/dev/null; do sleep 0.1; done
+addr=$(sed -n 's/^listening on //p' "$work/relay.log" | head -n 1)
+
+# 1. First run (setup) and the connect screen, as alice sees them.
+start_app Alice "$work/alice" 20,20
+A="$work/Alice.out"
+wait_state "$A" '"key":"ready","peer":"","sas":"","screen":"setup"'
+shot "$(xid "$A")" "$OUT/setup.png"
+key "$A" Return
+wait_state "$A" '"screen":"connect"'
+shot "$(xid "$A")" "$OUT/connect.png"
+key "$A" Return
+start_app Bob "$work/bob" 800,20 --connect
+B="$work/Bob.out"
+wait_state "$A" '"peer":"Bob"'
+wait_state "$B" '"peer":"Alice"'
+
+# 2. A conversation, then both verify.
+type_line "$A" "Hi Bob! Lunch at the usual place? 🍜"
+wait_state "$B" 'usual place'
+type_line "$B" "Yes 👍 12:30. Let me check the codes first."
+key "$A" ctrl+k
+wait_state "$A" '"dialog":"verify"'
+shot "$(xid "$A")" "$OUT/verify.png" over
+click "$A" match dialog_xid
+wait_state "$A" '"trust":"verified"'
+key "$B" ctrl+k
+wait_state "$B" '"dialog":"verify"'
+click "$B" match dialog_xid
+wait_state "$B" '"trust":"verified"'
+type_line "$B" "Codes match: 🔒 verified on my side."
+wait_state "$A" 'verified on my side'
+type_line "$A" "Same here ✅ See you at 12:30!"
+wait_state "$B" 'See you at'
+wait_state "$A" '"delivered":true,"text":"Same here'
+shot "$(xid "$A")" "$OUT/chat.png"
+
+# 3. Bob comes back with a new key (a new install): Alice is warned and cannot send.
+key "$B" ctrl+q
+wait_state "$A" '"conn":"peer left"'
+start_app Bob "$work/bob-new" 800,20 --connect
+wait_state "$A" '"banner":"key_changed"'
+shot "$(xid "$A")" "$OUT/key-change.png"
+
+# 4. The relay's console, rendered in a terminal: sizes and ciphertext, no names, no text.
+key "$A" ctrl+q
+key "$B" ctrl+q
+sleep 0.5
+xterm -T relay-console -geometry 118x27+20+20 -fa 'DejaVu Sans Mono' -fs 10 -bg '#1e222a' \
+  -fg '#d6dae2' -e sh -c "echo '\$ duet-relay --listen $addr'; grep -m 3 -E '^listening|  (join|pair) ' \
+    '$work/relay.log'; echo '…'; tail -n 20 '$work/relay.log'; exec sleep 60" &
+pids+=($!)
+for _ in $(seq 100); do
+  term=$(xdotool search --name '^relay-console$' 2>/dev/null | head -n 1 || true)
+  [[ -n "$term" ]] && break
+  sleep 0.1
+done
+[[ -n "$term" ]] || { echo "screenshots: the terminal did not open" >&2; exit 1; }
+sleep 0.5
+shot "$term" "$OUT/relay-console.png"

@@ -1,0 +1,140 @@
+// The desktop app's view logic without a display: the model, the layout, the UI queue.
+#include "peer/gui/chat_model.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "peer/gui/gui_listener.h"
+#include "peer/gui/room_code.h"
+#include "peer/gui/text_layout.h"
+#include "peer/gui/ui_queue.h"
+#include "wire/relay_protocol.h"
+
+namespace duet::peer::gui {
+namespace {
+
+using Kind = TranscriptLine::Kind;
+
+PeerInfo Peer(TrustLevel trust) {
+  PeerInfo p;
+  p.name = "bob";
+  p.fingerprint = std::string(64, 'a');
+  p.sas = "123 456";
+  p.trust = trust;
+  return p;
+}
+
+class ChatModelTest : public ::testing::Test {
+ protected:
+  ChatModel model_{[] { return int64_t{1'700'000'000'000}; }};
+};
+
+TEST_F(ChatModelTest, WalksThroughTheConnectionStatesWithPlainLabels) {
+  model_.BeginSession("kitchen");
+  EXPECT_EQ(model_.StateLabel(), "connecting");
+  model_.OnStateChanged(SessionState::kWaitingForPeer);
+  EXPECT_EQ(model_.StateLabel(), "waiting for peer");
+  model_.OnStateChanged(SessionState::kHandshaking);
+  EXPECT_EQ(model_.StateLabel(), "securing");
+  model_.OnStateChanged(SessionState::kSecure);
+  model_.OnSecure(Peer(TrustLevel::kNew));
+  EXPECT_EQ(model_.Title(), "Duet — bob · secure");
+  EXPECT_EQ(model_.TrustLabel(), "new");
+  model_.OnStateChanged(SessionState::kPeerLeft);
+  model_.OnPeerLeft();
+  EXPECT_EQ(model_.Title(), "Duet — bob · peer left");  // who left stays in the header
+  EXPECT_EQ(model_.transcript().back().text, "bob left. Waiting for them to come back.");
+  model_.OnStateChanged(SessionState::kReconnecting);
+  EXPECT_EQ(model_.Title(), "Duet · reconnecting");
+}
+
+TEST_F(ChatModelTest, OwnMessagesGetTheirIdThenTheDeliveredMark) {
+  size_t i = model_.AddOwn("hi");
+  EXPECT_EQ(model_.transcript()[i].kind, Kind::kOwn);
+  model_.AttachId(i, "00ff");
+  model_.OnDelivered("00fe");  // someone else's id: nothing
+  EXPECT_FALSE(model_.transcript()[i].delivered);
+  const uint64_t before = model_.version();
+  model_.OnDelivered("00ff");
+  EXPECT_TRUE(model_.transcript()[i].delivered);
+  EXPECT_GT(model_.version(), before);
+}
+
+TEST_F(ChatModelTest, AChangedKeyBlocksSendingUntilTrusted) {
+  model_.OnStateChanged(SessionState::kSecure);
+  model_.OnSecure(Peer(TrustLevel::kChanged));
+  model_.OnError(Error{"KEY_CHANGED", "changed"}, false);
+  EXPECT_TRUE(model_.key_change_pending());
+  EXPECT_FALSE(model_.can_send());
+  EXPECT_EQ(model_.TrustLabel(), "KEY CHANGED");
+  EXPECT_NE(model_.transcript().back().kind, Kind::kWarning);  // the banner says it
+  model_.OnSecure(Peer(TrustLevel::kVerified));
+  EXPECT_TRUE(model_.can_send());
+  EXPECT_EQ(model_.transcript().back().text, "You accepted bob's new key.");
+}
+
+TEST_F(ChatModelTest, AFatalErrorEndsTheSessionWithItsSentence) {
+  model_.OnError(Error{"VERIFICATION_FAILED", "You said the codes do not match."}, true);
+  model_.OnStateChanged(SessionState::kClosed);
+  EXPECT_TRUE(model_.ended());
+  EXPECT_FALSE(model_.can_send());
+  EXPECT_EQ(model_.end_code(), "VERIFICATION_FAILED");
+  EXPECT_EQ(model_.end_reason(), "You said the codes do not match.");
+}
+
+TEST(GuiListenerTest, EventsFromAnotherThreadReachTheModelInOrderOnTheDrainingThread) {
+  ChatModel model([] { return int64_t{0}; });
+  int woken = 0, changed = 0;
+  UiQueue queue([&woken] { ++woken; });  // (only the worker writes `woken`, before the join)
+  GuiListener listener(queue, model, [&changed] { ++changed; });
+  std::thread io([&listener] {
+    listener.OnStateChanged(SessionState::kSecure);
+    listener.OnSecure(Peer(TrustLevel::kNew));
+    listener.OnMessage(ReceivedMessage{"01", "bob", "first", 1});
+    listener.OnMessage(ReceivedMessage{"02", "bob", "second", 2});
+  });
+  io.join();
+  EXPECT_TRUE(model.transcript().empty());  // nothing touched the model off its thread
+  EXPECT_EQ(queue.RunPending(), 4u);
+  EXPECT_EQ(woken, 4);
+  EXPECT_EQ(changed, 4);
+  ASSERT_GE(model.transcript().size(), 2u);
+  EXPECT_EQ(model.transcript()[model.transcript().size() - 2].text, "first");
+  EXPECT_EQ(model.transcript().back().text, "second");
+}
+
+// Every character is 10 px wide.
+int Fixed(std::string_view s) {
+  int n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n * 10;
+}
+
+TEST(TextLayoutTest, WrapsBetweenWordsAtNewlinesAndInsideOverlongWords) {
+  EXPECT_EQ(WrapText("one two three", 80, Fixed), (std::vector<std::string>{"one two", "three"}));
+  EXPECT_EQ(WrapText("a\nb c", 200, Fixed), (std::vector<std::string>{"a", "b c"}));
+  EXPECT_EQ(WrapText("abcdefghij", 40, Fixed), (std::vector<std::string>{"abcd", "efgh", "ij"}));
+  EXPECT_EQ(WrapText("", 40, Fixed), (std::vector<std::string>{""}));
+  EXPECT_EQ(WrapText("héé hé", 30, Fixed), (std::vector<std::string>{"héé", "hé"}));
+}
+
+TEST(TextLayoutTest, SplitsEmojiIntoTheirOwnRuns) {
+  auto runs = SplitRuns("hi 👋🏽 ok");
+  ASSERT_EQ(runs.size(), 3u);
+  EXPECT_EQ(runs[0].text, "hi ");
+  EXPECT_FALSE(runs[0].emoji);
+  EXPECT_EQ(runs[1].text, "👋🏽");
+  EXPECT_TRUE(runs[1].emoji);
+  EXPECT_EQ(runs[2].text, " ok");
+  EXPECT_EQ(SplitRuns("a\xFF")[0].text, "a\xEF\xBF\xBD");  // invalid bytes become U+FFFD
+}
+
+TEST(RoomCodeTest, FreshCodesAreValidRoomCodesAndDiffer) {
+  std::string a = NewRoomCode(), b = NewRoomCode(), c = NewRoomCode();
+  EXPECT_TRUE(wire::relay::IsValidRoomCode(a)) << a;
+  EXPECT_FALSE(a == b && b == c);
+}
+
+}  // namespace
+}  // namespace duet::peer::gui
