@@ -260,32 +260,55 @@ class HostileRelay::Impl {
     }
   }
 
-  // Pairs `c` with a waiting connection: of its room, or (splice, on the first two pairings)
-  // of any room, so that two rooms end up crossed.
+  bool Waiting(const Conn& c) const {
+    return !c.dead && c.joined && c.pair == 0 && !c.close_after_flush;
+  }
+
+  // Pairs `c` with a waiting connection of its room, like duet-relay. In splice mode the first
+  // pairings wait until two rooms have two peers each, then cross them (TrySplice).
   void Join(Conn& c) {
-    const bool splice = mode_.name == "splice" && next_pair_ <= 2;
+    if (mode_.name == "splice" && next_pair_ == 1) {
+      Send(&c, relay::EncodeWaiting());
+      return TrySplice();
+    }
     for (auto& w : conns_) {
-      Conn& other = *w;
-      if (&other == &c || other.dead || !other.joined || other.pair != 0 ||
-          other.close_after_flush) {
-        continue;
-      }
-      if (splice ? other.room == c.room : other.room != c.room) continue;
-      Pair& p = pairs_[next_pair_];
-      p.id = next_pair_++;
-      p.side[0] = &other;
-      p.side[1] = &c;
-      p.armed = p.id == mode_.arm_pair;
-      other.pair = c.pair = p.id;
-      Say("paired pair=" + std::to_string(p.id) + " room=" + c.room);
-      if (splice) Say("fired splice pair=" + std::to_string(p.id) + " rooms=" + other.room + "," +
-                      c.room);
-      Send(&other, relay::EncodePaired(relay::Role::kServer));
-      Send(&c, relay::EncodePaired(relay::Role::kClient));
-      if (p.armed && mode_.name == "mitm") StartMitm(p);
-      return;
+      if (w.get() != &c && Waiting(*w) && w->room == c.room) return MakePair(*w, c);
     }
     Send(&c, relay::EncodeWaiting());
+  }
+
+  void TrySplice() {
+    std::map<std::string, std::vector<Conn*>> rooms;
+    std::vector<std::string> order;
+    for (auto& w : conns_) {
+      if (!Waiting(*w)) continue;
+      auto& list = rooms[w->room];
+      if (list.empty()) order.push_back(w->room);
+      list.push_back(w.get());
+    }
+    std::vector<std::string> full;
+    for (const std::string& r : order) {
+      if (rooms[r].size() >= 2) full.push_back(r);
+    }
+    if (full.size() < 2) return;
+    std::vector<Conn*>& x = rooms[full[0]];
+    std::vector<Conn*>& y = rooms[full[1]];
+    Say("fired splice rooms=" + full[0] + "," + full[1]);
+    MakePair(*x[0], *y[1]);
+    MakePair(*y[0], *x[1]);
+  }
+
+  void MakePair(Conn& a, Conn& b) {
+    Pair& p = pairs_[next_pair_];
+    p.id = next_pair_++;
+    p.side[0] = &a;
+    p.side[1] = &b;
+    p.armed = p.id == mode_.arm_pair;
+    a.pair = b.pair = p.id;
+    Say("paired pair=" + std::to_string(p.id) + " rooms=" + a.room + "," + b.room);
+    Send(&a, relay::EncodePaired(relay::Role::kServer));
+    Send(&b, relay::EncodePaired(relay::Role::kClient));
+    if (p.armed && mode_.name == "mitm") StartMitm(p);
   }
 
   void StartMitm(Pair& p) {

@@ -10,7 +10,7 @@
 // but mitm handles opaque frames. mitm runs its own TLS endpoints (tests/adversary/mitm.h).
 //
 // It prints one line per event on stdout (flushed), which the tests wait on:
-//   listening on HOST:PORT | paired pair=K room=R | data pair=K dir=a2b n=N size=S |
+//   listening on HOST:PORT | paired pair=K rooms=RA,RB | data pair=K dir=a2b n=N size=S |
 //   fired MODE pair=K dir=D n=N | closed pair=K | mitm pair=K dir=D app=TYPE
 //
 // Single-threaded (one poll loop); runs until killed.
