@@ -1,6 +1,7 @@
 # Duet: one non-recursive Makefile. `make` builds build/duet and build/duet-relay.
 #   make deps     install the Debian packages the build and the tests need (only what is missing)
-#   make test     deps, build, run the whole suite (unit, integration, GUI under Xvfb), check-blind
+#   make test     deps, build, run the whole suite (unit, integration, GUI under Xvfb, the
+#                 adversarial suite), check-blind
 #   make run      deps, build, start a relay and two peers on this machine
 #   make bench    print the performance table
 #   make check-blind   prove the relay links no crypto library
@@ -90,7 +91,7 @@ BINS += $(PEER_BIN)
 endif
 
 .PHONY: all deps test test-build unit run bench check-blind clean format screenshots fuzz \
-        fuzz-build test-adversary adversary-build
+        fuzz-build test-adversary adversary-build adversary-run
 all: $(BINS)
 
 # Per-layer compile flags: only crypto/ and the peer see OpenSSL; only peer/gui sees FLTK.
@@ -135,19 +136,24 @@ $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(RELAY_OBJS) $(WIRE_OBJS)
 deps:
 	$(Q)scripts/deps.sh
 
-test-build: $(BINS) $(TEST_BIN)
+test-build: $(BINS) $(TEST_BIN) $(ADV_BIN) $(ADV_TEST_BIN)
 
 adversary-build: $(BINS) $(ADV_BIN) $(ADV_TEST_BIN)
 
-# The hostile relay against real duet peers, one mode per test (tests/adversary/).
+# The hostile relay against real duet peers, one mode per test (tests/adversary/); part of
+# `make test` too (about 20 s).
 test-adversary: deps
 	$(Q)$(MAKE) --no-print-directory -j$(NPROC) adversary-build
-	$(Q)$(ADV_TEST_BIN) $(GTEST_ARGS)
+	$(Q)$(MAKE) --no-print-directory adversary-run
+
+adversary-run: $(BINS) $(ADV_BIN) $(ADV_TEST_BIN)
+	$(Q)$(ADV_TEST_BIN) $(ADV_GTEST_ARGS)
 
 # The whole suite. GUI tests need an X server: without a DISPLAY the suite runs under xvfb-run.
 test: deps
 	$(Q)$(MAKE) --no-print-directory -j$(NPROC) test-build
 	$(Q)$(MAKE) --no-print-directory unit
+	$(Q)$(MAKE) --no-print-directory adversary-run
 ifneq ($(wildcard relay/main.cc),)
 	$(Q)$(MAKE) --no-print-directory check-blind
 endif
