@@ -11,12 +11,11 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
-#include <optional>
-#include <random>
 #include <vector>
 
 #include "crypto/identity.h"
 #include "tests/adversary/mitm.h"
+#include "tests/adversary/modes.h"
 #include "wire/frame.h"
 #include "wire/relay_protocol.h"
 
@@ -59,10 +58,8 @@ struct Pair {
   Conn* side[2] = {nullptr, nullptr};  // [0] a (TLS server), [1] b (client)
   int count[2] = {0, 0};
   bool armed = false;
-  std::optional<wire::Bytes> held;      // swap: frame N, sent after N+1
-  std::optional<wire::Bytes> replay;    // replay: frame N, sent again after M
-  std::vector<wire::Bytes> stalled;     // stall: frames waiting, in order
-  Clock::time_point release_at;
+  std::unique_ptr<ModeState> mode;      // the armed direction's frames, when armed
+  Clock::time_point release_at;         // stall: when the held frames go out
   std::unique_ptr<Mitm> mitm;
 };
 
@@ -304,6 +301,7 @@ class HostileRelay::Impl {
     p.side[0] = &a;
     p.side[1] = &b;
     p.armed = p.id == mode_.arm_pair;
+    if (p.armed) p.mode = std::make_unique<ModeState>(mode_);
     a.pair = b.pair = p.id;
     Say("paired pair=" + std::to_string(p.id) + " rooms=" + a.room + "," + b.room);
     Send(&a, relay::EncodePaired(relay::Role::kServer));
@@ -333,92 +331,25 @@ class HostileRelay::Impl {
     if (!p.armed || dir != mode_.dir || mode_.name == "pass" || mode_.name == "splice") {
       return SendData(to, payload);
     }
-    const std::string& m = mode_.name;
     const wire::Bytes frame(payload.begin(), payload.end());
-    auto fired = [&] {
-      Say("fired " + m + " pair=" + std::to_string(p.id) + " dir=" + DirName(dir) +
+    auto cap = captured_.find({d, n});
+    Verdict v = p.mode->OnFrame(n, frame, cap == captured_.end() ? nullptr : &cap->second);
+    if (v.fired) {
+      Say("fired " + mode_.name + " pair=" + std::to_string(p.id) + " dir=" + DirName(dir) +
           " n=" + std::to_string(n));
-    };
-    if (m == "reflect-all") {
-      if (n == 1) fired();
-      return SendData(&from, frame);
     }
-    if (m == "stall" && (n >= mode_.n)) {
-      if (n == mode_.n) {
-        fired();
-        p.release_at = Clock::now() + std::chrono::milliseconds(mode_.stall_ms);
-      }
-      if (n == mode_.n || !p.stalled.empty()) return p.stalled.push_back(frame);
-      return SendData(to, frame);
+    if (v.hold && v.fired) {
+      p.release_at = Clock::now() + std::chrono::milliseconds(mode_.stall_ms);
     }
-    if (m == "swap" && n == mode_.n + 1 && p.held) {
-      SendData(to, frame);
-      SendData(to, *p.held);
-      p.held.reset();
-      return;
-    }
-    if (m == "replay" && n == mode_.m && p.replay) {
-      SendData(to, frame);
-      fired();
-      return SendData(to, *p.replay);
-    }
-    if (n != mode_.n) return SendData(to, frame);
-
-    // Frame N of the armed direction.
-    if (m == "drop") return fired();
-    if (m == "dup") {
-      fired();
-      SendData(to, frame);
-      return SendData(to, frame);
-    }
-    if (m == "swap") {
-      p.held = frame;
-      return fired();
-    }
-    if (m == "replay") {
-      p.replay = frame;
-      return SendData(to, frame);
-    }
-    if (m == "reflect") {
-      fired();
-      return SendData(&from, frame);
-    }
-    if (m == "flip") {
-      wire::Bytes bent = frame;
-      const long at = mode_.offset >= 0 ? mode_.offset : static_cast<long>(bent.size()) + mode_.offset;
-      if (at >= 0 && at < static_cast<long>(bent.size())) bent[static_cast<size_t>(at)] ^= 0x01;
-      fired();
-      return SendData(to, bent);
-    }
-    if (m == "truncate" || m == "reset") {
-      SendData(to, frame);
-      fired();
-      return CloseBoth(p, m == "reset");
-    }
-    if (m == "cut") {
-      wire::Bytes whole;
-      relay::AppendData(whole, frame);
-      whole.resize(wire::kFrameHeaderSize + frame.size() / 2);
-      Send(to, whole);
-      fired();
-      return CloseBoth(p, false);
-    }
-    if (m == "inject" || m == "inject-captured") {
-      wire::Bytes junk;
-      if (m == "inject") {
-        std::random_device rd;
-        junk.resize(64 + rd() % 256);
-        for (uint8_t& b : junk) b = static_cast<uint8_t>(rd());
+    for (const Step& s : v.steps) {
+      Conn* target = s.to == Step::To::kSender ? &from : to;
+      if (s.raw) {
+        Send(target, s.payload);
       } else {
-        auto it = captured_.find({d, n});
-        if (it == captured_.end()) return SendData(to, frame);
-        junk = it->second;
+        SendData(target, s.payload);
       }
-      fired();
-      SendData(to, junk);
-      return SendData(to, frame);
     }
-    SendData(to, frame);
+    if (v.end != Verdict::End::kNone) CloseBoth(p, v.end == Verdict::End::kReset);
   }
 
   void MitmData(Pair& p, Dir dir, wire::ByteView payload) {
@@ -436,7 +367,7 @@ class HostileRelay::Impl {
   int NextTimeoutMs() const {
     int best = 1000;
     for (const auto& [id, p] : pairs_) {
-      if (p.stalled.empty()) continue;
+      if (!p.mode || !p.mode->stalling()) continue;
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(p.release_at - Clock::now());
       best = std::min<int>(best, std::max<int>(0, static_cast<int>(left.count()) + 1));
     }
@@ -445,11 +376,11 @@ class HostileRelay::Impl {
 
   void ReleaseStalls() {
     for (auto& [id, p] : pairs_) {
-      if (p.stalled.empty() || Clock::now() < p.release_at) continue;
-      Say("released pair=" + std::to_string(id) + " frames=" + std::to_string(p.stalled.size()));
+      if (!p.mode || !p.mode->stalling() || Clock::now() < p.release_at) continue;
+      const std::vector<wire::Bytes> frames = p.mode->TakeStalled();
+      Say("released pair=" + std::to_string(id) + " frames=" + std::to_string(frames.size()));
       Conn* to = p.side[1 - static_cast<int>(mode_.dir)];
-      for (const wire::Bytes& f : p.stalled) SendData(to, f);
-      p.stalled.clear();
+      for (const wire::Bytes& f : frames) SendData(to, f);
     }
   }
 
