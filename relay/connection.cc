@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "relay/console.h"
 #include "relay/server.h"
 #include "wire/frame.h"
 #include "wire/relay_protocol.h"
@@ -95,8 +96,18 @@ void Connection::TrimIdle() {
 bool Connection::ProcessInput() {
   size_t pos = 0;
   const uint32_t cap = state_ == State::kJoining ? kMaxJoinPayload : server_.config().max_frame;
-  while (in_len_ - pos >= wire::kFrameHeaderSize) {
+  while (pos < in_len_) {
     wire::ByteView rest(in_.get() + pos, in_len_ - pos);
+    if (fwd_left_ > 0) {
+      // More of a DATA frame already under way: pass on what is here.
+      const uint32_t n = static_cast<uint32_t>(std::min<size_t>(rest.size(), fwd_left_));
+      fwd_left_ -= n;
+      pos += n;
+      server_.ForwardRest(*this, ForwardTarget(), rest.first(n), fwd_left_);
+      if (state_ != State::kJoined) return false;
+      continue;
+    }
+    if (rest.size() < wire::kFrameHeaderSize) break;
     wire::FrameHeader h = wire::ParseFrameHeader(rest);
     if (h.length > cap) {
       if (state_ == State::kJoining && h.type == static_cast<uint8_t>(rp::FrameType::kJoin)) {
@@ -108,11 +119,24 @@ bool Connection::ProcessInput() {
       }
       return false;
     }
-    if (rest.size() - wire::kFrameHeaderSize < h.length) break;  // the rest is still coming
+    const size_t body_here = rest.size() - wire::kFrameHeaderSize;
+    if (state_ == State::kJoined && h.type == static_cast<uint8_t>(rp::FrameType::kData) &&
+        h.length > 0) {
+      // Cut-through: start as soon as the bytes the console shows are here.
+      if (body_here < std::min<size_t>(h.length, Console::kHexPrefixBytes)) break;
+      const size_t n = std::min<size_t>(body_here, h.length);
+      fwd_to_ = partner != nullptr ? partner->id() : 0;
+      fwd_left_ = h.length - static_cast<uint32_t>(n);
+      pos += wire::kFrameHeaderSize + n;
+      server_.ForwardStart(*this, ForwardTarget(), rest.first(wire::kFrameHeaderSize + n),
+                           h.length, fwd_left_);
+      if (state_ != State::kJoined) return false;
+      continue;
+    }
+    if (body_here < h.length) break;  // the rest is still coming
     wire::ByteView whole = rest.first(wire::kFrameHeaderSize + h.length);
     pos += whole.size();
-    if (!HandleFrame(h.type, whole.subspan(wire::kFrameHeaderSize), whole)) return false;
-    // Forwarding can end this connection too (its partner's close sends PEER_LEFT back here).
+    if (!HandleFrame(h.type, whole.subspan(wire::kFrameHeaderSize))) return false;
     if (state_ != State::kJoining && state_ != State::kJoined) return false;
   }
   if (pos > 0) {
@@ -122,7 +146,11 @@ bool Connection::ProcessInput() {
   return true;
 }
 
-bool Connection::HandleFrame(uint8_t type, wire::ByteView payload, wire::ByteView whole) {
+Connection* Connection::ForwardTarget() const {
+  return partner != nullptr && partner->id() == fwd_to_ ? partner : nullptr;
+}
+
+bool Connection::HandleFrame(uint8_t type, wire::ByteView payload) {
   const auto t = static_cast<rp::FrameType>(type);
   if (state_ == State::kJoining) {
     if (t != rp::FrameType::kJoin) {
@@ -146,14 +174,13 @@ bool Connection::HandleFrame(uint8_t type, wire::ByteView payload, wire::ByteVie
         SendError(BadFrame("A DATA frame must carry at least one byte."));
         return false;
       }
-      server_.Forward(*this, whole, payload);
-      return true;
+      return true;  // unreachable: a non-empty DATA frame in a room is forwarded cut-through
     case rp::FrameType::kPing:
       if (payload.size() > rp::kMaxPingPayload) {
         SendError(BadFrame("A PING frame carries at most 8 bytes."));
         return false;
       }
-      Enqueue(rp::EncodePong(payload));
+      SendFrame(rp::EncodePong(payload));
       return true;
     case rp::FrameType::kJoin:
       SendError(BadFrame("This connection already joined a room."));
@@ -175,9 +202,7 @@ void Connection::Enqueue(wire::ByteView bytes) {
     if (ec && ec != asio::error::would_block && ec != asio::error::try_again) {
       // The peer is gone. Close later, not here: the caller may be in the middle of another
       // connection's frame loop (closing sends PEER_LEFT back to it).
-      write_failed_ = true;
-      asio::post(socket_.get_executor(), [self = shared_from_this()] { self->Close(); });
-      return;
+      return CloseSoon();
     }
     if (ec) n = 0;
     bytes = bytes.subspan(n);
@@ -188,6 +213,29 @@ void Connection::Enqueue(wire::ByteView bytes) {
   }
   out_pending_.insert(out_pending_.end(), bytes.begin(), bytes.end());
   if (!writing_) WriteMore();
+}
+
+void Connection::SendFrame(wire::ByteView frame) {
+  if (partial_left_ > 0) {
+    held_.insert(held_.end(), frame.begin(), frame.end());
+    return;
+  }
+  Enqueue(frame);
+}
+
+void Connection::AppendForwarded(wire::ByteView bytes, uint32_t left) {
+  Enqueue(bytes);
+  partial_left_ = left;
+  if (left == 0 && !held_.empty()) {
+    wire::Bytes held;
+    held.swap(held_);
+    Enqueue(held);
+  }
+}
+
+void Connection::PadPartialFrame() {
+  if (partial_left_ == 0) return;
+  AppendForwarded(wire::Bytes(partial_left_, 0), 0);
 }
 
 void Connection::WriteMore() {
@@ -213,6 +261,7 @@ void Connection::WriteMore() {
 void Connection::SendError(const RelayError& error) {
   if (state_ == State::kClosed || state_ == State::kClosing) return;
   server_.OnRefused(*this, error);
+  PadPartialFrame();
   Enqueue(rp::EncodeError(error.code, error.message));
   state_ = State::kClosing;
   closing_since = std::chrono::steady_clock::now();
@@ -224,6 +273,12 @@ void Connection::FinishClose() {
   std::error_code ec;
   socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
   Close();
+}
+
+void Connection::CloseSoon() {
+  if (state_ == State::kClosed || write_failed_) return;
+  write_failed_ = true;  // nothing more is written to it
+  asio::post(socket_.get_executor(), [self = shared_from_this()] { self->Close(); });
 }
 
 void Connection::Close() {

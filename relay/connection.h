@@ -6,7 +6,13 @@
 // the header before the payload is buffered.
 //
 // Flow: one write in flight; output beyond the cap pauses the partner's reading (backpressure)
-// until this side drains below half the cap. The server owns connections (shared_ptr); handlers
+// until this side drains below half the cap.
+//
+// Cut-through: a DATA frame is forwarded as its bytes arrive, not once it is whole, so a large
+// frame is neither buffered nor delayed. Once its header (and the first bytes the console shows)
+// are in, the frame is bound to the partner of that moment; if the partner changes before the
+// frame ends, the rest is dropped. The receiving side keeps its output framed: frames the relay
+// itself sends wait until a partner's frame that is part-way into the output is complete. The server owns connections (shared_ptr); handlers
 // hold a shared_ptr so a closed connection outlives its last callback.
 #pragma once
 
@@ -32,13 +38,28 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Connection(Server& server, asio::ip::tcp::socket socket, ConnId id, std::string addr);
 
   void Start();
-  // Appends bytes to the output and starts writing.
-  void Enqueue(wire::ByteView bytes);
+  // A whole frame of the relay's own (WAITING, PAIRED, PONG, PEER_LEFT): sent now, or held back
+  // while a partner's DATA frame is part-way into the output.
+  void SendFrame(wire::ByteView frame);
+  // Bytes of a partner's DATA frame; `left` bytes of that frame are still to come.
+  void AppendForwarded(wire::ByteView bytes, uint32_t left);
+  // Whether a partner's DATA frame is part-way into the output.
+  bool mid_frame() const { return partial_left_ > 0; }
+  // The partner stopped part-way through a frame to us: fill it up with zero bytes so that the
+  // output stays framed (the peer's TLS rejects the record; the relay's next frame parses).
+  void PadPartialFrame();
+  // The DATA frame this connection is forwarding: body bytes still to come, and the id of the
+  // connection it goes to (0: it is being dropped).
+  uint32_t forward_left() const { return fwd_left_; }
+  ConnId forward_to() const { return fwd_to_; }
   // Sends ERROR (code, sentence), stops reading, and closes once it is written (the server
   // forces the close if it is not written in time).
   void SendError(const RelayError& error);
   // Closes now; the server forgets the connection.
   void Close();
+  // Closes once the current handler returns: for use inside another connection's frame loop,
+  // which may hold views into buffers that a close would end.
+  void CloseSoon();
   void MarkJoined() { state_ = State::kJoined; }
   // Lets go of buffers that hold nothing (the server calls it for connections gone quiet).
   void TrimIdle();
@@ -63,9 +84,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
  private:
   void WaitReadable();
   void ReadAvailable();
-  // Parses complete frames from the input; false when the connection was closed or refused.
+  // Handles complete frames and forwards DATA as it arrives; false when the connection was
+  // closed or refused.
   bool ProcessInput();
-  bool HandleFrame(uint8_t type, wire::ByteView payload, wire::ByteView whole);
+  bool HandleFrame(uint8_t type, wire::ByteView payload);
+  // Appends bytes to the output and starts writing.
+  void Enqueue(wire::ByteView bytes);
+  // The partner the current DATA frame goes to, or null when it is being dropped.
+  Connection* ForwardTarget() const;
   void WriteMore();
   void FinishClose();
 
@@ -84,7 +110,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool reading_ = false;
   bool writing_ = false;
   bool paused_ = false;
-  bool write_failed_ = false;  // the socket refused a write; a close is posted
+  bool write_failed_ = false;  // the socket refused a write, or a close is posted
+  uint32_t fwd_left_ = 0;      // as sender: body bytes of the current DATA frame to come
+  ConnId fwd_to_ = 0;          // as sender: where the current DATA frame goes (0: dropped)
+  uint32_t partial_left_ = 0;  // as receiver: bytes of a partner's frame still to come
+  wire::Bytes held_;           // as receiver: the relay's own frames waiting for that frame
 };
 
 }  // namespace duet::relay

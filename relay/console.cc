@@ -9,7 +9,6 @@
 namespace duet::relay {
 namespace {
 
-constexpr size_t kHexPrefixBytes = 16;
 
 std::string Now() {
   using namespace std::chrono;
@@ -136,21 +135,21 @@ void Console::Refused(const std::string& addr, const std::string& code, const st
        "\"addr\":" + JsonString(addr) + ",\"code\":" + JsonString(code));
 }
 
-void Console::Frame(const std::string& room, bool a_to_b, wire::ByteView payload) {
+void Console::Frame(const std::string& room, bool a_to_b, size_t size, wire::ByteView prefix) {
   if (quiet_) return;
   if (lines_this_second_ >= max_lines_) {
     ++hidden_frames_;
-    hidden_bytes_ += payload.size();
+    hidden_bytes_ += size;
     return;
   }
   ++lines_this_second_;
   const std::string dir = a_to_b ? "a→b" : "b→a";
-  const std::string hex = wire::ToHex(payload.first(std::min(payload.size(), kHexPrefixBytes)));
-  char size[32];
-  std::snprintf(size, sizeof(size), "%7zu B", payload.size());
-  Line("frame", "frame  room=" + room + " " + dir + " " + size + "  " + hex + "…",
+  const std::string hex = wire::ToHex(prefix.first(std::min(prefix.size(), kHexPrefixBytes)));
+  char size_text[32];
+  std::snprintf(size_text, sizeof(size_text), "%7zu B", size);
+  Line("frame", "frame  room=" + room + " " + dir + " " + size_text + "  " + hex + "…",
        "\"room\":" + JsonString(room) + ",\"dir\":\"" + (a_to_b ? "a>b" : "b>a") +
-           "\",\"bytes\":" + std::to_string(payload.size()) + ",\"hex\":\"" + hex + "\"");
+           "\",\"bytes\":" + std::to_string(size) + ",\"hex\":\"" + hex + "\"");
 }
 
 void Console::Tick() {

@@ -46,7 +46,10 @@ class Console {
   void Pair(const std::string& room, const std::string& a, const std::string& b);
   void Leave(const std::string& room, const std::string& addr);
   void Refused(const std::string& addr, const std::string& code, const std::string& detail);
-  void Frame(const std::string& room, bool a_to_b, wire::ByteView payload);
+  // A DATA frame of `size` payload bytes starts being forwarded; `prefix` holds its first bytes
+  // (at least kHexPrefixBytes of them, or the whole payload when it is shorter).
+  void Frame(const std::string& room, bool a_to_b, size_t size, wire::ByteView prefix);
+  static constexpr size_t kHexPrefixBytes = 16;
   void ShowTotals(const Totals& t, const char* label);
   // Once a second: the summary line of frames not shown.
   void Tick();

@@ -3,6 +3,7 @@
 #include <csignal>
 #include <vector>
 
+#include "wire/frame.h"
 #include "wire/relay_protocol.h"
 
 namespace duet::relay {
@@ -106,7 +107,7 @@ bool Server::OnJoin(Connection& conn, const std::string& room) {
       conn.room = room;
       conn.first_in_room = true;
       console_.Join(room, conn.addr());
-      conn.Enqueue(rp::EncodeWaiting());
+      conn.SendFrame(rp::EncodeWaiting());
       return true;
     case JoinOutcome::Kind::kPaired: {
       Connection& first = *conns_.at(o.partner);
@@ -117,26 +118,37 @@ bool Server::OnJoin(Connection& conn, const std::string& room) {
       conn.partner = &first;
       first.partner = &conn;
       console_.Pair(room, first.addr(), conn.addr());
-      first.Enqueue(rp::EncodePaired(rp::Role::kServer));
-      conn.Enqueue(rp::EncodePaired(rp::Role::kClient));
+      first.SendFrame(rp::EncodePaired(rp::Role::kServer));
+      conn.SendFrame(rp::EncodePaired(rp::Role::kClient));
       return true;
     }
   }
   return false;
 }
 
-void Server::Forward(Connection& from, wire::ByteView whole, wire::ByteView payload) {
-  Connection* to = from.partner;
+void Server::ForwardStart(Connection& from, Connection* to, wire::ByteView bytes, uint32_t size,
+                          uint32_t left) {
+  wire::ByteView body = bytes.subspan(wire::kFrameHeaderSize);
   if (to == nullptr) {
     ++totals_.dropped;  // the partner just left; the sender gets PEER_LEFT
     return;
   }
-  to->Enqueue(whole);
   ++totals_.frames;
-  totals_.bytes += payload.size();
-  console_.Frame(from.room, from.first_in_room, payload);
+  console_.Frame(from.room, from.first_in_room, size, body);
+  ForwardBytes(from, *to, bytes, left);
+  totals_.bytes += body.size();
+}
+
+void Server::ForwardRest(Connection& from, Connection* to, wire::ByteView bytes, uint32_t left) {
+  if (to == nullptr) return;  // the rest of a dropped frame
+  ForwardBytes(from, *to, bytes, left);
+  totals_.bytes += bytes.size();
+}
+
+void Server::ForwardBytes(Connection& from, Connection& to, wire::ByteView bytes, uint32_t left) {
+  to.AppendForwarded(bytes, left);
   // Backpressure: stop reading the fast side until the slow side drains.
-  if (to->pending_output() >= config_.max_output) from.Pause();
+  if (to.pending_output() >= config_.max_output) from.Pause();
 }
 
 void Server::OnOutputProgress(Connection& conn) {
@@ -159,7 +171,15 @@ void Server::Unpair(Connection& conn) {
     conn.partner = nullptr;
     p->partner = nullptr;
     p->first_in_room = true;  // it stays and will be the TLS server for the next partner
-    if (!shutting_down_) p->Enqueue(rp::EncodePeerLeft());
+    if (conn.forward_left() > 0 && conn.forward_to() == p->id()) {
+      // `conn` left part-way through a frame to `p`. While shutting down, fill the frame up
+      // so that p still reads the ERROR that follows; otherwise p's stream cannot go on
+      // cleanly (a PEER_LEFT after a padded record would read as tampering): close it, and
+      // the peer reconnects and waits in the room.
+      if (!shutting_down_) return p->CloseSoon();
+      p->PadPartialFrame();
+    }
+    if (!shutting_down_) p->SendFrame(rp::EncodePeerLeft());
     p->Resume();
   }
 }

@@ -34,7 +34,12 @@ class Server {
 
   // --- called by connections ---
   bool OnJoin(Connection& conn, const std::string& room);
-  void Forward(Connection& from, wire::ByteView whole, wire::ByteView payload);
+  // Cut-through forwarding of a DATA frame from `from` to `to` (null: its partner changed or
+  // left, so the bytes are dropped). ForwardStart gets the header and the first `size`-`left`
+  // payload bytes (at least the console's prefix), ForwardRest the following bytes.
+  void ForwardStart(Connection& from, Connection* to, wire::ByteView bytes, uint32_t size,
+                    uint32_t left);
+  void ForwardRest(Connection& from, Connection* to, wire::ByteView bytes, uint32_t left);
   void OnOutputProgress(Connection& conn);
   void OnRefused(Connection& conn, const RelayError& error);
   void OnLeaving(Connection& conn);  // out of its room (before the close completes)
@@ -45,6 +50,7 @@ class Server {
   void Sweep();
   void Shutdown();
   void Unpair(Connection& conn);
+  void ForwardBytes(Connection& from, Connection& to, wire::ByteView bytes, uint32_t left);
 
   asio::io_context& io_;
   RelayConfig config_;

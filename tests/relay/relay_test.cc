@@ -243,5 +243,94 @@ TEST_F(RelayTest, TooManyConnectionsFromOneAddressIsRefused) {
   ExpectErrorAndClose(d, "TOO_MANY_CONNECTIONS");
 }
 
+// --- cut-through forwarding: a DATA frame goes on as its bytes arrive ---
+
+// The header and the first `n` payload bytes of a DATA frame of `payload`.
+wire::Bytes DataHead(const wire::Bytes& payload, size_t n) {
+  wire::Bytes frame;
+  rp::AppendData(frame, payload);
+  frame.resize(wire::kFrameHeaderSize + n);
+  return frame;
+}
+
+wire::Bytes Pattern(size_t n) {
+  wire::Bytes out(n);
+  for (size_t i = 0; i < n; ++i) out[i] = static_cast<uint8_t>(i * 13 + 1);
+  return out;
+}
+
+TEST_F(RelayTest, RelayFramesWaitUntilAPartlyForwardedFrameIsComplete) {
+  StartRelay();
+  auto [a, b] = Pair("cut");
+  const wire::Bytes payload = Pattern(200'000);
+  ASSERT_TRUE(a->Send(DataHead(payload, 50'000)));
+  // The relay has started forwarding the frame to b (the console line comes with the start).
+  ASSERT_TRUE(relay_->WaitForLine("frame  room=cut a→b  200000 B")) << relay_->Transcript();
+  // b asks for a PONG while half a frame is in its stream; another connection's round trip
+  // makes it all but certain the relay has read that PING before the rest of the frame comes.
+  ASSERT_TRUE(b->Send(rp::EncodePing(wire::Bytes{1, 2, 3})));
+  {
+    auto [c, d] = Pair("elsewhere");
+    ASSERT_TRUE(c->Send(rp::EncodePing(wire::Bytes{9})));
+    ASSERT_TRUE(c->NextOf(static_cast<uint8_t>(rp::FrameType::kPong)));
+  }
+  ASSERT_TRUE(a->Send(wire::Bytes(payload.begin() + 50'000, payload.end())));
+  auto f = b->Next();
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f->type, kData);
+  EXPECT_EQ(f->payload, payload);
+  auto pong = b->Next();
+  ASSERT_TRUE(pong);
+  EXPECT_EQ(pong->type, static_cast<uint8_t>(rp::FrameType::kPong));
+  EXPECT_EQ(pong->payload, (wire::Bytes{1, 2, 3}));
+}
+
+TEST_F(RelayTest, SenderLeavingPartWayThroughAFrameClosesTheReceiverCleanly) {
+  StartRelay();
+  auto [a, b] = Pair("half");
+  ASSERT_TRUE(a->Send(DataHead(Pattern(100'000), 30'000)));
+  ASSERT_TRUE(relay_->WaitForLine("frame  room=half a→b  100000 B"));
+  a->Close();
+  // b never sees a complete frame made of a torn one plus whatever comes next: its connection
+  // ends, and its client reconnects to a clean stream.
+  EXPECT_FALSE(b->Next());
+  EXPECT_TRUE(b->WaitClosed());
+  ExpectFreshPairWorks();
+}
+
+TEST_F(RelayTest, TheRestOfAFrameIsNotForwardedToTheNextPartner) {
+  StartRelay();
+  auto [a, b] = Pair("swap");
+  const wire::Bytes payload = Pattern(80'000);
+  ASSERT_TRUE(a->Send(DataHead(payload, 20'000)));
+  ASSERT_TRUE(relay_->WaitForLine("frame  room=swap a→b   80000 B"));
+  b->Close();
+  ASSERT_EQ(a->Next()->type, kPeerLeft);
+  RawPeer c(addr_);
+  ASSERT_EQ(Join(c, "swap")->type, kPaired);
+  ASSERT_EQ(a->Next()->type, kPaired);
+  ASSERT_TRUE(a->Send(wire::Bytes(payload.begin() + 20'000, payload.end())));
+  ASSERT_TRUE(a->Send(Data("for the new partner")));
+  auto f = c.Next();
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f->type, kData);
+  EXPECT_EQ(wire::AsString(f->payload), "for the new partner");
+}
+
+TEST_F(RelayTest, ShutdownPartWayThroughAFrameStillDeliversTheError) {
+  StartRelay();
+  auto [a, b] = Pair("stop");
+  ASSERT_TRUE(a->Send(DataHead(Pattern(60'000), 10'000)));
+  ASSERT_TRUE(relay_->WaitForLine("frame  room=stop a→b   60000 B"));
+  relay_->Signal(SIGTERM);
+  // b's torn frame is filled up (its TLS would reject it), then the ERROR arrives intact.
+  auto f = b->Next();
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f->type, kData);
+  EXPECT_EQ(f->payload.size(), 60'000u);
+  ExpectErrorAndClose(*b, "RELAY_SHUTDOWN");
+  EXPECT_EQ(relay_->Wait(), 0);
+}
+
 }  // namespace
 }  // namespace duet::testing
