@@ -51,8 +51,8 @@ inline void CopyIdentity(const std::string& name, const std::string& home) {
   const std::string made = IdentityBank() + "/" + name;
   if (!fs::exists(made + "/identity.key")) {
     // Pointing at a closed port, duet makes the identity, fails to connect and exits 3.
-    Process maker({BinDir() + "/duet", "--cli", "--json", "--relay", "127.0.0.1:1", "--name",
-                   name, "--home", made});
+    Process maker({BinDir() + "/duet", "--cli", "--json", "--relay", "127.0.0.1:1", "--name", name,
+                   "--home", made});
     maker.Wait(30s);
   }
   fs::create_directories(home);
@@ -69,9 +69,9 @@ inline std::unique_ptr<Process> StartPeer(const std::string& addr, const std::st
                                           const std::string& home,
                                           const std::string& room = "lab") {
   if (!std::filesystem::exists(home + "/identity.key")) CopyIdentity(name, home);
-  return std::make_unique<Process>(std::vector<std::string>{
-      BinDir() + "/duet", "--cli", "--json", "--relay", addr, "--room", room, "--name", name,
-      "--home", home, "--wait", "20"});
+  return std::make_unique<Process>(
+      std::vector<std::string>{BinDir() + "/duet", "--cli", "--json", "--relay", addr, "--room",
+                               room, "--name", name, "--home", home, "--wait", "20"});
 }
 
 // The n-th (0-based) JSON event of `kind`, waiting up to `timeout` for it.

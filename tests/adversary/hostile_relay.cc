@@ -25,9 +25,12 @@ namespace relay = wire::relay;
 using Clock = std::chrono::steady_clock;
 
 bool ParseDir(const std::string& text, Dir& out) {
-  if (text == "a2b") out = Dir::kA2B;
-  else if (text == "b2a") out = Dir::kB2A;
-  else return false;
+  if (text == "a2b")
+    out = Dir::kA2B;
+  else if (text == "b2a")
+    out = Dir::kB2A;
+  else
+    return false;
   return true;
 }
 
@@ -48,7 +51,7 @@ struct Conn {
   int pair = 0;  // 0: not paired
   wire::Bytes out;
   bool close_after_flush = false;
-  bool reset = false;  // close with RST (SO_LINGER 0)
+  bool reset = false;   // close with RST (SO_LINGER 0)
   bool broken = false;  // a write failed: dropped by the poll loop, never mid-frame
   bool dead = false;
 };
@@ -58,8 +61,8 @@ struct Pair {
   Conn* side[2] = {nullptr, nullptr};  // [0] a (TLS server), [1] b (client)
   int count[2] = {0, 0};
   bool armed = false;
-  std::unique_ptr<ModeState> mode;      // the armed direction's frames, when armed
-  Clock::time_point release_at;         // stall: when the held frames go out
+  std::unique_ptr<ModeState> mode;  // the armed direction's frames, when armed
+  Clock::time_point release_at;     // stall: when the held frames go out
   std::unique_ptr<Mitm> mitm;
 };
 
@@ -368,7 +371,8 @@ class HostileRelay::Impl {
     int best = 1000;
     for (const auto& [id, p] : pairs_) {
       if (!p.mode || !p.mode->stalling()) continue;
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(p.release_at - Clock::now());
+      auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(p.release_at - Clock::now());
       best = std::min<int>(best, std::max<int>(0, static_cast<int>(left.count()) + 1));
     }
     return best;

@@ -61,7 +61,8 @@ Verdict ModeState::OnFrame(int n, const wire::Bytes& frame, const wire::Bytes* c
     v.steps.push_back({Step::To::kSender, frame, false});
   } else if (m == "flip") {
     wire::Bytes bent = frame;
-    const long at = mode_.offset >= 0 ? mode_.offset : static_cast<long>(bent.size()) + mode_.offset;
+    const long at =
+        mode_.offset >= 0 ? mode_.offset : static_cast<long>(bent.size()) + mode_.offset;
     if (at >= 0 && at < static_cast<long>(bent.size())) bent[static_cast<size_t>(at)] ^= 0x01;
     v.steps.push_back(ToPartner(std::move(bent)));
   } else if (m == "truncate" || m == "reset") {

@@ -25,10 +25,10 @@ const std::set<std::string> kAllowed = {"TLS_TAMPERED", "TLS_PROTOCOL_ERROR",
                                         "TLS_HANDSHAKE_FAILED", "CONNECTION_LOST"};
 
 struct Case {
-  std::vector<std::string> args;    // for duet-adversary
-  std::set<std::string> expected;   // at least one of these on some side (empty: no error)
-  bool in_handshake = false;        // the mode hits the handshake: type before it is secure
-  bool both_lost = false;           // both sides must report CONNECTION_LOST
+  std::vector<std::string> args;   // for duet-adversary
+  std::set<std::string> expected;  // at least one of these on some side (empty: no error)
+  bool in_handshake = false;       // the mode hits the handshake: type before it is secure
+  bool both_lost = false;          // both sides must report CONNECTION_LOST
 };
 
 class TamperTest : public ::testing::Test {
@@ -78,9 +78,9 @@ class TamperTest : public ::testing::Test {
       EXPECT_TRUE(codes.empty()) << Transcripts();
       EXPECT_EQ(Events(*bob_, "secure").size(), 1u);
     } else {
-      EXPECT_TRUE(std::any_of(c.expected.begin(), c.expected.end(),
-                              [&](const std::string& e) { return codes.count(e) > 0; }))
-          << Transcripts();
+      EXPECT_TRUE(std::any_of(c.expected.begin(), c.expected.end(), [&](const std::string& e) {
+        return codes.count(e) > 0;
+      })) << Transcripts();
       // Recovered by itself, with a fresh handshake on a new pairing.
       EXPECT_GE(Events(*bob_, "secure").size(), c.in_handshake ? 1u : 2u) << Transcripts();
       EXPECT_TRUE(adv_.proc->WaitForLine("paired pair=2")) << Transcripts();

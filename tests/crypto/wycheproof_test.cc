@@ -32,8 +32,7 @@ std::filesystem::path VectorDir() {
   if (const char* env = std::getenv("DUET_WYCHEPROOF_DIR"); env != nullptr && *env != '\0') {
     return env;
   }
-  return std::filesystem::path(DUET_SOURCE_DIR) / ".." / "shared" / "wycheproof" /
-         "testvectors_v1";
+  return std::filesystem::path(DUET_SOURCE_DIR) / ".." / "shared" / "wycheproof" / "testvectors_v1";
 }
 
 wire::Bytes Unhex(const std::string& hex) {

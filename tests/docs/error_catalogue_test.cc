@@ -1,14 +1,14 @@
 // docs/ERRORS.md against the code: every code the source can produce is listed; every listed
 // sentence is the one the source prints; every code is reached by a named test (which mentions
 // the code), and the codes no other test reaches are reached here, their text checked exactly.
+#include "tests/docs/error_catalogue.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <map>
 #include <set>
-
-#include "tests/docs/error_catalogue.h"
 
 namespace duet::testing {
 namespace {
@@ -37,8 +37,7 @@ std::string ProductSource() {
 // fallback for unknown relay codes.
 std::set<std::string> SourceCodes(const std::string& src) {
   std::set<std::string> codes;
-  const std::regex re(
-      R"re((?:Error(?:\s+\w+)?\{|return \{|: )"([A-Z][A-Z0-9_]+)")re");
+  const std::regex re(R"re((?:Error(?:\s+\w+)?\{|return \{|: )"([A-Z][A-Z0-9_]+)")re");
   for (auto it = std::sregex_iterator(src.begin(), src.end(), re); it != std::sregex_iterator();
        ++it) {
     codes.insert((*it)[1]);
@@ -52,8 +51,10 @@ TEST(ErrorCatalogue, ListsEveryCodeTheSourceCanProduceAndNoOther) {
   std::set<std::string> listed;
   for (const CatalogueRow& r : rows) listed.insert(r.code);
   const std::set<std::string> produced = SourceCodes(ProductSource());
-  for (const std::string& code : produced) EXPECT_TRUE(listed.count(code)) << code << " is not in docs/ERRORS.md";
-  for (const std::string& code : listed) EXPECT_TRUE(produced.count(code)) << code << " is listed but never produced";
+  for (const std::string& code : produced)
+    EXPECT_TRUE(listed.count(code)) << code << " is not in docs/ERRORS.md";
+  for (const std::string& code : listed)
+    EXPECT_TRUE(produced.count(code)) << code << " is listed but never produced";
 }
 
 TEST(ErrorCatalogue, EverySentenceIsTheOneTheSourcePrints) {

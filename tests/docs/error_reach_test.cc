@@ -130,7 +130,8 @@ class FakePeer {
       std::vector<wire::Frame> frames;
       (void)decoder_.Feed(session_->TakeOutgoing(), frames);
       for (const wire::Frame& f : frames) {
-        if (f.type == static_cast<uint8_t>(relay::FrameType::kData)) (void)tls_->FeedCiphertext(f.payload);
+        if (f.type == static_cast<uint8_t>(relay::FrameType::kData))
+          (void)tls_->FeedCiphertext(f.payload);
       }
       (void)tls_->TakePlaintext();
       wire::Bytes ct = tls_->TakeCiphertext();

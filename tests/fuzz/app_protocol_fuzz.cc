@@ -21,8 +21,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!msg.ok()) return 0;
   const duet::wire::Bytes again = app::EncodeAppMessage(*msg);
   if (again.size() < duet::wire::kFrameHeaderSize || again[0] != frame.type) abort();
-  if (!std::equal(again.begin() + duet::wire::kFrameHeaderSize, again.end(),
-                  frame.payload.begin(), frame.payload.end())) {
+  if (!std::equal(again.begin() + duet::wire::kFrameHeaderSize, again.end(), frame.payload.begin(),
+                  frame.payload.end())) {
     abort();
   }
   return 0;

@@ -71,7 +71,8 @@ TEST_F(RelayAbuseTest, SilentAndHalfOpenConnectionsAreClosed) {
   // Joined, then silent: the idle timeout ends it with its own sentence.
   RawPeer silent(addr_);
   ASSERT_EQ(Join(silent, "quiet")->type, kWaiting);
-  ExpectError(silent, "TIMEOUT", "Nothing arrived for too long; the relay closed the idle connection.");
+  ExpectError(silent, "TIMEOUT",
+              "Nothing arrived for too long; the relay closed the idle connection.");
   // Half-open: one peer of a pair stops sending (shuts its write side) but keeps reading.
   auto [a, b] = Pair("half");
   ASSERT_EQ(shutdown(a->fd(), SHUT_WR), 0);
@@ -102,8 +103,9 @@ TEST_F(RelayAbuseTest, ReaderThatNeverReadsIsClosedAsSlowConsumer) {
   // The relay gives up on the sleeper (its console says so); only then does the sleeper wake up
   // and find, after the data, the relay's reason for closing it.
   ASSERT_TRUE(relay_->WaitForLine("SLOW_CONSUMER")) << relay_->Transcript();
-  ExpectError(*sleeper, "SLOW_CONSUMER",
-              "Data for you piled up because you stopped reading; the relay closed the connection.");
+  ExpectError(
+      *sleeper, "SLOW_CONSUMER",
+      "Data for you piled up because you stopped reading; the relay closed the connection.");
   EXPECT_TRUE(flooder->NextOf(kPeerLeft)) << relay_->Transcript();
   ExpectFreshPairWorks();
 }
