@@ -16,6 +16,14 @@ namespace {
 
 using RelayAbuseTest = RelayFixture;
 
+// Under a sanitizer, freed memory sits in quarantine or shadow memory and RSS says little about
+// what the relay holds; the bounds are asserted in the plain build only (figures still print).
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool kRssIsMeaningful = false;
+#else
+constexpr bool kRssIsMeaningful = true;
+#endif
+
 void RaiseFileLimit(rlim_t want) {
   rlimit lim{};
   getrlimit(RLIMIT_NOFILE, &lim);
@@ -62,8 +70,10 @@ TEST_F(RelayAbuseTest, FiveThousandConnectionsFromOneAddressKeepMemoryBounded) {
   const long after = RelayRssKb();
   std::printf("relay VmRSS: %ld KiB idle, %ld KiB with 5000 connections, %ld KiB after\n", before,
               during, after);
-  EXPECT_LT(during - before, 5000 * 16) << "more than 16 KiB per connection";
-  EXPECT_LT(after - before, 5000 * 16);
+  if (kRssIsMeaningful) {
+    EXPECT_LT(during - before, 5000 * 16) << "more than 16 KiB per connection";
+    EXPECT_LT(after - before, 5000 * 16);
+  }
 }
 
 TEST_F(RelayAbuseTest, SilentAndHalfOpenConnectionsAreClosed) {
@@ -124,7 +134,9 @@ TEST_F(RelayAbuseTest, RapidJoinLeaveChurnFreesEverything) {
   const long after = RelayRssKb();
   std::printf("relay VmRSS: %ld KiB before 1000 pairs joined and left, %ld KiB after\n", before,
               after);
-  EXPECT_LT(after - before, 8 * 1024);
+  if (kRssIsMeaningful) {
+    EXPECT_LT(after - before, 8 * 1024);
+  }
 }
 
 }  // namespace
