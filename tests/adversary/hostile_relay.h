@@ -10,8 +10,9 @@
 // but mitm handles opaque frames. mitm runs its own TLS endpoints (tests/adversary/mitm.h).
 //
 // It prints one line per event on stdout (flushed), which the tests wait on:
-//   listening on HOST:PORT | paired pair=K rooms=RA,RB | data pair=K dir=a2b n=N size=S |
-//   fired MODE pair=K dir=D n=N | closed pair=K | mitm pair=K dir=D app=TYPE
+//   listening on HOST:PORT | mitm identities ready | paired pair=K rooms=RA,RB |
+//   data pair=K dir=a2b n=N size=S | fired MODE pair=K dir=D n=N | fired splice rooms=R1,R2 |
+//   fired mitm pair=K | released pair=K frames=F | mitm pair=K dir=D app=TYPE | closed pair=K
 //
 // Single-threaded (one poll loop); runs until killed.
 #pragma once
