@@ -1,10 +1,13 @@
 # Duet: one non-recursive Makefile. `make` builds build/duet and build/duet-relay.
 #   make deps     install the Debian packages the build and the tests need (only what is missing)
-#   make test     deps, build, run the whole suite (unit, integration, GUI under Xvfb), check-blind
+#   make test     deps, build, run the whole suite (unit, integration, GUI under Xvfb, the
+#                 adversarial suite), check-blind
 #   make run      deps, build, start a relay and two peers on this machine
 #   make bench    print the performance table
 #   make screenshots   regenerate screenshots/ (the desktop app under Xvfb, driven through its flows)
 #   make check-blind   prove the relay links no crypto library
+#   make fuzz     libFuzzer targets (clang, ASan+UBSan) for FUZZ_SECONDS each (default 30)
+#   make test-adversary   the hostile relay against real peers (tests/adversary/)
 #   SANITIZE=address,undefined | SANITIZE=thread   sanitized builds in their own build folders
 #   V=1           show the full commands
 .DEFAULT_GOAL := all
@@ -74,6 +77,11 @@ RELAY_BIN := $(BUILD)/duet-relay
 PEER_BIN  := $(BUILD)/duet
 TEST_BIN  := $(BUILD)/duet_tests
 BENCH_BINS := $(patsubst bench/%.cc,$(BUILD)/bench/%,$(BENCH_SRCS))
+# The adversarial suite: a hostile relay (wire/ and, for mitm, crypto/) and its own test binary.
+ADV_TEST_SRCS := $(wildcard tests/adversary/*_test.cc)
+ADV_SRCS    := $(filter-out $(ADV_TEST_SRCS),$(wildcard tests/adversary/*.cc))
+ADV_BIN     := $(BUILD)/duet-adversary
+ADV_TEST_BIN := $(BUILD)/duet_adversary_tests
 
 BINS :=
 ifneq ($(wildcard relay/main.cc),)
@@ -83,7 +91,8 @@ ifneq ($(wildcard peer/main.cc),)
 BINS += $(PEER_BIN)
 endif
 
-.PHONY: all deps test test-build unit run bench check-blind clean format screenshots
+.PHONY: all deps test test-build unit run bench check-blind clean format screenshots fuzz \
+        fuzz-build test-adversary adversary-build adversary-run
 all: $(BINS)
 
 # Per-layer compile flags: only crypto/ and the peer see OpenSSL; only peer/gui sees FLTK.
@@ -112,6 +121,14 @@ $(TEST_BIN): $(TEST_OBJS) $(PEER_OBJS) $(RELAY_OBJS) $(CRYPTO_OBJS) $(WIRE_OBJS)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CXX) $^ -o $@ $(LDFLAGS_BASE) $(GTEST_LIBS) $(OPENSSL_LIBS) $(FLTK_LIBS)
 
+$(ADV_BIN): $(call obj,$(ADV_SRCS)) $(CRYPTO_OBJS) $(WIRE_OBJS)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CXX) $^ -o $@ $(LDFLAGS_BASE) $(OPENSSL_LIBS)
+
+$(ADV_TEST_BIN): $(call obj,$(ADV_TEST_SRCS) tests/support/process.cc) $(WIRE_OBJS)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CXX) $^ -o $@ $(LDFLAGS_BASE) $(GTEST_LIBS)
+
 $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(RELAY_OBJS) $(WIRE_OBJS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LINK    $@")
@@ -120,12 +137,24 @@ $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(RELAY_OBJS) $(WIRE_OBJS)
 deps:
 	$(Q)scripts/deps.sh
 
-test-build: $(BINS) $(TEST_BIN)
+test-build: $(BINS) $(TEST_BIN) $(ADV_BIN) $(ADV_TEST_BIN)
+
+adversary-build: $(BINS) $(ADV_BIN) $(ADV_TEST_BIN)
+
+# The hostile relay against real duet peers, one mode per test (tests/adversary/); part of
+# `make test` too (about 20 s).
+test-adversary: deps
+	$(Q)$(MAKE) --no-print-directory -j$(NPROC) adversary-build
+	$(Q)$(MAKE) --no-print-directory adversary-run
+
+adversary-run: $(BINS) $(ADV_BIN) $(ADV_TEST_BIN)
+	$(Q)$(ADV_TEST_BIN) $(ADV_GTEST_ARGS)
 
 # The whole suite. GUI tests need an X server: without a DISPLAY the suite runs under xvfb-run.
 test: deps
 	$(Q)$(MAKE) --no-print-directory -j$(NPROC) test-build
 	$(Q)$(MAKE) --no-print-directory unit
+	$(Q)$(MAKE) --no-print-directory adversary-run
 ifneq ($(wildcard relay/main.cc),)
 	$(Q)$(MAKE) --no-print-directory check-blind
 endif
@@ -160,7 +189,50 @@ check-blind: $(RELAY_BIN)
 clean:
 	rm -rf build build-*
 
+# --- fuzzing: clang + libFuzzer + ASan/UBSan, in its own folder, never in the test binary ---
+# Each target runs FUZZ_SECONDS on a working corpus in $(FUZZ_BUILD)/corpus/<target>, seeded
+# from tests/fuzz/corpus/<target> (which stays small and hand-made). A crash fails the target
+# and leaves crash-* beside the corpus.
+FUZZ_SECONDS ?= 30
+FUZZ_BUILD := build-fuzz
+FUZZ_CXX ?= clang++
+FUZZ_FLAGS := -std=c++20 -Wall -Wextra -Werror -O1 -g -I. -MMD -MP -fno-omit-frame-pointer \
+              -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_SRCS := $(wildcard tests/fuzz/*_fuzz.cc)
+FUZZ_NAMES := $(patsubst tests/fuzz/%_fuzz.cc,%,$(FUZZ_SRCS))
+FUZZ_BINS := $(patsubst %,$(FUZZ_BUILD)/%_fuzz,$(FUZZ_NAMES))
+FUZZ_LIB_OBJS := $(patsubst %.cc,$(FUZZ_BUILD)/obj/%.o,$(WIRE_SRCS) $(CRYPTO_SRCS))
+
+$(FUZZ_BUILD)/obj/%.o: %.cc Makefile
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZCXX $<")
+	$(Q)$(FUZZ_CXX) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(OPENSSL_CFLAGS) -c $< -o $@
+
+$(FUZZ_BUILD)/%_fuzz: $(FUZZ_BUILD)/obj/tests/fuzz/%_fuzz.o $(FUZZ_LIB_OBJS)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(FUZZ_CXX) $(FUZZ_FLAGS) -fsanitize=fuzzer $^ -o $@ $(OPENSSL_LIBS)
+
+fuzz-build: $(FUZZ_BINS)
+# Keep the objects: they come from a chain of pattern rules, which make would otherwise delete.
+.SECONDARY: $(FUZZ_LIB_OBJS) $(patsubst %,$(FUZZ_BUILD)/obj/tests/fuzz/%_fuzz.o,$(FUZZ_NAMES))
+
+fuzz: deps
+	$(Q)$(MAKE) --no-print-directory -j$(NPROC) fuzz-build
+	$(Q)for t in $(FUZZ_NAMES); do \
+	  mkdir -p $(FUZZ_BUILD)/corpus/$$t $(FUZZ_BUILD)/artifacts/$$t; \
+	  echo "fuzz: $$t for $(FUZZ_SECONDS)s"; \
+	  $(FUZZ_BUILD)/$${t}_fuzz -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	    -artifact_prefix=$(FUZZ_BUILD)/artifacts/$$t/ \
+	    $(FUZZ_BUILD)/corpus/$$t tests/fuzz/corpus/$$t > $(FUZZ_BUILD)/$$t.log 2>&1 \
+	    || { tail -n 40 $(FUZZ_BUILD)/$$t.log; echo "fuzz: $$t FAILED"; exit 1; }; \
+	  grep -E '^#[0-9]+[[:space:]]+DONE' $(FUZZ_BUILD)/$$t.log | tail -n 1; \
+	  grep -E 'stat::number_of_executed_units|stat::average_exec_per_sec' $(FUZZ_BUILD)/$$t.log; \
+	done
+
 format:
 	clang-format -i $(WIRE_SRCS) $(CRYPTO_SRCS) $(wildcard */*.h */*/*.h) $(TEST_SRCS)
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+ifneq ($(filter fuzz fuzz-build build-fuzz/%,$(MAKECMDGOALS)),)
+-include $(shell find $(FUZZ_BUILD)/obj -name '*.d' 2>/dev/null)
+endif

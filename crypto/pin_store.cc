@@ -21,6 +21,8 @@ std::string FormatTime(int64_t s) {
   return buf;
 }
 
+// Years before 1970 are refused: FormatTime would not write them back as four digits (found by
+// tests/fuzz/pin_store_fuzz.cc), and no pin can be older than the Unix epoch.
 bool ParseTime(std::string_view s, int64_t& out) {
   if (s.size() != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
       s[16] != ':' || s[19] != 'Z') {
@@ -37,7 +39,7 @@ bool ParseTime(std::string_view s, int64_t& out) {
   std::tm tm{};
   int y, mo, d, h, mi, se;
   if (!num(0, 4, y) || !num(5, 2, mo) || !num(8, 2, d) || !num(11, 2, h) || !num(14, 2, mi) ||
-      !num(17, 2, se) || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) {
+      !num(17, 2, se) || y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) {
     return false;
   }
   tm.tm_year = y - 1900;

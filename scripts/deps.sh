@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential pkg-config g++ clang
+  build-essential pkg-config g++ clang libclang-rt-dev
   libssl-dev libfltk1.3-dev libgtest-dev libgmock-dev
   libasio-dev libcli11-dev nlohmann-json3-dev
   xvfb xauth xdotool socat procps psmisc

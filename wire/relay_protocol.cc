@@ -101,7 +101,8 @@ Result<ErrorFrame> DecodeError(ByteView payload) {
   uint8_t code_len = 0;
   uint16_t msg_len = 0;
   ErrorFrame e;
-  if (!r.U8(code_len) || code_len == 0 || !r.Raw(code_len, e.code) || !r.U16(msg_len) ||
+  if (!r.U8(code_len) || code_len == 0 || code_len > kMaxErrorCodeLength ||
+      !r.Raw(code_len, e.code) || !r.U16(msg_len) || msg_len > kMaxErrorMessageLength ||
       !r.Raw(msg_len, e.message) || !r.done() ||
       !std::all_of(e.code.begin(), e.code.end(), IsCodeChar)) {
     return BadFrame("The relay sent a malformed ERROR frame.");

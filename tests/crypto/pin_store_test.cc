@@ -96,6 +96,7 @@ TEST_F(PinStoreTest, DamagedLinesAreReportedWithTheirNumber) {
       Fp(1).Hex() + " verified yesterday bob\n",
       Fp(1).Hex() + " verified 2023-11-14T22:13:20Z\n",
       Fp(1).Hex() + " verified 2023-11-14T22:13:20Z bad%zz\n",
+      Fp(2).Hex() + " verified 0226-11-14T22:13:20Z carol\n",  // before 1970 (found by fuzzing)
       good,  // a second pin for the same name
   };
   for (const std::string& line : bad) {

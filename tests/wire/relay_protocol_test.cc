@@ -76,5 +76,20 @@ TEST(RelayProtocol, PairedAndErrorRoundTrip) {
   EXPECT_EQ(DecodeError(lower.payload).error().code, "BAD_FRAME");
 }
 
+// Found by tests/fuzz/join_fuzz.cc: the decoder accepted codes and messages over the limits.
+TEST(RelayProtocol, ErrorOverItsLimitsIsBadFrame) {
+  Bytes long_code(1, 65);
+  long_code.insert(long_code.end(), 65, 'T');
+  long_code.insert(long_code.end(), {0, 0});
+  EXPECT_EQ(DecodeError(long_code).error().code, "BAD_FRAME");
+  Bytes long_message = {1, 'X', 0x04, 0x01};
+  long_message.insert(long_message.end(), 1025, 'm');
+  EXPECT_EQ(DecodeError(long_message).error().code, "BAD_FRAME");
+  long_message.pop_back();
+  long_message[3] = 0x00;
+  long_message.resize(4 + 1024, 'm');
+  EXPECT_TRUE(DecodeError(long_message).ok());
+}
+
 }  // namespace
 }  // namespace duet::wire::relay

@@ -1,0 +1,408 @@
+#include "tests/adversary/hostile_relay.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <vector>
+
+#include "crypto/identity.h"
+#include "tests/adversary/mitm.h"
+#include "tests/adversary/modes.h"
+#include "wire/frame.h"
+#include "wire/relay_protocol.h"
+
+namespace duet::adversary {
+
+namespace relay = wire::relay;
+using Clock = std::chrono::steady_clock;
+
+bool ParseDir(const std::string& text, Dir& out) {
+  if (text == "a2b")
+    out = Dir::kA2B;
+  else if (text == "b2a")
+    out = Dir::kB2A;
+  else
+    return false;
+  return true;
+}
+
+std::string DirName(Dir d) { return d == Dir::kA2B ? "a2b" : "b2a"; }
+
+namespace {
+
+void Say(const std::string& line) {
+  std::fputs((line + "\n").c_str(), stdout);
+  std::fflush(stdout);
+}
+
+struct Conn {
+  int fd = -1;
+  wire::FrameDecoder decoder{relay::kDefaultMaxFrame};
+  bool joined = false;
+  std::string room;
+  int pair = 0;  // 0: not paired
+  wire::Bytes out;
+  bool close_after_flush = false;
+  bool reset = false;   // close with RST (SO_LINGER 0)
+  bool broken = false;  // a write failed: dropped by the poll loop, never mid-frame
+  bool dead = false;
+};
+
+struct Pair {
+  int id = 0;
+  Conn* side[2] = {nullptr, nullptr};  // [0] a (TLS server), [1] b (client)
+  int count[2] = {0, 0};
+  bool armed = false;
+  std::unique_ptr<ModeState> mode;  // the armed direction's frames, when armed
+  Clock::time_point release_at;     // stall: when the held frames go out
+  std::unique_ptr<Mitm> mitm;
+};
+
+}  // namespace
+
+class HostileRelay::Impl {
+ public:
+  explicit Impl(Mode mode) : mode_(std::move(mode)) {
+    if (!mode_.capture.empty()) capture_.open(mode_.capture, std::ios::binary);
+  }
+  ~Impl() {
+    if (listen_fd_ >= 0) close(listen_fd_);
+    for (auto& c : conns_) {
+      if (c->fd >= 0) close(c->fd);
+    }
+  }
+
+  bool Listen(const std::string& host, uint16_t port) {
+    listen_fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    int one = 1;
+    setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    if (inet_pton(AF_INET, host.c_str(), &a.sin_addr) != 1) return false;
+    if (bind(listen_fd_, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0) return false;
+    if (listen(listen_fd_, 64) != 0) return false;
+    socklen_t len = sizeof(a);
+    getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&a), &len);
+    Say("listening on " + host + ":" + std::to_string(ntohs(a.sin_port)));
+    if (mode_.name == "mitm") {
+      // Two identities of its own, one per side: the peers each pin a different stranger.
+      for (auto& id : mitm_ids_) {
+        Result<crypto::Identity> made = crypto::Identity::Generate();
+        if (!made) return false;
+        id = std::make_unique<crypto::Identity>(std::move(*made));
+      }
+      Say("mitm identities ready");
+    }
+    return true;
+  }
+
+  void Run() {
+    for (;;) {
+      std::vector<pollfd> fds = {{listen_fd_, POLLIN, 0}};
+      for (auto& c : conns_) {
+        short ev = POLLIN;
+        if (!c->out.empty()) ev |= POLLOUT;
+        fds.push_back({c->fd, ev, 0});
+      }
+      poll(fds.data(), fds.size(), NextTimeoutMs());
+      if (fds[0].revents & POLLIN) Accept();
+      const size_t n = conns_.size();
+      for (size_t i = 0; i < n && i + 1 < fds.size(); ++i) {
+        Conn& c = *conns_[i];
+        if (c.dead) continue;
+        if (fds[i + 1].revents & (POLLIN | POLLHUP | POLLERR)) Read(c);
+        if (!c.dead && (fds[i + 1].revents & POLLOUT)) Flush(c);
+      }
+      ReleaseStalls();
+      for (size_t i = 0; i < conns_.size(); ++i) {
+        if (conns_[i]->broken && !conns_[i]->dead) Drop(*conns_[i]);
+      }
+      Reap();
+    }
+  }
+
+ private:
+  // --- connections ---
+
+  void Accept() {
+    int fd = accept(listen_fd_, nullptr, nullptr);
+    if (fd < 0) return;
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    auto c = std::make_unique<Conn>();
+    c->fd = fd;
+    conns_.push_back(std::move(c));
+  }
+
+  void Read(Conn& c) {
+    uint8_t buf[65536];
+    ssize_t got = read(c.fd, buf, sizeof(buf));
+    if (got <= 0) {
+      if (got < 0 && (errno == EAGAIN || errno == EINTR)) return;
+      return Drop(c);
+    }
+    if (c.close_after_flush) return;  // closing: what it says no longer matters
+    if (capture_) {
+      capture_.write(reinterpret_cast<const char*>(buf), got);
+      capture_.flush();
+    }
+    std::vector<wire::Frame> frames;
+    Status st = c.decoder.Feed(wire::ByteView(buf, static_cast<size_t>(got)), frames);
+    for (const wire::Frame& f : frames) {
+      if (c.dead || c.close_after_flush) return;
+      OnFrame(c, f);
+    }
+    if (!st.ok()) Drop(c);
+  }
+
+  void Flush(Conn& c) {
+    while (!c.out.empty()) {
+      ssize_t w = write(c.fd, c.out.data(), c.out.size());
+      if (w < 0 && (errno == EAGAIN || errno == EINTR)) return;
+      if (w <= 0) {
+        c.out.clear();
+        c.broken = true;
+        return;
+      }
+      c.out.erase(c.out.begin(), c.out.begin() + w);
+    }
+    if (c.close_after_flush) Kill(c);
+  }
+
+  void Send(Conn* c, const wire::Bytes& bytes) {
+    if (c == nullptr || c->dead) return;
+    c->out.insert(c->out.end(), bytes.begin(), bytes.end());
+    Flush(*c);
+  }
+
+  void SendData(Conn* c, wire::ByteView payload) {
+    wire::Bytes out;
+    for (size_t pos = 0; pos < payload.size(); pos += relay::kDefaultMaxFrame) {
+      relay::AppendData(out, payload.subspan(pos, std::min<size_t>(relay::kDefaultMaxFrame,
+                                                                   payload.size() - pos)));
+    }
+    Send(c, out);
+  }
+
+  void Kill(Conn& c) {
+    if (c.dead) return;
+    if (c.reset) {
+      linger l{1, 0};
+      setsockopt(c.fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+    }
+    close(c.fd);
+    c.fd = -1;
+    c.dead = true;
+  }
+
+  // The peer went away: like duet-relay, the partner hears PEER_LEFT and stays in the room.
+  void Drop(Conn& c) {
+    if (c.pair != 0) {
+      Pair& p = pairs_[c.pair];
+      Conn* other = p.side[0] == &c ? p.side[1] : p.side[0];
+      EndPair(p);
+      if (other != nullptr && !other->dead) Send(other, relay::EncodePeerLeft());
+    }
+    Kill(c);
+  }
+
+  // Closes both sides of a pair after what is queued for them is written (truncate, cut, reset).
+  void CloseBoth(Pair& p, bool reset) {
+    Conn* sides[2] = {p.side[0], p.side[1]};
+    EndPair(p);
+    for (Conn* s : sides) {
+      if (s == nullptr || s->dead) continue;
+      s->reset = reset;
+      s->close_after_flush = true;
+      s->room.clear();
+      Flush(*s);
+    }
+  }
+
+  void EndPair(Pair& p) {
+    for (Conn* s : p.side) {
+      if (s != nullptr) s->pair = 0;
+    }
+    Say("closed pair=" + std::to_string(p.id));
+    pairs_.erase(p.id);
+  }
+
+  void Reap() {
+    std::erase_if(conns_, [](const std::unique_ptr<Conn>& c) { return c->dead; });
+  }
+
+  // --- the relay protocol ---
+
+  void OnFrame(Conn& c, const wire::Frame& f) {
+    switch (static_cast<relay::FrameType>(f.type)) {
+      case relay::FrameType::kJoin: {
+        Result<relay::Join> join = relay::DecodeJoin(f.payload);
+        if (!join || c.joined) return Drop(c);
+        c.joined = true;
+        c.room = join->room;
+        return Join(c);
+      }
+      case relay::FrameType::kPing:
+        return Send(&c, relay::EncodePong(f.payload));
+      case relay::FrameType::kData:
+        if (c.pair == 0) return;  // raced with PEER_LEFT
+        return OnData(pairs_[c.pair], c, f.payload);
+      default:
+        return Drop(c);
+    }
+  }
+
+  bool Waiting(const Conn& c) const {
+    return !c.dead && c.joined && c.pair == 0 && !c.close_after_flush;
+  }
+
+  // Pairs `c` with a waiting connection of its room, like duet-relay. In splice mode the first
+  // pairings wait until two rooms have two peers each, then cross them (TrySplice).
+  void Join(Conn& c) {
+    if (mode_.name == "splice" && next_pair_ == 1) {
+      Send(&c, relay::EncodeWaiting());
+      return TrySplice();
+    }
+    for (auto& w : conns_) {
+      if (w.get() != &c && Waiting(*w) && w->room == c.room) return MakePair(*w, c);
+    }
+    Send(&c, relay::EncodeWaiting());
+  }
+
+  void TrySplice() {
+    std::map<std::string, std::vector<Conn*>> rooms;
+    std::vector<std::string> order;
+    for (auto& w : conns_) {
+      if (!Waiting(*w)) continue;
+      auto& list = rooms[w->room];
+      if (list.empty()) order.push_back(w->room);
+      list.push_back(w.get());
+    }
+    std::vector<std::string> full;
+    for (const std::string& r : order) {
+      if (rooms[r].size() >= 2) full.push_back(r);
+    }
+    if (full.size() < 2) return;
+    std::vector<Conn*>& x = rooms[full[0]];
+    std::vector<Conn*>& y = rooms[full[1]];
+    Say("fired splice rooms=" + full[0] + "," + full[1]);
+    MakePair(*x[0], *y[1]);
+    MakePair(*y[0], *x[1]);
+  }
+
+  void MakePair(Conn& a, Conn& b) {
+    Pair& p = pairs_[next_pair_];
+    p.id = next_pair_++;
+    p.side[0] = &a;
+    p.side[1] = &b;
+    p.armed = p.id == mode_.arm_pair;
+    if (p.armed) p.mode = std::make_unique<ModeState>(mode_);
+    a.pair = b.pair = p.id;
+    Say("paired pair=" + std::to_string(p.id) + " rooms=" + a.room + "," + b.room);
+    Send(&a, relay::EncodePaired(relay::Role::kServer));
+    Send(&b, relay::EncodePaired(relay::Role::kClient));
+    if (p.armed && mode_.name == "mitm") StartMitm(p);
+  }
+
+  void StartMitm(Pair& p) {
+    p.mitm = Mitm::Create(*mitm_ids_[0], *mitm_ids_[1]);
+    if (!p.mitm) return CloseBoth(p, false);
+    SendData(p.side[0], p.mitm->Start());
+    Say("fired mitm pair=" + std::to_string(p.id));
+  }
+
+  // --- DATA and the modes ---
+
+  void OnData(Pair& p, Conn& from, wire::ByteView payload) {
+    const Dir dir = p.side[0] == &from ? Dir::kA2B : Dir::kB2A;
+    const int d = static_cast<int>(dir);
+    const int n = ++p.count[d];
+    Say("data pair=" + std::to_string(p.id) + " dir=" + DirName(dir) + " n=" + std::to_string(n) +
+        " size=" + std::to_string(payload.size()));
+    if (n <= 64 && !p.armed) captured_[{d, n}] = wire::Bytes(payload.begin(), payload.end());
+    Conn* to = p.side[1 - d];
+
+    if (p.armed && p.mitm) return MitmData(p, dir, payload);
+    if (!p.armed || dir != mode_.dir || mode_.name == "pass" || mode_.name == "splice") {
+      return SendData(to, payload);
+    }
+    const wire::Bytes frame(payload.begin(), payload.end());
+    auto cap = captured_.find({d, n});
+    Verdict v = p.mode->OnFrame(n, frame, cap == captured_.end() ? nullptr : &cap->second);
+    if (v.fired) {
+      Say("fired " + mode_.name + " pair=" + std::to_string(p.id) + " dir=" + DirName(dir) +
+          " n=" + std::to_string(n));
+    }
+    if (v.hold && v.fired) {
+      p.release_at = Clock::now() + std::chrono::milliseconds(mode_.stall_ms);
+    }
+    for (const Step& s : v.steps) {
+      Conn* target = s.to == Step::To::kSender ? &from : to;
+      if (s.raw) {
+        Send(target, s.payload);
+      } else {
+        SendData(target, s.payload);
+      }
+    }
+    if (v.end != Verdict::End::kNone) CloseBoth(p, v.end == Verdict::End::kReset);
+  }
+
+  void MitmData(Pair& p, Dir dir, wire::ByteView payload) {
+    wire::Bytes to_a, to_b;
+    std::vector<std::string> seen;
+    const bool ok = p.mitm->Feed(dir, payload, to_a, to_b, seen);
+    for (const std::string& s : seen) {
+      Say("mitm pair=" + std::to_string(p.id) + " dir=" + DirName(dir) + " app=" + s);
+    }
+    if (!to_a.empty()) SendData(p.side[0], to_a);
+    if (!to_b.empty()) SendData(p.side[1], to_b);
+    if (!ok) CloseBoth(p, false);
+  }
+
+  int NextTimeoutMs() const {
+    int best = 1000;
+    for (const auto& [id, p] : pairs_) {
+      if (!p.mode || !p.mode->stalling()) continue;
+      auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(p.release_at - Clock::now());
+      best = std::min<int>(best, std::max<int>(0, static_cast<int>(left.count()) + 1));
+    }
+    return best;
+  }
+
+  void ReleaseStalls() {
+    for (auto& [id, p] : pairs_) {
+      if (!p.mode || !p.mode->stalling() || Clock::now() < p.release_at) continue;
+      const std::vector<wire::Bytes> frames = p.mode->TakeStalled();
+      Say("released pair=" + std::to_string(id) + " frames=" + std::to_string(frames.size()));
+      Conn* to = p.side[1 - static_cast<int>(mode_.dir)];
+      for (const wire::Bytes& f : frames) SendData(to, f);
+    }
+  }
+
+  Mode mode_;
+  std::ofstream capture_;
+  int listen_fd_ = -1;
+  std::vector<std::unique_ptr<Conn>> conns_;
+  std::map<int, Pair> pairs_;
+  int next_pair_ = 1;
+  std::map<std::pair<int, int>, wire::Bytes> captured_;  // (dir, n) of unarmed pairings
+  std::unique_ptr<crypto::Identity> mitm_ids_[2];
+};
+
+HostileRelay::HostileRelay(Mode mode) : impl_(std::make_unique<Impl>(std::move(mode))) {}
+HostileRelay::~HostileRelay() = default;
+bool HostileRelay::Listen(const std::string& host, uint16_t port) {
+  return impl_->Listen(host, port);
+}
+void HostileRelay::Run() { impl_->Run(); }
+
+}  // namespace duet::adversary

@@ -1,0 +1,91 @@
+#include "tests/adversary/modes.h"
+
+#include <random>
+#include <utility>
+
+#include "wire/frame.h"
+#include "wire/relay_protocol.h"
+
+namespace duet::adversary {
+
+namespace {
+
+Step ToPartner(wire::Bytes payload) { return {Step::To::kPartner, std::move(payload), false}; }
+
+}  // namespace
+
+std::vector<wire::Bytes> ModeState::TakeStalled() { return std::exchange(stalled_, {}); }
+
+Verdict ModeState::OnFrame(int n, const wire::Bytes& frame, const wire::Bytes* captured) {
+  const std::string& m = mode_.name;
+  Verdict v;
+  auto pass = [&] {
+    v.steps.push_back(ToPartner(frame));
+    return v;
+  };
+  if (m == "reflect-all") {
+    v.fired = n == 1;
+    v.steps.push_back({Step::To::kSender, frame, false});
+    return v;
+  }
+  if (m == "stall" && (n == mode_.n || (n > mode_.n && !stalled_.empty()))) {
+    v.fired = n == mode_.n;
+    v.hold = true;
+    stalled_.push_back(frame);
+    return v;
+  }
+  if (m == "swap" && n == mode_.n + 1 && held_) {
+    v.steps = {ToPartner(frame), ToPartner(*held_)};
+    held_.reset();
+    return v;
+  }
+  if (m == "replay" && n == mode_.m && replay_) {
+    v.fired = true;
+    v.steps = {ToPartner(frame), ToPartner(*replay_)};
+    return v;
+  }
+  if (n != mode_.n) return pass();
+
+  // Frame N.
+  v.fired = true;
+  if (m == "drop") return v;
+  if (m == "dup") {
+    v.steps = {ToPartner(frame), ToPartner(frame)};
+  } else if (m == "swap") {
+    held_ = frame;
+  } else if (m == "replay") {
+    v.fired = false;  // fires when the copy goes out, after frame M
+    replay_ = frame;
+    return pass();
+  } else if (m == "reflect") {
+    v.steps.push_back({Step::To::kSender, frame, false});
+  } else if (m == "flip") {
+    wire::Bytes bent = frame;
+    const long at =
+        mode_.offset >= 0 ? mode_.offset : static_cast<long>(bent.size()) + mode_.offset;
+    if (at >= 0 && at < static_cast<long>(bent.size())) bent[static_cast<size_t>(at)] ^= 0x01;
+    v.steps.push_back(ToPartner(std::move(bent)));
+  } else if (m == "truncate" || m == "reset") {
+    v.steps.push_back(ToPartner(frame));
+    v.end = m == "reset" ? Verdict::End::kReset : Verdict::End::kClose;
+  } else if (m == "cut") {
+    wire::Bytes whole;
+    wire::relay::AppendData(whole, frame);
+    whole.resize(wire::kFrameHeaderSize + frame.size() / 2);
+    v.steps.push_back({Step::To::kPartner, std::move(whole), true});
+    v.end = Verdict::End::kClose;
+  } else if (m == "inject") {
+    std::random_device rd;
+    wire::Bytes junk(64 + rd() % 256);
+    for (uint8_t& b : junk) b = static_cast<uint8_t>(rd());
+    v.steps = {ToPartner(std::move(junk)), ToPartner(frame)};
+  } else if (m == "inject-captured" && captured != nullptr) {
+    v.steps = {ToPartner(*captured), ToPartner(frame)};
+  } else {
+    v.fired = false;
+    return pass();
+  }
+  return v;
+}
+
+}  // namespace duet::adversary

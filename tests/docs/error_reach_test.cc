@@ -1,0 +1,230 @@
+// The error codes no other test reaches, reached here, each checked against its sentence in
+// docs/ERRORS.md (ErrorCatalogue.EveryCodeIsReachedByANamedTest points at these tests).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "crypto/secure_file.h"
+#include "crypto/tls_endpoint.h"
+#include "tests/docs/error_catalogue.h"
+#include "tests/peer/core/session_harness.h"
+#include "tests/support/process.h"
+#include "wire/app_protocol.h"
+
+namespace duet::testing {
+namespace {
+
+namespace fs = std::filesystem;
+namespace relay = wire::relay;
+using peer::testing::MemoryRelay;
+using peer::testing::Recorder;
+using peer::testing::TestPeer;
+
+class ErrorReach : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    a_id_ = new crypto::Identity(crypto::Identity::Generate().value());
+    b_id_ = new crypto::Identity(crypto::Identity::Generate().value());
+  }
+  static void TearDownTestSuite() {
+    delete a_id_;
+    delete b_id_;
+  }
+
+  // `e` has `code` and one of the catalogue's sentences for it.
+  void ExpectCatalogued(const Error& e, const std::string& code) {
+    EXPECT_EQ(e.code, code) << e.message;
+    EXPECT_TRUE(IsCatalogued(rows_, e)) << e.code << ": \"" << e.message << "\"";
+  }
+
+  std::unique_ptr<TestPeer> MakePeer(const std::string& name, const crypto::Identity& id) {
+    auto p = std::make_unique<TestPeer>(name, "r1", id, fs::path(tmp_.path()) / (name + ".pins"),
+                                        &clock_);
+    relay_.Add(*p);
+    return p;
+  }
+
+  static crypto::Identity* a_id_;
+  static crypto::Identity* b_id_;
+  const std::vector<CatalogueRow> rows_ = ReadCatalogue();
+  TempDir tmp_;
+  int64_t clock_ = 1'700'000'000'000;
+  MemoryRelay relay_;
+};
+crypto::Identity* ErrorReach::a_id_ = nullptr;
+crypto::Identity* ErrorReach::b_id_ = nullptr;
+
+TEST_F(ErrorReach, SessionErrorsHaveTheirSentences) {
+  auto a = MakePeer("alice", *a_id_);
+  ExpectCatalogued(a->session->SendText("\xff\xfe").error(), "MESSAGE_NOT_UTF8");
+  for (int i = 0; i < 10'000; ++i) ASSERT_TRUE(a->session->SendText("queued").ok());
+  ExpectCatalogued(a->session->SendText("one too many").error(), "OUTBOX_FULL");
+
+  auto c = MakePeer("carol", *b_id_);
+  c->session->Quit();
+  ExpectCatalogued(c->session->SendText("too late").error(), "SESSION_CLOSED");
+
+  // Alone in the room: nothing to trust yet, and the relay connection drops.
+  auto e = MakePeer("erin", *b_id_);
+  relay_.Connect(*e);
+  ExpectCatalogued(e->session->TrustPeer().error(), "NOT_SECURE");
+  relay_.Drop(*e);
+  ASSERT_FALSE(e->rec.errors.empty());
+  ExpectCatalogued(e->rec.errors.back(), "CONNECTION_LOST");
+  EXPECT_EQ(e->rec.errors.back().message,
+            "The connection to the relay was lost. Duet will reconnect.");
+
+  // A relay code this Duet does not know.
+  auto d = MakePeer("dave", *b_id_);
+  relay_.Connect(*d);
+  relay_.Send(*d, relay::EncodeError("NEW_IN_VERSION_TWO", "Something new happened."));
+  ASSERT_FALSE(d->rec.errors.empty());
+  ExpectCatalogued(d->rec.errors.back(), "RELAY_ERROR");
+  EXPECT_EQ(d->rec.errors.back().message, "The relay says: Something new happened.");
+}
+
+TEST_F(ErrorReach, HandshakeThatNeverFinishesTimesOut) {
+  auto a = MakePeer("alice", *a_id_);
+  auto b = MakePeer("bob", *b_id_);
+  relay_.tamper = [](TestPeer&, wire::Bytes&) { return false; };  // the relay holds every DATA
+  relay_.Connect(*a);
+  relay_.Connect(*b);
+  ASSERT_EQ(a->session->state(), peer::SessionState::kHandshaking);
+  clock_ += 31'000;
+  a->session->OnTick();
+  ASSERT_FALSE(a->rec.errors.empty());
+  ExpectCatalogued(a->rec.errors.back(), "HANDSHAKE_TIMEOUT");
+}
+
+// A session whose peer is a bare TLS endpoint the test controls, to send what Duet never sends.
+class FakePeer {
+ public:
+  FakePeer(const crypto::Identity& ours, const crypto::Identity& theirs, const fs::path& pins,
+           int64_t* clock)
+      : pins_(crypto::PinStore::Open(pins).value()) {
+    peer::SessionConfig c;
+    c.name = "alice";
+    c.room = "r1";
+    c.identity = &ours;
+    c.pins = &pins_;
+    c.now_ms = [clock] { return *clock; };
+    session_ = std::make_unique<peer::Session>(std::move(c), rec);
+    tls_ = crypto::TlsEndpoint::Create(crypto::TlsRole::kServer, theirs).value();
+    session_->OnTransportConnected();
+    (void)session_->TakeOutgoing();  // the JOIN
+    session_->OnTransportData(relay::EncodePaired(relay::Role::kClient));
+    Pump();
+  }
+  // Sends `plaintext` from the fake peer inside TLS, then moves bytes until quiet.
+  void Send(const wire::Bytes& plaintext) {
+    ASSERT_TRUE(tls_->Write(plaintext).ok());
+    Pump();
+  }
+  bool secure() const { return tls_->state() == crypto::TlsState::kSecure; }
+  Recorder rec;
+
+ private:
+  void Pump() {
+    for (int round = 0; round < 100; ++round) {
+      std::vector<wire::Frame> frames;
+      (void)decoder_.Feed(session_->TakeOutgoing(), frames);
+      for (const wire::Frame& f : frames) {
+        if (f.type == static_cast<uint8_t>(relay::FrameType::kData))
+          (void)tls_->FeedCiphertext(f.payload);
+      }
+      (void)tls_->TakePlaintext();
+      wire::Bytes ct = tls_->TakeCiphertext();
+      if (frames.empty() && ct.empty()) return;
+      if (ct.empty()) continue;
+      wire::Bytes data;
+      relay::AppendData(data, ct);
+      session_->OnTransportData(data);
+    }
+  }
+
+  crypto::PinStore pins_;
+  std::unique_ptr<peer::Session> session_;
+  std::unique_ptr<crypto::TlsEndpoint> tls_;
+  wire::FrameDecoder decoder_{relay::kDefaultMaxFrame};
+};
+
+TEST_F(ErrorReach, PeerThatBreaksTheProtocolIsNamed) {
+  {
+    FakePeer p(*a_id_, *b_id_, fs::path(tmp_.path()) / "1.pins", &clock_);
+    ASSERT_TRUE(p.secure());
+    p.Send(wire::Bytes{0x7E, 0, 0, 0, 0});  // an application frame type that does not exist
+    ASSERT_FALSE(p.rec.errors.empty());
+    ExpectCatalogued(p.rec.errors.back(), "PEER_PROTOCOL_ERROR");
+  }
+  FakePeer p(*a_id_, *b_id_, fs::path(tmp_.path()) / "2.pins", &clock_);
+  wire::app::Hello hello;
+  hello.version = 2;
+  hello.name = "bob";
+  hello.room = "r1";
+  p.Send(wire::app::EncodeAppMessage(hello));
+  ASSERT_FALSE(p.rec.errors.empty());
+  ExpectCatalogued(p.rec.errors.back(), "BAD_VERSION");
+}
+
+TEST_F(ErrorReach, FileErrorsHaveTheirSentences) {
+  const fs::path dir = tmp_.path();
+  ExpectCatalogued(crypto::ReadSmallFile(dir / "absent", 100).error(), "FILE_NOT_FOUND");
+  crypto::WriteFileAtomically(dir / "big", std::string(200, 'x')).ok();
+  ExpectCatalogued(crypto::ReadSmallFile(dir / "big", 100).error(), "FILE_TOO_LARGE");
+  ExpectCatalogued(crypto::ReadSmallFile(dir, 100).error(), "FILE_READ_FAILED");
+  ExpectCatalogued(crypto::WriteFileAtomically(dir / "big" / "under-a-file", "x").error(),
+                   "FILE_WRITE_FAILED");
+}
+
+// The terminal client's own errors, from a real `duet --cli --json` and a real relay.
+TEST_F(ErrorReach, CliErrorsHaveTheirSentences) {
+  // The n-th (0-based) error event of `p`.
+  auto error_event = [](Process& p, size_t n = 0) {
+    const std::string needle = "\"event\":\"error\"";
+    if (!p.WaitForCount(needle, n + 1)) return Error{"NONE", p.Transcript()};
+    for (const std::string& line : p.lines()) {
+      if (line.find(needle) == std::string::npos || n-- > 0) continue;
+      auto j = nlohmann::json::parse(line);
+      return Error{j["code"], j["message"]};
+    }
+    return Error{"NONE", p.Transcript()};
+  };
+  const std::string home = tmp_ / "home";
+  Process long_name({BinDir() + "/duet", "--cli", "--json", "--relay", "127.0.0.1:1", "--name",
+                     std::string(65, 'n'), "--home", home});
+  ExpectCatalogued(error_event(long_name), "BAD_NAME");
+  Process no_pass({BinDir() + "/duet", "--cli", "--json", "--relay", "127.0.0.1:1", "--name", "x",
+                   "--home", home, "--passphrase-file", tmp_ / "missing"});
+  ExpectCatalogued(error_event(no_pass), "PASSPHRASE_FILE_UNREADABLE");
+
+  Process relay({BinDir() + "/duet-relay", "--listen", "127.0.0.1:0"});
+  auto listening = relay.WaitForLine("listening on ");
+  ASSERT_TRUE(listening);
+  Process peer({BinDir() + "/duet", "--cli", "--json", "--relay", listening->substr(13), "--room",
+                "alone", "--name", "x", "--home", home});
+  ASSERT_TRUE(peer.WaitForLine("\"event\":\"waiting\"", 30s)) << peer.Transcript();
+  peer.WriteLine("/frobnicate");
+  ExpectCatalogued(error_event(peer), "UNKNOWN_COMMAND");
+  peer.WriteLine("/verify");
+  ExpectCatalogued(error_event(peer, 1), "NOT_SECURE");
+}
+
+TEST_F(ErrorReach, RelayThatCannotListenSaysBindFailed) {
+  auto message_of = [](Process& p) {
+    auto line = p.WaitForLine("duet-relay: ");
+    return line ? line->substr(line->find("duet-relay: ") + 12) : p.Transcript();
+  };
+  Process bad_host({BinDir() + "/duet-relay", "--listen", "not-an-ip:0"});
+  EXPECT_EQ(bad_host.Wait(), 1);
+  ExpectCatalogued(Error{"BIND_FAILED", message_of(bad_host)}, "BIND_FAILED");
+  Process first({BinDir() + "/duet-relay", "--listen", "127.0.0.1:0"});
+  auto line = first.WaitForLine("listening on ");
+  ASSERT_TRUE(line);
+  Process second({BinDir() + "/duet-relay", "--listen", line->substr(13)});
+  EXPECT_EQ(second.Wait(), 1);
+  ExpectCatalogued(Error{"BIND_FAILED", message_of(second)}, "BIND_FAILED");
+}
+
+}  // namespace
+}  // namespace duet::testing
