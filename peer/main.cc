@@ -24,6 +24,9 @@ int main(int argc, char** argv) {
   app.add_option("--wait", cli.wait_seconds,
                  "At end of input: seconds to wait for pending messages to be delivered")
       ->capture_default_str();
+  app.add_option("--accept-files", cli.accept_files,
+                 "Accept every file the peer offers and save it in this folder (otherwise "
+                 "/accept saves into the current folder)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

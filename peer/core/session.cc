@@ -85,7 +85,10 @@ Session::Session(SessionConfig config, SessionListener& listener)
     : config_(std::move(config)),
       listener_(listener),
       relay_decoder_(relay::kDefaultMaxFrame),
-      app_decoder_(app::kMaxAppPayload) {}
+      app_decoder_(app::kMaxAppPayload),
+      transfers_(TransferConfig{config_.downloads, config_.auto_accept_files,
+                                app::kFileWindowBytes, app::kFileAckBytes, 250, config_.now_ms},
+                 listener) {}
 
 Session::~Session() = default;
 
@@ -162,7 +165,13 @@ void Session::OnTick() {
   }
 }
 
-wire::Bytes Session::TakeOutgoing() {
+wire::Bytes Session::TakeOutgoing(bool room_for_bulk) {
+  if (room_for_bulk && can_send() && transfers_.has_bulk()) {
+    wire::Bytes burst;
+    burst.reserve(config_.bulk_burst_bytes + app::kMaxAppPayload);
+    transfers_.FillBulk(config_.bulk_burst_bytes, burst);
+    SendPlain(burst);
+  }
   if (!out_.empty()) last_send_ms_ = config_.now_ms();
   return std::exchange(out_, {});
 }
@@ -244,7 +253,7 @@ void Session::FeedTls(wire::ByteView ciphertext) {
     hello.name = config_.name;
     hello.room = config_.room;
     hello.client_version = config_.client_version;
-    hello.capabilities = app::kCapReceipts;
+    hello.capabilities = app::kCapReceipts | app::kCapFiles;
     SendApp(hello);
   }
 }
@@ -263,12 +272,21 @@ void Session::ProcessPlaintext() {
   if (pt.empty()) return;
   std::vector<wire::Frame> frames;
   Status st = app_decoder_.Feed(pt, frames);
+  wire::Bytes replies;  // acknowledgements of a whole batch of chunks go out together
   for (const wire::Frame& f : frames) {
+    if (f.type == static_cast<uint8_t>(app::Type::kFileChunk) && hello_received_) {
+      // The bulk path: the chunk's data is written from the frame, not copied again.
+      Result<app::FileChunkView> chunk = app::DecodeFileChunkView(f);
+      Status handled = chunk ? transfers_.HandleChunk(*chunk, replies) : Status(chunk.error());
+      if (!handled) return FailTransport(PeerProtocolError(handled.error().message));
+      continue;
+    }
     Result<app::AppMessage> msg = app::DecodeAppMessage(f);
     if (!msg) return FailTransport(PeerProtocolError(msg.error().message));
     HandleAppMessage(*msg);
     if (!tls_ || wants_disconnect_) return;
   }
+  SendPlain(replies);
   if (!st.ok()) FailTransport(PeerProtocolError(st.error().message));
 }
 
@@ -317,9 +335,13 @@ void Session::HandleAppMessage(const app::AppMessage& msg) {
                                         "session. Compare them again in person or by phone."},
                               false);
           }
-        } else if constexpr (std::is_same_v<T, app::FileOffer>) {
-          // File transfer is not built yet: say no rather than leave the sender waiting.
-          SendApp(app::FileDecline{m.transfer_id});
+        } else if constexpr (std::is_same_v<T, app::Hello> || std::is_same_v<T, app::Pong>) {
+          // HELLO was handled above; PONG needs nothing.
+        } else {
+          wire::Bytes replies;
+          Status st = transfers_.Handle(m, !sending_blocked(), replies);
+          if (!st) return FailTransport(PeerProtocolError(st.error().message));
+          SendPlain(replies);
         }
       },
       msg);
@@ -384,6 +406,9 @@ void Session::FlushOutbox() {
     SendApp(app::ChatMessage{o.id, static_cast<uint64_t>(o.timestamp_ms), o.text});
     if (!tls_) return;
   }
+  wire::Bytes offers;
+  transfers_.OnSecure(offers);
+  SendPlain(offers);
 }
 
 // --- ending ------------------------------------------------------------------------------------
@@ -392,6 +417,7 @@ void Session::EndTlsSession() {
   tls_.reset();
   secure_ = hello_sent_ = hello_received_ = peer_closed_ = false;
   for (Outgoing& o : outbox_) o.sent = false;  // resent in the next session; the peer dedups
+  transfers_.OnSessionEnded();                 // files are offered again and resume
 }
 
 void Session::FailTransport(const Error& error) {
