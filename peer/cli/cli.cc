@@ -265,7 +265,8 @@ int RunCli(const CliOptions& options) {
   std::string fatal = printer->fatal_code();
   int code = kExitOk;
   if (!fatal.empty()) code = ExitCodeFor(fatal);
-  const std::vector<FileTransfer> files = session.pending_outgoing_files();
+  std::vector<FileTransfer> files = printer->failed_files();
+  for (const FileTransfer& f : session.pending_outgoing_files()) files.push_back(f);
   if (session.pending_count() > 0 || !files.empty()) {
     printer->Undelivered(session.pending_ids(), files);
     if (code == kExitOk) code = session.sending_blocked() ? kExitSecurity : kExitUndelivered;

@@ -131,6 +131,7 @@ class HumanPrinter : public Printer {
     std::lock_guard<std::mutex> lock(mu_);
     TrackOffer(f.id, false);
     clock_.End(f.id);
+    RememberFailedFile(f);
     Print("[" + Clock() + "] file " + f.name + ": " + e.code + ": " + e.message);
   }
   void OnPeerLeft() override { Line("The other person left. Waiting for them to come back..."); }

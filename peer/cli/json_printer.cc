@@ -124,6 +124,7 @@ class JsonPrinter : public Printer {
       std::lock_guard<std::mutex> lock(mu_);
       TrackOffer(f.id, false);
       clock_.End(f.id);
+      RememberFailedFile(f);
     }
     Emit({{"event", "file_failed"}, {"id", f.id}, {"direction", Direction(f)},
           {"name", f.name}, {"code", e.code}, {"message", e.message}});

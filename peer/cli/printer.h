@@ -44,9 +44,19 @@ class Printer : public SessionListener {
     return fatal_code_;
   }
 
+  // Outgoing files that ended without being saved by the peer (declined, cancelled, failed).
+  std::vector<FileTransfer> failed_files() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return failed_files_;
+  }
+
  protected:
   void RememberFatal(const Error& e, bool fatal) {
     if (fatal && fatal_code_.empty()) fatal_code_ = e.code;
+  }
+  // mu_ held: an outgoing file ended without being saved.
+  void RememberFailedFile(const FileTransfer& f) {
+    if (!f.incoming) failed_files_.push_back(f);
   }
   // mu_ held: an offer starts or stops waiting for the user.
   void TrackOffer(const std::string& id, bool waiting) {
@@ -59,6 +69,7 @@ class Printer : public SessionListener {
  private:
   std::string fatal_code_;
   std::vector<std::string> offers_;
+  std::vector<FileTransfer> failed_files_;
 };
 
 std::unique_ptr<Printer> MakeHumanPrinter();
