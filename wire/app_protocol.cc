@@ -258,19 +258,22 @@ void AppendFileChunk(Bytes& out, const Id& transfer_id, uint64_t offset, ByteVie
   std::copy(data.begin(), data.end(), dst.begin());
 }
 
-Result<FileChunkView> DecodeFileChunkView(const Frame& frame) {
-  assert(frame.type == static_cast<uint8_t>(Type::kFileChunk));
-  Reader r(frame.payload);
+Result<FileChunkView> DecodeFileChunkView(ByteView payload) {
+  Reader r(payload);
   return DecodeChunkBody(r);
 }
 
-Result<AppMessage> DecodeAppMessage(const Frame& frame) {
-  std::string_view name = AppTypeName(frame.type);
+Result<AppMessage> DecodeAppMessage(uint8_t type, ByteView payload) {
+  std::string_view name = AppTypeName(type);
   if (name.empty()) {
-    return Bad("Unknown application frame type " + Hex2(frame.type) + ".");
+    return Bad("Unknown application frame type " + Hex2(type) + ".");
   }
-  Reader r(frame.payload);
-  return DecodeBody(static_cast<Type>(frame.type), r, std::string(name));
+  Reader r(payload);
+  return DecodeBody(static_cast<Type>(type), r, std::string(name));
+}
+
+Result<AppMessage> DecodeAppMessage(const Frame& frame) {
+  return DecodeAppMessage(frame.type, frame.payload);
 }
 
 }  // namespace duet::wire::app

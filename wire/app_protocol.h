@@ -122,18 +122,20 @@ void AppendFileChunk(Bytes& out, const Id& transfer_id, uint64_t offset, ByteVie
 // returns those n bytes for the caller to fill in place (e.g. straight from a file).
 std::span<uint8_t> PrepareFileChunk(Bytes& out, const Id& transfer_id, uint64_t offset, size_t n);
 
-// FILE_CHUNK without copying its data: `data` views `frame.payload`, which must outlive it.
+// FILE_CHUNK without copying its data: `data` views the payload, which must outlive it.
 struct FileChunkView {
   Id transfer_id{};
   uint64_t offset = 0;
   ByteView data;
 };
-// Only for frames of type FILE_CHUNK; the same checks as DecodeAppMessage.
-Result<FileChunkView> DecodeFileChunkView(const Frame& frame);
+// The payload of a FILE_CHUNK frame, with the same checks as DecodeAppMessage; `data` views
+// `payload`.
+Result<FileChunkView> DecodeFileChunkView(ByteView payload);
 
 // Strict: the exact layout, every length within its limit, UTF-8 where stated, no trailing
 // bytes. Anything else is BAD_MESSAGE with a sentence naming what was wrong.
 Result<AppMessage> DecodeAppMessage(const Frame& frame);
+Result<AppMessage> DecodeAppMessage(uint8_t type, ByteView payload);
 
 std::string_view AppTypeName(uint8_t type);
 

@@ -113,7 +113,7 @@ class Session {
   };
 
   void SetState(SessionState s);
-  void HandleRelayFrame(const wire::Frame& frame);
+  void HandleRelayFrame(uint8_t type, wire::ByteView payload);
   void StartTls(wire::relay::Role role);
   void FeedTls(wire::ByteView ciphertext);
   void FlushCiphertext();
@@ -152,6 +152,7 @@ class Session {
 
   std::deque<Outgoing> outbox_;
   Transfers transfers_;
+  wire::Bytes burst_;  // file chunks being encrypted (reused)
   std::set<wire::app::Id> seen_ids_;       // received message ids (drop duplicates)
   std::deque<wire::app::Id> seen_order_;   // eviction order for seen_ids_
 };

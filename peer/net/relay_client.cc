@@ -1,6 +1,8 @@
 #include "peer/net/relay_client.h"
 
 #include <array>
+#include <malloc.h>
+
 #include <asio.hpp>
 #include <deque>
 #include <thread>
@@ -52,6 +54,10 @@ class RelayClient::Impl {
   }
 
   void Start() {
+    // Bursts of file data are allocated and freed all the time; keep them on the heap rather
+    // than in fresh mmaps (each one page-faulted and zeroed anew), and keep freed memory.
+    mallopt(M_MMAP_THRESHOLD, 64 << 20);
+    mallopt(M_TRIM_THRESHOLD, 128 << 20);
     asio::post(io_, [this] {
       Connect();
       ScheduleTick();
