@@ -76,6 +76,10 @@ class HumanPrinter : public Printer {
       case TrustLevel::kVerified: trust = "verified"; break;
       case TrustLevel::kChanged: trust = "KEY CHANGED"; break;
     }
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      peer_name_ = peer.name;
+    }
     Line("Secure session with " + peer.name + " (" + trust + "). Short code: " + peer.sas);
   }
   void OnMessage(const ReceivedMessage& m) override { Line(m.from + ": " + m.text); }
@@ -89,7 +93,7 @@ class HumanPrinter : public Printer {
   void OnFileOffered(const FileTransfer& f) override {
     std::lock_guard<std::mutex> lock(mu_);
     TrackOffer(f.id, true);
-    Print("[" + Clock() + "] The peer offers " + f.name + " (" +
+    Print("[" + Clock() + "] " + peer_name_ + " offers " + f.name + " (" +
           FormatBytes(static_cast<double>(f.size)) + ", id " + f.id.substr(0, 8) +
           "). /accept or /decline.");
   }
@@ -158,6 +162,7 @@ class HumanPrinter : public Printer {
 
   std::map<std::string, std::string> previews_;
   TransferClock clock_;
+  std::string peer_name_ = "The peer";
   const bool tty_ = ::isatty(STDOUT_FILENO) == 1;
   bool progress_open_ = false;
   std::chrono::steady_clock::time_point last_progress_line_;
