@@ -159,6 +159,11 @@ class MemoryRelay {
   }
 
   void Add(TestPeer& p) { peers_.push_back(&p); }
+  // Before a peer is destroyed (a restart): the relay forgets it.
+  void Remove(TestPeer& p) {
+    Drop(p);
+    std::erase(peers_, &p);
+  }
 
  private:
   void Handle(TestPeer& p, const wire::Bytes& bytes) {

@@ -218,7 +218,7 @@ TEST_F(TransferTest, ReceiverRestartResumesFromThePartOnDisk) {
     Connect(*a, *b);
     Send(*a, data, "big.bin");
     for (int i = 0; i < 100 && Held("big.bin") < 3 * kMiB; ++i) relay_.PumpOnce();
-    relay_.Drop(*b);
+    relay_.Remove(*b);  // bob's program ends
     relay_.Drop(*a);
   }
   const uint64_t held = bob_dl_.parts.at("big.bin").bytes.size();
