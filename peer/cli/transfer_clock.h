@@ -13,8 +13,8 @@ namespace duet::peer::cli {
 class TransferClock {
  public:
   struct Figures {
-    double rate = 0;     // bytes per second since the transfer (re)started
-    double eta_s = -1;   // seconds left; -1 while unknown
+    double rate = 0;    // bytes per second since the transfer (re)started
+    double eta_s = -1;  // seconds left; -1 while unknown
   };
 
   void Start(const std::string& id, uint64_t offset) {
@@ -22,7 +22,8 @@ class TransferClock {
   }
   Figures Update(const std::string& id, uint64_t done, uint64_t size) {
     auto it = starts_.find(id);
-    if (it == starts_.end()) it = starts_.emplace(id, Mark{std::chrono::steady_clock::now(), done}).first;
+    if (it == starts_.end())
+      it = starts_.emplace(id, Mark{std::chrono::steady_clock::now(), done}).first;
     const double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - it->second.when).count();
     Figures f;

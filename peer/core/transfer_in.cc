@@ -36,10 +36,12 @@ Status Transfers::OnOffer(const app::FileOffer& m, bool trusted, wire::Bytes& ou
       return ProtocolError("a FILE_OFFER reusing a transfer id for another file");
     }
     switch (in->state) {
-      case Incoming::State::kAwaitingUser: return Ok();  // still up to the user
+      case Incoming::State::kAwaitingUser:
+        return Ok();  // still up to the user
       case Incoming::State::kReceiving:
         return ProtocolError("a FILE_OFFER for a transfer already under way");
-      case Incoming::State::kWaitingForOffer: return StartReceiving(*in, out);
+      case Incoming::State::kWaitingForOffer:
+        return StartReceiving(*in, out);
     }
   }
   if (refused_.erase(m.transfer_id) != 0 || incoming_.size() >= kMaxIncoming) {
@@ -50,7 +52,7 @@ Status Transfers::OnOffer(const app::FileOffer& m, bool trusted, wire::Bytes& ou
   in.id = m.transfer_id;
   in.sha256 = m.sha256;
   in.info = FileTransfer{wire::ToHex(m.transfer_id), true, SafeFileName(m.name), m.size,
-                         wire::ToHex(m.sha256), ""};
+                         wire::ToHex(m.sha256),      ""};
   listener_.OnFileOffered(in.info);
   if (config_.auto_accept && trusted && config_.downloads != nullptr) {
     return StartReceiving(in, out);
@@ -101,7 +103,8 @@ Status Transfers::StartReceiving(Incoming& in, wire::Bytes& out) {
       in.part = std::move(*part);
       std::vector<uint8_t> buf(kRehashBlock);
       for (uint64_t pos = 0; pos < in.part->size() && st;) {
-        const size_t want = static_cast<size_t>(std::min<uint64_t>(buf.size(), in.part->size() - pos));
+        const size_t want =
+            static_cast<size_t>(std::min<uint64_t>(buf.size(), in.part->size() - pos));
         Result<size_t> got = in.part->ReadAt(pos, std::span<uint8_t>(buf.data(), want));
         if (!got || *got != want) {
           st = got ? Error{"FILE_WRITE_FAILED", "A partly received file could not be read back."}
@@ -160,9 +163,10 @@ Status Transfers::OnDone(const app::FileDone& m, wire::Bytes& out) {
     in->part->Remove();
     app::AppendAppMessage(out, app::FileResult{m.transfer_id, app::FileStatus::kIntegrityMismatch});
     const Error e{"FILE_INTEGRITY",
-                  in->info.name + (complete ? " arrived, but its SHA-256 does not match the one "
-                                              "offered"
-                                            : " ended early") +
+                  in->info.name +
+                      (complete ? " arrived, but its SHA-256 does not match the one "
+                                  "offered"
+                                : " ended early") +
                       ": it was altered or changed on the way and was discarded. Ask the sender "
                       "to send it again."};
     FinishIncoming(m.transfer_id, &e);

@@ -209,9 +209,9 @@ void Transfers::OnResult(const app::FileResult& m) {
       return FinishOutgoing(m.transfer_id, &e);
     }
     case app::FileStatus::kWriteFailed: {
-      const Error e{"FILE_PEER_WRITE_FAILED",
-                    "The peer could not save " + o->info.name + " (disk full or folder "
-                    "unwritable on their side)."};
+      const Error e{"FILE_PEER_WRITE_FAILED", "The peer could not save " + o->info.name +
+                                                  " (disk full or folder "
+                                                  "unwritable on their side)."};
       return FinishOutgoing(m.transfer_id, &e);
     }
   }

@@ -30,8 +30,8 @@
 namespace duet::peer {
 
 struct TransferConfig {
-  DownloadFolder* downloads = nullptr;  // null: offers can only be declined
-  bool auto_accept = false;             // accept every offer into `downloads`
+  DownloadFolder* downloads = nullptr;                  // null: offers can only be declined
+  bool auto_accept = false;                             // accept every offer into `downloads`
   uint64_t window_bytes = wire::app::kFileWindowBytes;  // unacknowledged bytes in flight
   uint64_t ack_bytes = wire::app::kFileAckBytes;        // acknowledge at least this often
   int64_t progress_interval_ms = 250;

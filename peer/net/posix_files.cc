@@ -45,7 +45,8 @@ Error SysError(const char* code, const std::string& what) {
 Result<size_t> PreadAll(int fd, uint64_t offset, std::span<uint8_t> out, const std::string& name) {
   size_t done = 0;
   while (done < out.size()) {
-    ssize_t n = ::pread(fd, out.data() + done, out.size() - done, static_cast<off_t>(offset + done));
+    ssize_t n =
+        ::pread(fd, out.data() + done, out.size() - done, static_cast<off_t>(offset + done));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return SysError("FILE_READ_FAILED", "Could not read " + name);
     if (n == 0) break;
@@ -64,7 +65,7 @@ std::string Numbered(const std::string& name, int k) {
 }
 
 bool Exists(int dir, const std::string& name) {
-  struct stat st{};
+  struct stat st {};
   return ::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT;
 }
 
@@ -153,14 +154,14 @@ class PosixDownloadFolder : public DownloadFolder {
       const std::string base = Numbered(name, k);
       const std::string part = base + ".part";
       const std::string meta = base + ".part.id";
-      const bool any = Exists(dir_->get(), base) || Exists(dir_->get(), part) ||
-                       Exists(dir_->get(), meta);
+      const bool any =
+          Exists(dir_->get(), base) || Exists(dir_->get(), part) || Exists(dir_->get(), meta);
       if (any && ReadSmall(meta) == id_hex) {  // a part this transfer left: resume it
         Fd fd(::openat(dir_->get(), part.c_str(), O_RDWR | O_NOFOLLOW | O_CLOEXEC));
-        struct stat st{};
+        struct stat st {};
         if (fd.ok() && ::fstat(fd.get(), &st) == 0 && S_ISREG(st.st_mode)) {
-          return std::unique_ptr<PartFile>(new PosixPartFile(
-              dir_, path_, base, std::move(fd), static_cast<uint64_t>(st.st_size)));
+          return std::unique_ptr<PartFile>(new PosixPartFile(dir_, path_, base, std::move(fd),
+                                                             static_cast<uint64_t>(st.st_size)));
         }
       }
       if (any) continue;
@@ -170,8 +171,8 @@ class PosixDownloadFolder : public DownloadFolder {
         if (errno == EEXIST) continue;
         return SysError("FILE_WRITE_FAILED", "Could not create a file in " + path_);
       }
-      Fd fd(::openat(dir_->get(), part.c_str(),
-                     O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
+      Fd fd(::openat(dir_->get(), part.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                     0644));
       if (!fd.ok() || ::write(meta_fd.get(), id_hex.data(), id_hex.size()) !=
                           static_cast<ssize_t>(id_hex.size())) {
         Error e = SysError("FILE_WRITE_FAILED", "Could not create " + part + " in " + path_);
@@ -181,8 +182,8 @@ class PosixDownloadFolder : public DownloadFolder {
       }
       return std::unique_ptr<PartFile>(new PosixPartFile(dir_, path_, base, std::move(fd), 0));
     }
-    return Error{"FILE_WRITE_FAILED", "There are too many files named like " + name + " in " +
-                                          path_ + "."};
+    return Error{"FILE_WRITE_FAILED",
+                 "There are too many files named like " + name + " in " + path_ + "."};
   }
 
  private:
@@ -207,7 +208,7 @@ Result<FileToSend> OpenFileToSend(const std::string& path) {
     return SysError(errno == ENOENT ? "FILE_NOT_FOUND" : "FILE_READ_FAILED",
                     "Could not open " + path);
   }
-  struct stat st{};
+  struct stat st {};
   if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
     return Error{"FILE_NOT_REGULAR", path + " is not a regular file; only files can be sent."};
   }

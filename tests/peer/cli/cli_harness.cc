@@ -21,8 +21,9 @@ Relay StartRelay(const std::string& listen) {
 std::unique_ptr<Process> StartPeer(const std::string& addr, const std::string& name,
                                    const std::string& home, const std::string& room,
                                    std::vector<std::string> extra) {
-  std::vector<std::string> argv = {BinDir() + "/duet", "--cli", "--json", "--relay", addr,
-                                   "--room", room, "--name", name, "--home", home};
+  std::vector<std::string> argv = {
+      BinDir() + "/duet", "--cli", "--json", "--relay", addr, "--room", room,
+      "--name",           name,    "--home", home};
   if (std::find(extra.begin(), extra.end(), "--wait") == extra.end()) {
     extra.insert(extra.end(), {"--wait", "10"});
   }

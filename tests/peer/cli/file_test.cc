@@ -104,7 +104,9 @@ class InProcessPeer : public peer::SessionListener {
   }
 
   void OnStateChanged(peer::SessionState) override {}
-  void OnSecure(const peer::PeerInfo&) override { Note([&] { secure_ = true; }); }
+  void OnSecure(const peer::PeerInfo&) override {
+    Note([&] { secure_ = true; });
+  }
   void OnMessage(const peer::ReceivedMessage&) override {}
   void OnDelivered(std::string_view) override {}
   void OnPeerLeft() override {}
@@ -141,9 +143,10 @@ TEST_F(FileTest, SendsA64MiBFileBothWaysWithIdenticalSha256) {
   const std::string a_sum = WriteRandomFile(tmp_ / "from-alice.bin", k64MiB, 1);
   const std::string b_sum = WriteRandomFile(tmp_ / "from-bob.bin", k64MiB, 2);
   Relay relay = StartRelay();
-  auto alice = StartPeer(relay.addr, "alice", tmp_ / "alice", "test",
-                         {"--accept-files", tmp_ / "alice-dl"});
-  auto bob = StartPeer(relay.addr, "bob", tmp_ / "bob", "test", {"--accept-files", tmp_ / "bob-dl"});
+  auto alice =
+      StartPeer(relay.addr, "alice", tmp_ / "alice", "test", {"--accept-files", tmp_ / "alice-dl"});
+  auto bob =
+      StartPeer(relay.addr, "bob", tmp_ / "bob", "test", {"--accept-files", tmp_ / "bob-dl"});
   ASSERT_TRUE(Event(*alice, "secure") && Event(*bob, "secure"));
   alice->WriteLine("/file " + (tmp_ / "from-alice.bin"));
   bob->WriteLine("/file " + (tmp_ / "from-bob.bin"));
@@ -211,12 +214,17 @@ TEST_F(FileTest, TransferInterruptedByKillingTheRelayResumesAndCompletes) {
 TEST_F(FileTest, HostileNamesLandInsideTheDownloadFolder) {
   Relay relay = StartRelay();
   fs::create_directories(tmp_ / "home/dl");
-  auto bob = StartPeer(relay.addr, "bob", tmp_ / "bob", "test",
-                       {"--accept-files", tmp_ / "home/dl"});
+  auto bob =
+      StartPeer(relay.addr, "bob", tmp_ / "bob", "test", {"--accept-files", tmp_ / "home/dl"});
   InProcessPeer mallory(relay.addr, tmp_ / "mallory");
   ASSERT_TRUE(mallory.WaitSecure());
-  const std::vector<std::string> names = {"../../x", "\x1b]0;pwned\x07" "evil.txt", ".bashrc",
-                                          "/etc/passwd", "same.txt", "sub/same.txt"};
+  const std::vector<std::string> names = {"../../x",
+                                          "\x1b]0;pwned\x07"
+                                          "evil.txt",
+                                          ".bashrc",
+                                          "/etc/passwd",
+                                          "same.txt",
+                                          "sub/same.txt"};
   for (size_t i = 0; i < names.size(); ++i) {
     mallory.SendFile(peer::testing::PatternBytes(1000 + i, static_cast<uint32_t>(i)), names[i]);
   }

@@ -50,8 +50,8 @@ class MemoryFolder : public DownloadFolder {
                                              const wire::app::Id& id) override {
     const std::string hex = wire::ToHex(id);
     for (int k = 0;; ++k) {
-      std::string base = k == 0 ? std::string(safe_name)
-                                : std::string(safe_name) + " (" + std::to_string(k) + ")";
+      std::string base =
+          k == 0 ? std::string(safe_name) : std::string(safe_name) + " (" + std::to_string(k) + ")";
       auto it = parts.find(base);
       if (it != parts.end() && it->second.id_hex == hex) {
         return std::unique_ptr<PartFile>(new MemoryPart(*this, base));
@@ -80,7 +80,8 @@ class MemoryFolder : public DownloadFolder {
     }
     Result<std::string> Commit() override {
       std::string name = base_;
-      for (int k = 1; folder_.files.count(name) != 0; ++k) name = base_ + " (" + std::to_string(k) + ")";
+      for (int k = 1; folder_.files.count(name) != 0; ++k)
+        name = base_ + " (" + std::to_string(k) + ")";
       folder_.files[name] = std::move(folder_.parts.at(base_).bytes);
       folder_.parts.erase(base_);
       return "mem/" + name;

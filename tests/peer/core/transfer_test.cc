@@ -91,7 +91,7 @@ TEST(SafeFileNameTest, ReducesHostileNamesToSafeBaseNames) {
   EXPECT_EQ(SafeFileName("trailing. . "), "trailing");
   EXPECT_EQ(SafeFileName("Ünïcødé 写真.jpg"), "Ünïcødé 写真.jpg");
   std::string longname;
-  for (int i = 0; i < 100; ++i) longname += "é";  // 200 bytes
+  for (int i = 0; i < 100; ++i) longname += "é";                           // 200 bytes
   EXPECT_EQ(SafeFileName("x" + longname), "x" + longname.substr(0, 198));  // cut between chars
 }
 
@@ -105,7 +105,8 @@ TEST_F(TransferTest, SendsAFileWithTheSameBytesAndReportsBothEnds) {
   ASSERT_EQ(b->rec.offers.size(), 1u);
   EXPECT_EQ(b->rec.offers[0].name, "report.pdf");
   EXPECT_EQ(b->rec.offers[0].size, data->size());
-  ASSERT_EQ(b->rec.files_done.size(), 1u) << (b->rec.files_failed.empty() ? "" : b->rec.files_failed[0].second.message);
+  ASSERT_EQ(b->rec.files_done.size(), 1u)
+      << (b->rec.files_failed.empty() ? "" : b->rec.files_failed[0].second.message);
   EXPECT_EQ(b->rec.files_done[0].id, id);
   EXPECT_EQ(b->rec.files_done[0].path, "mem/report.pdf");
   EXPECT_EQ(bob_dl_.files.at("report.pdf"), *data);
@@ -283,12 +284,12 @@ TEST_F(TransferTest, QueuedFilesWaitForASecureSessionAndGoInOrder) {
   Send(*a, PatternBytes(3 * kMiB, 1), "one");
   Send(*a, PatternBytes(3 * kMiB, 2), "two");
   auto again = PatternBytes(3 * kMiB, 1);
-  EXPECT_EQ(a->session
-                ->SendFile(std::make_unique<MemorySource>(again), "one", again->size(),
-                           Sha256Of(*again))
-                .error()
-                .code,
-            "FILE_ALREADY_QUEUED");
+  EXPECT_EQ(
+      a->session
+          ->SendFile(std::make_unique<MemorySource>(again), "one", again->size(), Sha256Of(*again))
+          .error()
+          .code,
+      "FILE_ALREADY_QUEUED");
   EXPECT_EQ(a->session->pending_files(), 2u);
   relay_.Connect(*b);
   relay_.Pump();
