@@ -24,6 +24,10 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 now() { date +%s.%N; }
+# Arithmetic on decimals (awk is everywhere; bc is not).
+calc() { awk "BEGIN { print $1 }"; }
+# CPU seconds (user + system) a process has used so far.
+cpu() { awk -v t="$(getconf CLK_TCK)" '{ print ($14 + $15) / t }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 # Waits (at most $3 seconds) until file $1 holds a line containing $2.
 wait_for() {
   local deadline=$(( $(date +%s) + $3 ))
@@ -33,7 +37,7 @@ wait_for() {
   done
 }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-row() { printf '  %-44s %8.2f s %9.0f MB/s\n' "$1" "$2" "$(echo "$BYTES / $2 / 1000000" | bc -l)"; }
+row() { printf '  %-44s %8.2f s %9.0f MB/s\n' "$1" "$2" "$(calc "$BYTES / $2 / 1000000")"; }
 
 echo "file transfer: ${MIB} MiB of random data, this machine ($(nproc) cores), one run"
 head -c "$BYTES" /dev/urandom > "$WORK/payload.bin"
@@ -51,28 +55,34 @@ if command -v socat >/dev/null; then
   t0=$(now)
   socat -b 262144 -u OPEN:"$WORK/payload.bin" TCP:127.0.0.1:$P1
   wait $SINK
-  SOCAT_S=$(echo "$(now) - $t0" | bc -l)
+  SOCAT_S=$(calc "$(now) - $t0")
 fi
 
 # --- duet: duet --cli -> duet-relay -> duet --cli ------------------------------------------
 "$BUILD/duet-relay" --listen 127.0.0.1:0 > "$WORK/relay.log" 2>&1 &
-PIDS+=($!)
+RELAY_PID=$!; PIDS+=($RELAY_PID)
 wait_for "$WORK/relay.log" "listening on" 10 || { echo "bench: duet-relay did not start"; exit 1; }
 ADDR=$(head -1 "$WORK/relay.log" | sed 's/listening on //')
 mkfifo "$WORK/a.in" "$WORK/b.in"
 "$BUILD/duet" --cli --json --relay "$ADDR" --room bench --name bob --home "$WORK/bob" \
   --accept-files "$WORK/dl" --wait 120 < "$WORK/b.in" > "$WORK/b.log" 2>&1 &
-PIDS+=($!)
+BOB_PID=$!; PIDS+=($BOB_PID)
 "$BUILD/duet" --cli --json --relay "$ADDR" --room bench --name alice --home "$WORK/alice" \
   --wait 120 < "$WORK/a.in" > "$WORK/a.log" 2>&1 &
-PIDS+=($!)
+ALICE_PID=$!; PIDS+=($ALICE_PID)
 exec 3>"$WORK/a.in" 4>"$WORK/b.in"
 DUET_S=""
+DUET_CPU=""
 if wait_for "$WORK/a.log" '"event":"secure"' 60 && wait_for "$WORK/b.log" '"event":"secure"' 60; then
+  c0=("$(cpu $ALICE_PID)" "$(cpu $RELAY_PID)" "$(cpu $BOB_PID)")
   t0=$(now)
   echo "/file $WORK/payload.bin" >&3
   if wait_for "$WORK/b.log" '"event":"file"' 600; then
-    DUET_S=$(echo "$(now) - $t0" | bc -l)
+    DUET_S=$(calc "$(now) - $t0")
+    # Where the time went: CPU seconds of each process during the transfer.
+    DUET_CPU=$(printf 'sender %.2f s, relay %.2f s, receiver %.2f s of CPU' \
+      "$(calc "$(cpu $ALICE_PID) - ${c0[0]}")" "$(calc "$(cpu $RELAY_PID) - ${c0[1]}")" \
+      "$(calc "$(cpu $BOB_PID) - ${c0[2]}")")
     GOT=$(sha256sum "$WORK/dl/payload.bin" | cut -d' ' -f1)
     [ "$GOT" = "$SUM" ] || echo "bench: the received file differs!"
   fi
@@ -104,7 +114,7 @@ if command -v wormhole >/dev/null && [ -x $PY ] &&
     -o "$WORK/wh/payload.bin" 7-duet-bench > "$WORK/wh-recv.log" 2>&1)
   RC=$?
   if [ $RC -eq 0 ] && [ -f "$WORK/wh/payload.bin" ]; then
-    WH_S=$(echo "$(now) - $t0" | bc -l)
+    WH_S=$(calc "$(now) - $t0")
     [ "$(sha256sum "$WORK/wh/payload.bin" | cut -d' ' -f1)" = "$SUM" ] || WH_NOTE="(file differs!)"
   else
     WH_NOTE="failed: $(tail -1 "$WORK/wh-recv.log")"
@@ -116,12 +126,17 @@ fi
 
 echo
 printf '  %-44s %10s %14s\n' "path" "wall" "throughput"
-[ -n "$DUET_S" ] && row "duet --cli -> duet-relay -> duet --cli" "$DUET_S" || echo "  duet: the transfer did not finish (see $WORK)"
+if [ -n "$DUET_S" ]; then
+  row "duet --cli -> duet-relay -> duet --cli" "$DUET_S"
+  echo "    ($DUET_CPU; the sender's includes hashing the file before the offer)"
+else
+  echo "  duet: the transfer did not finish"
+fi
 [ -n "$WH_S" ] && row "magic-wormhole via its transit relay $WH_NOTE" "$WH_S" || echo "  magic-wormhole: $WH_NOTE"
 [ -n "$SOCAT_S" ] && row "plain bytes via socat -b 262144 (no crypto)" "$SOCAT_S" || echo "  socat: not installed"
 if [ -n "$DUET_S" ] && [ -n "$WH_S" ]; then
-  printf '  duet / magic-wormhole: %.1fx (target >= 6x)\n' "$(echo "$WH_S / $DUET_S" | bc -l)"
+  printf '  duet / magic-wormhole: %.1fx (target >= 6x)\n' "$(calc "$WH_S / $DUET_S")"
 fi
 if [ -n "$DUET_S" ] && [ -n "$SOCAT_S" ]; then
-  printf '  duet / socat:          %.2fx (target >= 0.6x)\n' "$(echo "$SOCAT_S / $DUET_S" | bc -l)"
+  printf '  duet / socat:          %.2fx (target >= 0.6x)\n' "$(calc "$SOCAT_S / $DUET_S")"
 fi
