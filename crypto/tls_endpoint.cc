@@ -123,6 +123,7 @@ Status TlsEndpoint::Pump() {
   }
   // Read every complete record, straight into plaintext_ (a record holds at most 16 KiB).
   constexpr size_t kRecord = 16384;
+  plaintext_.reserve(plaintext_.size() + BIO_ctrl_pending(in_) + kRecord);  // no regrowth
   while (state_ == TlsState::kSecure) {
     const size_t at = plaintext_.size();
     plaintext_.resize(at + kRecord);

@@ -19,6 +19,9 @@ namespace relay = wire::relay;
 namespace {
 
 constexpr size_t kMaxSeenIds = 100'000;
+// DATA frames we send carry at most this much ciphertext: small enough that the peer's reads
+// (256 KiB) usually hold whole frames, which it then decodes in place without buffering.
+constexpr size_t kDataFrameBytes = 64 * 1024;
 constexpr uint8_t kByeUserLeft = 0;
 constexpr uint8_t kByeVerificationFailed = 1;
 
@@ -259,9 +262,11 @@ void Session::FeedTls(wire::ByteView ciphertext) {
 // Ciphertext goes from the TLS output buffer straight into DATA frames in out_.
 void Session::FlushCiphertext() {
   if (!tls_) return;
-  for (size_t pending = tls_->ciphertext_pending(); pending > 0;
+  const size_t total = tls_->ciphertext_pending();
+  out_.reserve(out_.size() + total + (total / kDataFrameBytes + 1) * wire::kFrameHeaderSize);
+  for (size_t pending = total; pending > 0;
        pending = tls_->ciphertext_pending()) {
-    const size_t n = std::min<size_t>(relay::kDefaultMaxFrame, pending);
+    const size_t n = std::min<size_t>(kDataFrameBytes, pending);
     wire::Writer w(out_);
     w.U8(static_cast<uint8_t>(relay::FrameType::kData));
     w.U32(static_cast<uint32_t>(n));
