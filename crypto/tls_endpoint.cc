@@ -129,6 +129,7 @@ Status TlsEndpoint::Pump() {
     plaintext_.resize(at + kRecord);
     size_t n = 0;
     int r = SSL_read_ex(ssl_.get(), plaintext_.data() + at, kRecord, &n);
+    if (r != 1) OPENSSL_cleanse(plaintext_.data() + at, kRecord);  // nothing of a failed read
     plaintext_.resize(at + (r == 1 ? n : 0));
     if (r == 1) continue;
     int err = SSL_get_error(ssl_.get(), r);
