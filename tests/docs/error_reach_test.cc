@@ -7,6 +7,7 @@
 
 #include "crypto/secure_file.h"
 #include "crypto/tls_endpoint.h"
+#include "peer/net/posix_files.h"
 #include "tests/docs/error_catalogue.h"
 #include "tests/peer/core/session_harness.h"
 #include "tests/support/process.h"
@@ -177,6 +178,11 @@ TEST_F(ErrorReach, FileErrorsHaveTheirSentences) {
                    "FILE_WRITE_FAILED");
 }
 
+TEST_F(ErrorReach, ADirectoryIsNotAFileToSend) {
+  ExpectCatalogued(peer::OpenFileToSend(tmp_.path()).error(), "FILE_NOT_REGULAR");
+  ExpectCatalogued(peer::OpenFileToSend(tmp_ / "absent").error(), "FILE_NOT_FOUND");
+}
+
 // The terminal client's own errors, from a real `duet --cli --json` and a real relay.
 TEST_F(ErrorReach, CliErrorsHaveTheirSentences) {
   // The n-th (0-based) error event of `p`.
@@ -208,6 +214,10 @@ TEST_F(ErrorReach, CliErrorsHaveTheirSentences) {
   ExpectCatalogued(error_event(peer), "UNKNOWN_COMMAND");
   peer.WriteLine("/verify");
   ExpectCatalogued(error_event(peer, 1), "NOT_SECURE");
+  peer.WriteLine("/accept");
+  ExpectCatalogued(error_event(peer, 2), "FILE_UNKNOWN");
+  peer.WriteLine("/cancel");
+  ExpectCatalogued(error_event(peer, 3), "FILE_UNKNOWN");
 }
 
 TEST_F(ErrorReach, RelayThatCannotListenSaysBindFailed) {

@@ -45,6 +45,7 @@ class MemoryFolder : public DownloadFolder {
   };
   std::map<std::string, std::vector<uint8_t>> files;  // final name -> contents
   std::map<std::string, Part> parts;                  // base name -> part
+  bool disk_full = false;                             // every Append fails (FILE_WRITE_FAILED)
 
   Result<std::unique_ptr<PartFile>> OpenPart(std::string_view safe_name,
                                              const wire::app::Id& id) override {
@@ -74,6 +75,9 @@ class MemoryFolder : public DownloadFolder {
       return n;
     }
     Status Append(wire::ByteView data) override {
+      if (folder_.disk_full) {
+        return Error{"FILE_WRITE_FAILED", "Could not write " + base_ + " (No space left on device)."};
+      }
       auto& b = folder_.parts.at(base_).bytes;
       b.insert(b.end(), data.begin(), data.end());
       return Ok();

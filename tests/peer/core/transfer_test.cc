@@ -319,5 +319,41 @@ TEST(TransfersTest, ChunksOutOfOrderOrBeyondTheSizeAreProtocolErrors) {
   EXPECT_TRUE(t.Handle(app::FileAccept{app::Id{9}, 5}, true, out).ok());
 }
 
+TEST_F(TransferTest, RefusalsNameWhatWentWrong) {
+  auto a = MakePeer("alice", *alice_id_, &alice_dl_, false);
+  auto b = MakePeer("bob", *bob_id_, nullptr, false);  // no download folder
+  Connect(*a, *b);
+  auto data = PatternBytes(1000);
+  Result<std::string> unnamed = a->session->SendFile(std::make_unique<MemorySource>(data), "",
+                                                     data->size(), Sha256Of(*data));
+  ASSERT_FALSE(unnamed.ok());
+  EXPECT_EQ(unnamed.error().code, "FILE_NAME_BAD");
+  EXPECT_EQ(unnamed.error().message, "A file name must be 1 to 255 bytes of UTF-8 text.");
+
+  Send(*a, data, "nowhere.txt");
+  relay_.Pump();
+  Status accepted = b->session->AcceptFile(b->rec.offers.at(0).id);
+  ASSERT_FALSE(accepted.ok());
+  EXPECT_EQ(accepted.error().code, "NO_DOWNLOAD_FOLDER");
+  EXPECT_EQ(accepted.error().message, "There is no folder to save files into.");
+}
+
+TEST_F(TransferTest, AReceiverThatCannotWriteTellsTheSender) {
+  auto a = MakePeer("alice", *alice_id_, &alice_dl_, false);
+  auto b = MakePeer("bob", *bob_id_, &bob_dl_, true);
+  bob_dl_.disk_full = true;
+  Connect(*a, *b);
+  Send(*a, PatternBytes(2 * kMiB), "big.iso");
+  relay_.Pump();
+  ASSERT_EQ(b->rec.files_failed.size(), 1u);
+  EXPECT_EQ(b->rec.files_failed[0].second.code, "FILE_WRITE_FAILED");
+  ASSERT_EQ(a->rec.files_failed.size(), 1u);
+  EXPECT_EQ(a->rec.files_failed[0].second.code, "FILE_PEER_WRITE_FAILED");
+  EXPECT_EQ(a->rec.files_failed[0].second.message,
+            "The peer could not save big.iso (disk full or folder unwritable on their side).");
+  EXPECT_TRUE(a->rec.files_done.empty());
+  EXPECT_TRUE(bob_dl_.files.empty());
+}
+
 }  // namespace
 }  // namespace duet::peer::testing
