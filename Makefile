@@ -2,7 +2,7 @@
 #   make deps     install the Debian packages the build and the tests need (only what is missing)
 #   make test     deps, build, run the whole suite (unit, integration, GUI under Xvfb), check-blind
 #   make run      deps, build, start a relay and two peers on this machine
-#   make bench    print the performance table
+#   make bench    print the performance table (bench-deps: magic-wormhole, to compare with)
 #   make screenshots   regenerate screenshots/ (the desktop app under Xvfb, driven through its flows)
 #   make check-blind   prove the relay links no crypto library
 #   SANITIZE=address,undefined | SANITIZE=thread   sanitized builds in their own build folders
@@ -83,7 +83,7 @@ ifneq ($(wildcard peer/main.cc),)
 BINS += $(PEER_BIN)
 endif
 
-.PHONY: all deps test test-build unit run bench check-blind clean format screenshots
+.PHONY: all deps test test-build unit run bench bench-deps check-blind clean format screenshots
 all: $(BINS)
 
 # Per-layer compile flags: only crypto/ and the peer see OpenSSL; only peer/gui sees FLTK.
@@ -140,10 +140,19 @@ unit: $(TEST_BIN)
 	  xvfb-run -a -s "-screen 0 1600x1000x24" $(TEST_BIN) $(GTEST_ARGS); \
 	else $(TEST_BIN) $(GTEST_ARGS); fi
 
-# Figures, never verdicts: duet-relay beside socat and direct TCP, measured in one run.
+# Figures, never verdicts: duet-relay beside socat and direct TCP, then a 1 GiB file from
+# duet --cli to duet --cli beside magic-wormhole and socat, each measured in one run.
 bench: deps
-	$(Q)$(MAKE) --no-print-directory -j$(NPROC) $(RELAY_BIN) $(BENCH_BINS)
+	$(Q)$(MAKE) --no-print-directory -j$(NPROC) $(BINS) $(BENCH_BINS)
 	$(Q)$(BUILD)/bench/relay_bench $(RELAY_BIN)
+	$(Q)bench/file_bench.sh $(BUILD)
+
+# What the file row compares with (not needed by the tests; without it the row says so).
+bench-deps:
+	$(Q)pkgs="magic-wormhole python3-magic-wormhole-mailbox-server magic-wormhole-transit-relay"; \
+	missing=$$(for p in $$pkgs; do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y $$missing; fi
 
 # The desktop app's pictures for README.md: real apps through a real relay, under Xvfb.
 screenshots: deps

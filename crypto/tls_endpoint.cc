@@ -121,25 +121,23 @@ Status TlsEndpoint::Pump() {
     }
     state_ = TlsState::kSecure;
   }
-  // Read every complete record.
-  uint8_t buf[16384];
+  // Read every complete record, straight into plaintext_ (a record holds at most 16 KiB).
+  constexpr size_t kRecord = 16384;
   while (state_ == TlsState::kSecure) {
+    const size_t at = plaintext_.size();
+    plaintext_.resize(at + kRecord);
     size_t n = 0;
-    int r = SSL_read_ex(ssl_.get(), buf, sizeof(buf), &n);
-    if (r == 1) {
-      plaintext_.insert(plaintext_.end(), buf, buf + n);
-      continue;
-    }
+    int r = SSL_read_ex(ssl_.get(), plaintext_.data() + at, kRecord, &n);
+    plaintext_.resize(at + (r == 1 ? n : 0));
+    if (r == 1) continue;
     int err = SSL_get_error(ssl_.get(), r);
     if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) break;
     if (err == SSL_ERROR_ZERO_RETURN) {
       state_ = TlsState::kClosed;  // close_notify
       break;
     }
-    OPENSSL_cleanse(buf, sizeof(buf));
-    return Fail(ClassifyError(err));
+    return Fail(ClassifyError(err));  // wipes plaintext_
   }
-  OPENSSL_cleanse(buf, sizeof(buf));
   return Ok();
 }
 
@@ -209,6 +207,14 @@ wire::Bytes TlsEndpoint::TakeCiphertext() {
     out.resize(n > 0 ? static_cast<size_t>(n) : 0);
   }
   return out;
+}
+
+size_t TlsEndpoint::ciphertext_pending() const { return BIO_ctrl_pending(out_); }
+
+size_t TlsEndpoint::ReadCiphertext(std::span<uint8_t> out) {
+  if (out.empty()) return 0;
+  int n = BIO_read(out_, out.data(), static_cast<int>(out.size()));
+  return n > 0 ? static_cast<size_t>(n) : 0;
 }
 
 wire::Bytes TlsEndpoint::TakePlaintext() { return std::exchange(plaintext_, {}); }

@@ -59,6 +59,10 @@ class TlsEndpoint {
   Status Write(wire::ByteView plaintext);
   // Everything to send to the peer now (drains).
   wire::Bytes TakeCiphertext();
+  // The bulk path: how much ciphertext waits, and reading it into the caller's buffer (no
+  // intermediate copy). Returns the bytes read.
+  size_t ciphertext_pending() const;
+  size_t ReadCiphertext(std::span<uint8_t> out);
   // Everything decrypted so far (drains).
   wire::Bytes TakePlaintext();
   // Sends close_notify.

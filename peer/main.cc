@@ -29,6 +29,9 @@ int main(int argc, char** argv) {
   app.add_flag("--connect", gui.connect,
                "Desktop app: connect at once with --relay, --room and --name");
   app.add_option("--position", gui.position, "Desktop app: where the window opens, X,Y");
+  app.add_option("--accept-files", cli.accept_files,
+                 "Accept every file the peer offers and save it in this folder (otherwise "
+                 "/accept saves into the current folder)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -70,6 +70,10 @@ struct Encoder {
     PutId(w, m.transfer_id);
     w.U8(static_cast<uint8_t>(m.status));
   }
+  void operator()(const FileAck& m) {
+    PutId(w, m.transfer_id);
+    w.U64(m.offset);
+  }
   void operator()(const Ping& m) { w.U64(m.nonce); }
   void operator()(const Pong& m) { w.U64(m.nonce); }
   void operator()(const Bye& m) { w.U8(m.reason); }
@@ -78,8 +82,8 @@ struct Encoder {
 constexpr Type kTypeOf[] = {Type::kHello,      Type::kMessage,    Type::kReceipt,
                             Type::kFileOffer,  Type::kFileAccept, Type::kFileDecline,
                             Type::kFileChunk,  Type::kFileDone,   Type::kFileCancel,
-                            Type::kFileResult, Type::kPing,       Type::kPong,
-                            Type::kBye};
+                            Type::kFileResult, Type::kFileAck,    Type::kPing,
+                            Type::kPong,       Type::kBye};
 
 // Reads a u8-length string of at most `max` bytes.
 bool GetString8(Reader& r, size_t max, std::string& out) {
@@ -91,6 +95,18 @@ std::string Hex2(uint8_t t) {
   char buf[8];
   std::snprintf(buf, sizeof(buf), "0x%02X", t);
   return buf;
+}
+
+Result<FileChunkView> DecodeChunkBody(Reader& r) {
+  FileChunkView m;
+  if (!GetArray(r, m.transfer_id) || !r.U64(m.offset)) {
+    return Bad("A FILE_CHUNK frame is truncated or too long.");
+  }
+  if (r.remaining() == 0 || r.remaining() > kMaxChunkBytes) {
+    return Bad("A FILE_CHUNK frame carries no data or more than 65536 bytes.");
+  }
+  r.Raw(r.remaining(), m.data);
+  return m;
 }
 
 Result<AppMessage> DecodeBody(Type type, Reader& r, const std::string& name) {
@@ -143,16 +159,15 @@ Result<AppMessage> DecodeBody(Type type, Reader& r, const std::string& name) {
       if (!GetArray(r, m.transfer_id) || !r.U64(m.offset) || !r.done()) return truncated();
       return AppMessage(m);
     }
+    case Type::kFileAck: {
+      FileAck m;
+      if (!GetArray(r, m.transfer_id) || !r.U64(m.offset) || !r.done()) return truncated();
+      return AppMessage(m);
+    }
     case Type::kFileChunk: {
-      FileChunk m;
-      if (!GetArray(r, m.transfer_id) || !r.U64(m.offset)) return truncated();
-      if (r.remaining() == 0 || r.remaining() > kMaxChunkBytes) {
-        return Bad("A FILE_CHUNK frame carries no data or more than 65536 bytes.");
-      }
-      ByteView data;
-      r.Raw(r.remaining(), data);
-      m.data.assign(data.begin(), data.end());
-      return AppMessage(std::move(m));
+      Result<FileChunkView> v = DecodeChunkBody(r);
+      if (!v) return v.error();
+      return AppMessage(FileChunk{v->transfer_id, v->offset, Bytes(v->data.begin(), v->data.end())});
     }
     case Type::kFileResult: {
       FileResult m;
@@ -203,6 +218,7 @@ std::string_view AppTypeName(uint8_t type) {
     case Type::kFileDone: return "FILE_DONE";
     case Type::kFileCancel: return "FILE_CANCEL";
     case Type::kFileResult: return "FILE_RESULT";
+    case Type::kFileAck: return "FILE_ACK";
     case Type::kPing: return "PING";
     case Type::kPong: return "PONG";
     case Type::kBye: return "BYE";
@@ -210,31 +226,54 @@ std::string_view AppTypeName(uint8_t type) {
   return "";
 }
 
-Bytes EncodeAppMessage(const AppMessage& msg) {
+void AppendAppMessage(Bytes& out, const AppMessage& msg) {
   Bytes payload;
   Writer w(payload);
   std::visit(Encoder{w}, msg);
-  return EncodeFrame(static_cast<uint8_t>(kTypeOf[msg.index()]), payload);
+  AppendFrame(out, static_cast<uint8_t>(kTypeOf[msg.index()]), payload);
+}
+
+Bytes EncodeAppMessage(const AppMessage& msg) {
+  Bytes out;
+  AppendAppMessage(out, msg);
+  return out;
+}
+
+std::span<uint8_t> PrepareFileChunk(Bytes& out, const Id& transfer_id, uint64_t offset,
+                                    size_t n) {
+  assert(n > 0 && n <= kMaxChunkBytes);
+  out.reserve(out.size() + kFrameHeaderSize + transfer_id.size() + 8 + n);
+  Writer w(out);
+  w.U8(static_cast<uint8_t>(Type::kFileChunk));
+  w.U32(static_cast<uint32_t>(transfer_id.size() + 8 + n));
+  PutId(w, transfer_id);
+  w.U64(offset);
+  const size_t at = out.size();
+  out.resize(at + n);
+  return std::span<uint8_t>(out.data() + at, n);
 }
 
 void AppendFileChunk(Bytes& out, const Id& transfer_id, uint64_t offset, ByteView data) {
-  assert(!data.empty() && data.size() <= kMaxChunkBytes);
-  out.reserve(out.size() + kFrameHeaderSize + transfer_id.size() + 8 + data.size());
-  Writer w(out);
-  w.U8(static_cast<uint8_t>(Type::kFileChunk));
-  w.U32(static_cast<uint32_t>(transfer_id.size() + 8 + data.size()));
-  PutId(w, transfer_id);
-  w.U64(offset);
-  w.Raw(data);
+  std::span<uint8_t> dst = PrepareFileChunk(out, transfer_id, offset, data.size());
+  std::copy(data.begin(), data.end(), dst.begin());
+}
+
+Result<FileChunkView> DecodeFileChunkView(ByteView payload) {
+  Reader r(payload);
+  return DecodeChunkBody(r);
+}
+
+Result<AppMessage> DecodeAppMessage(uint8_t type, ByteView payload) {
+  std::string_view name = AppTypeName(type);
+  if (name.empty()) {
+    return Bad("Unknown application frame type " + Hex2(type) + ".");
+  }
+  Reader r(payload);
+  return DecodeBody(static_cast<Type>(type), r, std::string(name));
 }
 
 Result<AppMessage> DecodeAppMessage(const Frame& frame) {
-  std::string_view name = AppTypeName(frame.type);
-  if (name.empty()) {
-    return Bad("Unknown application frame type " + Hex2(frame.type) + ".");
-  }
-  Reader r(frame.payload);
-  return DecodeBody(static_cast<Type>(frame.type), r, std::string(name));
+  return DecodeAppMessage(frame.type, frame.payload);
 }
 
 }  // namespace duet::wire::app

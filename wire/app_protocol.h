@@ -23,6 +23,10 @@ inline constexpr size_t kMaxTextBytes = 65536;
 inline constexpr size_t kMaxFileNameBytes = 255;
 inline constexpr size_t kMaxChunkBytes = 65536;
 inline constexpr uint32_t kMaxAppPayload = 65536 + 1024;
+// File transfer flow control (PROTOCOL.md, "File transfer"): the sender keeps at most
+// kFileWindowBytes unacknowledged; the receiver acknowledges at least every kFileAckBytes.
+inline constexpr uint64_t kFileWindowBytes = 8u << 20;
+inline constexpr uint64_t kFileAckBytes = 1u << 20;
 inline constexpr uint32_t kCapFiles = 1u << 0;
 inline constexpr uint32_t kCapReceipts = 1u << 1;
 
@@ -37,6 +41,7 @@ enum class Type : uint8_t {
   kFileDone = 0x24,
   kFileCancel = 0x25,
   kFileResult = 0x26,
+  kFileAck = 0x27,
   kPing = 0x30,
   kPong = 0x31,
   kBye = 0x3F,
@@ -89,6 +94,11 @@ struct FileResult {
   Id transfer_id{};
   FileStatus status = FileStatus::kSaved;
 };
+// The receiver has written (and hashed) every byte below `offset`: the sender's window moves.
+struct FileAck {
+  Id transfer_id{};
+  uint64_t offset = 0;
+};
 struct Ping {
   uint64_t nonce = 0;
 };
@@ -100,16 +110,32 @@ struct Bye {
 };
 
 using AppMessage = std::variant<Hello, ChatMessage, Receipt, FileOffer, FileAccept, FileDecline,
-                                FileChunk, FileDone, FileCancel, FileResult, Ping, Pong, Bye>;
+                                FileChunk, FileDone, FileCancel, FileResult, FileAck, Ping, Pong,
+                                Bye>;
 
 // A whole frame. Values out of their limits are our own bug (asserted), never sent.
 Bytes EncodeAppMessage(const AppMessage& msg);
+void AppendAppMessage(Bytes& out, const AppMessage& msg);
 // The bulk path: appends a FILE_CHUNK frame straight from a view, without an extra copy.
 void AppendFileChunk(Bytes& out, const Id& transfer_id, uint64_t offset, ByteView data);
+// Appends the header of a FILE_CHUNK frame carrying `n` (1..65536) bytes and grows `out` by n;
+// returns those n bytes for the caller to fill in place (e.g. straight from a file).
+std::span<uint8_t> PrepareFileChunk(Bytes& out, const Id& transfer_id, uint64_t offset, size_t n);
+
+// FILE_CHUNK without copying its data: `data` views the payload, which must outlive it.
+struct FileChunkView {
+  Id transfer_id{};
+  uint64_t offset = 0;
+  ByteView data;
+};
+// The payload of a FILE_CHUNK frame, with the same checks as DecodeAppMessage; `data` views
+// `payload`.
+Result<FileChunkView> DecodeFileChunkView(ByteView payload);
 
 // Strict: the exact layout, every length within its limit, UTF-8 where stated, no trailing
 // bytes. Anything else is BAD_MESSAGE with a sentence naming what was wrong.
 Result<AppMessage> DecodeAppMessage(const Frame& frame);
+Result<AppMessage> DecodeAppMessage(uint8_t type, ByteView payload);
 
 std::string_view AppTypeName(uint8_t type);
 

@@ -1,5 +1,6 @@
 #include "wire/frame.h"
 
+#include <algorithm>
 #include <string>
 
 namespace duet::wire {
@@ -27,40 +28,55 @@ Bytes EncodeFrame(uint8_t type, ByteView payload) {
 }
 
 Status FrameDecoder::Feed(ByteView data, std::vector<Frame>& out) {
+  return FeedViews(data, [&out](uint8_t type, ByteView payload) {
+    out.push_back(Frame{type, Bytes(payload.begin(), payload.end())});
+    return true;
+  });
+}
+
+Status FrameDecoder::TooLarge(uint32_t length) {
+  failed_ = true;
+  buf_.clear();
+  buf_.shrink_to_fit();
+  return Error{"FRAME_TOO_LARGE", "A frame declared " + std::to_string(length) +
+                                      " bytes, more than the limit of " +
+                                      std::to_string(max_payload_) + " bytes."};
+}
+
+Status FrameDecoder::FeedViewsImpl(ByteView data, FrameFn fn, void* ctx) {
   if (failed_) {
     return Error{"FRAME_TOO_LARGE", "The stream was already rejected; no more input is read."};
   }
-  buf_.insert(buf_.end(), data.begin(), data.end());
-
-  // Take every complete frame off the front of the buffer.
-  while (buf_.size() - pos_ >= kFrameHeaderSize) {
-    ByteView rest(buf_.data() + pos_, buf_.size() - pos_);
-    FrameHeader h = ParseFrameHeader(rest);
-    if (h.length > max_payload_) {
-      failed_ = true;
-      buf_.clear();
-      buf_.shrink_to_fit();
-      pos_ = 0;
-      return Error{"FRAME_TOO_LARGE", "A frame declared " + std::to_string(h.length) +
-                                          " bytes, more than the limit of " +
-                                          std::to_string(max_payload_) + " bytes."};
+  // First finish the frame begun in an earlier call, buffering only the bytes it still needs.
+  if (buf_.size() > 0) {
+    if (buf_.size() < kFrameHeaderSize) {
+      const size_t take = std::min(kFrameHeaderSize - buf_.size(), data.size());
+      buf_.insert(buf_.end(), data.begin(), data.begin() + static_cast<std::ptrdiff_t>(take));
+      data = data.subspan(take);
+      if (buf_.size() < kFrameHeaderSize) return Ok();
     }
-    if (rest.size() - kFrameHeaderSize < h.length) break;  // payload still arriving
-    Frame f;
-    f.type = h.type;
-    f.payload.assign(rest.begin() + kFrameHeaderSize, rest.begin() + kFrameHeaderSize + h.length);
-    out.push_back(std::move(f));
-    pos_ += kFrameHeaderSize + h.length;
-  }
-
-  // Drop consumed bytes so the buffer holds at most one frame in progress.
-  if (pos_ == buf_.size()) {
+    const FrameHeader h = ParseFrameHeader(buf_);
+    if (h.length > max_payload_) return TooLarge(h.length);
+    const size_t want = kFrameHeaderSize + h.length - buf_.size();
+    const size_t take = std::min(want, data.size());
+    buf_.insert(buf_.end(), data.begin(), data.begin() + static_cast<std::ptrdiff_t>(take));
+    data = data.subspan(take);
+    if (take < want) return Ok();  // payload still arriving
+    const bool go_on = fn(ctx, h.type, ByteView(buf_).subspan(kFrameHeaderSize));
     buf_.clear();
-    pos_ = 0;
-  } else if (pos_ > 0) {
-    buf_.erase(buf_.begin(), buf_.begin() + static_cast<std::ptrdiff_t>(pos_));
-    pos_ = 0;
+    if (!go_on) return Ok();
   }
+  // Then every frame that lies wholly in the input, without copying it.
+  while (data.size() >= kFrameHeaderSize) {
+    const FrameHeader h = ParseFrameHeader(data);
+    if (h.length > max_payload_) return TooLarge(h.length);
+    if (data.size() - kFrameHeaderSize < h.length) break;
+    const ByteView payload = data.subspan(kFrameHeaderSize, h.length);
+    data = data.subspan(kFrameHeaderSize + h.length);
+    if (!fn(ctx, h.type, payload)) return Ok();
+  }
+  // Keep the start of the next frame.
+  buf_.assign(data.begin(), data.end());
   return Ok();
 }
 

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
 #include "wire/codec.h"
@@ -48,19 +49,41 @@ class FrameDecoder {
   // completed before the bad header are still appended).
   Status Feed(ByteView data, std::vector<Frame>& out);
 
+  // The same without copying: `on_frame(type, payload)` sees each completed frame in order, its
+  // payload a view that is valid only during the call (into `data` when the frame lies wholly
+  // in it, else into the decoder's buffer). Returning false stops: the bytes not yet looked at
+  // are dropped, and the caller must not feed this decoder again. `on_frame` must not assign
+  // to or destroy the decoder.
+  template <typename F>
+  Status FeedViews(ByteView data, F&& on_frame);
+
   // Call at end of stream: FRAME_TRUNCATED when a frame was begun but not finished.
   Status Finish() const;
 
   // Bytes held for the frame in progress.
-  size_t buffered() const { return buf_.size() - pos_; }
+  size_t buffered() const { return buf_.size(); }
   bool failed() const { return failed_; }
   uint32_t max_payload() const { return max_payload_; }
 
  private:
+  // FeedViews' work, without the template: `on_frame` is called through a pointer.
+  using FrameFn = bool (*)(void* ctx, uint8_t type, ByteView payload);
+  Status FeedViewsImpl(ByteView data, FrameFn fn, void* ctx);
+  Status TooLarge(uint32_t length);
+
   uint32_t max_payload_;
-  Bytes buf_;       // unconsumed input starts at pos_
-  size_t pos_ = 0;
+  Bytes buf_;  // the start of a frame that is not complete yet
   bool failed_ = false;
 };
+
+template <typename F>
+Status FrameDecoder::FeedViews(ByteView data, F&& on_frame) {
+  return FeedViewsImpl(
+      data,
+      [](void* ctx, uint8_t type, ByteView payload) -> bool {
+        return (*static_cast<std::remove_reference_t<F>*>(ctx))(type, payload);
+      },
+      &on_frame);
+}
 
 }  // namespace duet::wire

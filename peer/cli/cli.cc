@@ -1,10 +1,12 @@
 #include "peer/cli/cli.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 #include <thread>
 
 #include <openssl/crypto.h>
@@ -12,7 +14,9 @@
 #include "crypto/identity.h"
 #include "crypto/pin_store.h"
 #include "peer/cli/printer.h"
+#include "peer/net/posix_files.h"
 #include "peer/net/relay_client.h"
+#include "wire/hex.h"
 #include "wire/app_protocol.h"
 #include "wire/relay_protocol.h"
 #include "wire/utf8.h"
@@ -51,11 +55,90 @@ Result<std::string> ReadPassphrase(const std::string& path) {
 
 const char kHelp[] =
     "Type a line and press Enter to send it. Commands:\n"
+    "  /file PATH...     send files (several paths, or a folder: the files in it)\n"
+    "  /accept [ID]      save the offered file(s) (into the current folder)\n"
+    "  /decline [ID]     refuse the offered file(s)\n"
+    "  /cancel ID        stop a transfer, either way\n"
     "  /verify   show the short code and safety number to compare with the other person\n"
     "  /trust    mark the other person verified (or accept their changed key)\n"
     "  /quit     leave (also Ctrl-D: pending messages are delivered first)\n"
     "  /help     this text\n"
     "Start a message with // to send a line that begins with /.";
+
+// The files `/file ARGS` names: ARGS as one path if it exists, else its space-separated words;
+// a folder stands for the regular files directly in it, in name order.
+std::vector<std::string> FilesToSend(const std::string& args) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> words;
+  std::error_code ec;
+  if (fs::exists(args, ec)) {
+    words.push_back(args);
+  } else {
+    std::istringstream in(args);
+    for (std::string w; in >> w;) words.push_back(w);
+  }
+  std::vector<std::string> files;
+  for (const std::string& w : words) {
+    if (!fs::is_directory(w, ec)) {
+      files.push_back(w);
+      continue;
+    }
+    std::vector<std::string> inside;
+    for (const fs::directory_entry& e : fs::directory_iterator(w, ec)) {
+      if (e.is_regular_file(ec)) inside.push_back(e.path().string());
+    }
+    std::sort(inside.begin(), inside.end());
+    files.insert(files.end(), inside.begin(), inside.end());
+  }
+  return files;
+}
+
+// /file: hashes each file here (on the stdin thread, not the I/O thread) and queues it.
+void SendFiles(RelayClient& client, Printer& printer, const std::string& args) {
+  const std::vector<std::string> paths = FilesToSend(args);
+  if (paths.empty()) {
+    return printer.LocalError(Error{"FILE_NOT_FOUND", "Nothing to send: /file PATH..."});
+  }
+  for (const std::string& path : paths) {
+    Result<FileToSend> file = OpenFileToSend(path);
+    if (!file) {
+      printer.LocalError(file.error());
+      continue;
+    }
+    auto f = std::make_shared<FileToSend>(std::move(*file));
+    client.Post([&printer, f](Session& s) {
+      FileTransfer info{"", false, f->name, f->size, wire::ToHex(f->sha256), ""};
+      Result<std::string> id = s.SendFile(std::move(f->source), f->name, f->size, f->sha256);
+      if (!id) return printer.LocalError(id.error());
+      info.id = *id;
+      printer.FileQueued(info);
+    });
+  }
+}
+
+// /accept, /decline, /cancel: with an id, that transfer; without, every offer still waiting.
+void FileCommand(RelayClient& client, Printer& printer, const std::string& cmd,
+                 const std::string& arg) {
+  std::vector<std::string> ids;
+  if (!arg.empty()) {
+    ids.push_back(arg);
+  } else if (cmd != "/cancel") {
+    ids = printer.waiting_offers();
+  }
+  if (ids.empty()) {
+    return printer.LocalError(Error{"FILE_UNKNOWN", cmd == "/cancel"
+                                                        ? "Say which transfer: /cancel ID."
+                                                        : "No file offer is waiting."});
+  }
+  for (const std::string& id : ids) {
+    client.Post([&printer, cmd, id](Session& s) {
+      Status st = cmd == "/accept"    ? s.AcceptFile(id)
+                  : cmd == "/decline" ? s.DeclineFile(id)
+                                      : s.CancelFile(id);
+      if (!st) printer.LocalError(st.error());
+    });
+  }
+}
 
 // Reads stdin on its own thread and hands each line to the I/O thread.
 void ReadStdin(RelayClient& client, Printer& printer, std::chrono::milliseconds drain) {
@@ -68,6 +151,15 @@ void ReadStdin(RelayClient& client, Printer& printer, std::chrono::milliseconds 
       if (cmd == "/quit") {
         client.Stop();
         return;
+      } else if (cmd == "/file" || cmd == "/accept" || cmd == "/decline" || cmd == "/cancel") {
+        const size_t space = line.find(' ');
+        std::string arg = space == std::string::npos ? "" : line.substr(space + 1);
+        while (!arg.empty() && arg.back() == ' ') arg.pop_back();
+        if (cmd == "/file") {
+          SendFiles(client, printer, arg);
+        } else {
+          FileCommand(client, printer, cmd, arg);
+        }
       } else if (cmd == "/help") {
         printer.Notice(kHelp);
       } else if (cmd == "/verify") {
@@ -149,6 +241,15 @@ int RunCli(const CliOptions& options) {
   config.identity = &*identity;
   config.pins = &*pins;
   config.now_ms = NowMs;
+  // Accepted files go to --accept-files (every offer), else to the current folder (/accept).
+  Result<std::unique_ptr<DownloadFolder>> downloads =
+      OpenDownloadFolder(options.accept_files.empty() ? "." : options.accept_files);
+  if (!downloads) {
+    printer->LocalError(downloads.error());
+    return kExitUsage;
+  }
+  config.downloads = downloads->get();
+  config.auto_accept_files = !options.accept_files.empty();
   RelayClientOptions net;
   net.relay = *relay;
 
@@ -164,8 +265,10 @@ int RunCli(const CliOptions& options) {
   std::string fatal = printer->fatal_code();
   int code = kExitOk;
   if (!fatal.empty()) code = ExitCodeFor(fatal);
-  if (session.pending_count() > 0) {
-    printer->Undelivered(session.pending_ids());
+  std::vector<FileTransfer> files = printer->failed_files();
+  for (const FileTransfer& f : session.pending_outgoing_files()) files.push_back(f);
+  if (session.pending_count() > 0 || !files.empty()) {
+    printer->Undelivered(session.pending_ids(), files);
     if (code == kExitOk) code = session.sending_blocked() ? kExitSecurity : kExitUndelivered;
   }
   std::fflush(stdout);

@@ -12,7 +12,8 @@ struct CliOptions {
   std::string name;
   std::string home;             // identity and pins; empty = $DUET_HOME or ~/.config/duet
   std::string passphrase_file;  // optional: the identity key's passphrase
-  double wait_seconds = 15;     // at stdin EOF: how long to wait for receipts
+  double wait_seconds = 15;     // at stdin EOF: how long to wait for receipts and files
+  std::string accept_files;     // accept every offered file into this folder (else /accept)
 };
 
 // Exit codes (DESIGN.md section 5).

@@ -1,3 +1,6 @@
+#include <unistd.h>
+
+#include <chrono>
 #include <ctime>
 
 #include "peer/cli/printer.h"
@@ -44,12 +47,17 @@ class HumanPrinter : public Printer {
   }
   void Notice(const std::string& text) override { Line(text); }
   void LocalError(const Error& e) override { Line("error " + e.code + ": " + e.message); }
-  void Undelivered(const std::vector<std::string>& ids) override {
+  void FileQueued(const FileTransfer& f) override {
+    Line("me: file " + f.name + " (" + FormatBytes(static_cast<double>(f.size)) + ")  (pending)");
+  }
+  void Undelivered(const std::vector<std::string>& ids,
+                   const std::vector<FileTransfer>& files) override {
     std::lock_guard<std::mutex> lock(mu_);
     for (const std::string& id : ids) {
       auto it = previews_.find(id);
       Print("NOT delivered: " + (it == previews_.end() ? id : "\"" + it->second + "\""));
     }
+    for (const FileTransfer& f : files) Print("NOT delivered: file " + f.name);
   }
 
   void OnStateChanged(SessionState s) override {
@@ -68,6 +76,10 @@ class HumanPrinter : public Printer {
       case TrustLevel::kVerified: trust = "verified"; break;
       case TrustLevel::kChanged: trust = "KEY CHANGED"; break;
     }
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      peer_name_ = peer.name;
+    }
     Line("Secure session with " + peer.name + " (" + trust + "). Short code: " + peer.sas);
   }
   void OnMessage(const ReceivedMessage& m) override { Line(m.from + ": " + m.text); }
@@ -77,6 +89,54 @@ class HumanPrinter : public Printer {
     Print("[" + Clock() + "] delivered: " +
           (it == previews_.end() ? std::string(id) : "\"" + it->second + "\""));
     if (it != previews_.end()) previews_.erase(it);
+  }
+  void OnFileOffered(const FileTransfer& f) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    TrackOffer(f.id, true);
+    Print("[" + Clock() + "] " + peer_name_ + " offers " + f.name + " (" +
+          FormatBytes(static_cast<double>(f.size)) + ", id " + f.id.substr(0, 8) +
+          "). /accept or /decline.");
+  }
+  void OnFileStarted(const FileTransfer& f, uint64_t offset) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    TrackOffer(f.id, false);
+    clock_.Start(f.id, offset);
+    std::string what = (f.incoming ? "Receiving " : "Sending ") + f.name;
+    if (offset > 0) what += ", resuming at " + FormatBytes(static_cast<double>(offset));
+    Print("[" + Clock() + "] " + what + "...");
+  }
+  void OnFileProgress(const FileTransfer& f, uint64_t done) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    TransferClock::Figures fig = clock_.Update(f.id, done, f.size);
+    const auto now = std::chrono::steady_clock::now();
+    if (!tty_ && done != f.size && now - last_progress_line_ < std::chrono::seconds(1)) return;
+    last_progress_line_ = now;
+    char eta[32] = "--:--";
+    if (fig.eta_s >= 0) {
+      const long s = static_cast<long>(fig.eta_s + 0.5);
+      std::snprintf(eta, sizeof(eta), "%ld:%02ld", s / 60, s % 60);
+    }
+    std::string line = (f.incoming ? "  <- " : "  -> ") + f.name + "  " +
+                       FormatBytes(static_cast<double>(done)) + " / " +
+                       FormatBytes(static_cast<double>(f.size)) + "  " + FormatBytes(fig.rate) +
+                       "/s  ETA " + eta;
+    if (!tty_) return Print(line);
+    std::fputs(("\r\033[K" + line).c_str(), out_);  // one live line, redrawn in place
+    std::fflush(out_);
+    progress_open_ = true;
+  }
+  void OnFileDone(const FileTransfer& f) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    clock_.End(f.id);
+    Print("[" + Clock() + "] " +
+          (f.incoming ? "Saved " + f.path + " (SHA-256 checked)" : "Delivered file " + f.name));
+  }
+  void OnFileFailed(const FileTransfer& f, const Error& e) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    TrackOffer(f.id, false);
+    clock_.End(f.id);
+    RememberFailedFile(f);
+    Print("[" + Clock() + "] file " + f.name + ": " + e.code + ": " + e.message);
   }
   void OnPeerLeft() override { Line("The other person left. Waiting for them to come back..."); }
   void OnError(const Error& e, bool fatal) override {
@@ -93,12 +153,19 @@ class HumanPrinter : public Printer {
     Print("[" + Clock() + "] " + text);
   }
   void Print(const std::string& line) {  // mu_ held
+    if (progress_open_) std::fputs("\r\033[K", out_);  // the live line gives way
+    progress_open_ = false;
     std::fputs(line.c_str(), out_);
     std::fputc('\n', out_);
     std::fflush(out_);
   }
 
   std::map<std::string, std::string> previews_;
+  TransferClock clock_;
+  std::string peer_name_ = "The peer";
+  const bool tty_ = ::isatty(STDOUT_FILENO) == 1;
+  bool progress_open_ = false;
+  std::chrono::steady_clock::time_point last_progress_line_;
 };
 
 }  // namespace

@@ -31,8 +31,18 @@ class JsonPrinter : public Printer {
   void LocalError(const Error& e) override {
     Emit({{"event", "error"}, {"code", e.code}, {"message", e.message}, {"fatal", false}});
   }
-  void Undelivered(const std::vector<std::string>& ids) override {
-    Emit({{"event", "undelivered"}, {"ids", ids}});
+  void FileQueued(const FileTransfer& f) override {
+    Emit({{"event", "file_queued"},
+          {"id", f.id},
+          {"name", f.name},
+          {"bytes", f.size},
+          {"sha256", f.sha256}});
+  }
+  void Undelivered(const std::vector<std::string>& ids,
+                   const std::vector<FileTransfer>& files) override {
+    json names = json::array();
+    for (const FileTransfer& f : files) names.push_back(f.name);
+    Emit({{"event", "undelivered"}, {"ids", ids}, {"files", names}});
   }
 
   void OnStateChanged(SessionState s) override {
@@ -62,6 +72,63 @@ class JsonPrinter : public Printer {
   void OnDelivered(std::string_view id) override {
     Emit({{"event", "delivered"}, {"id", std::string(id)}});
   }
+  void OnFileOffered(const FileTransfer& f) override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      TrackOffer(f.id, true);
+    }
+    Emit({{"event", "file_offer"},
+          {"id", f.id},
+          {"name", f.name},
+          {"bytes", f.size},
+          {"sha256", f.sha256}});
+  }
+  void OnFileStarted(const FileTransfer& f, uint64_t offset) override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      TrackOffer(f.id, false);
+      clock_.Start(f.id, offset);
+    }
+    Emit({{"event", "file_started"}, {"id", f.id}, {"direction", Direction(f)},
+          {"name", f.name}, {"offset", offset}, {"bytes", f.size}});
+  }
+  void OnFileProgress(const FileTransfer& f, uint64_t done) override {
+    TransferClock::Figures fig;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      fig = clock_.Update(f.id, done, f.size);
+    }
+    Emit({{"event", "progress"},
+          {"id", f.id},
+          {"direction", Direction(f)},
+          {"name", f.name},
+          {"bytes", done},
+          {"total", f.size},
+          {"rate", static_cast<uint64_t>(fig.rate)},
+          {"eta_s", fig.eta_s < 0 ? json(nullptr) : json(static_cast<int64_t>(fig.eta_s + 0.5))}});
+  }
+  void OnFileDone(const FileTransfer& f) override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      clock_.End(f.id);
+    }
+    if (f.incoming) {
+      return Emit({{"event", "file"}, {"id", f.id}, {"name", f.name}, {"path", f.path},
+                   {"bytes", f.size}, {"sha256", f.sha256}});
+    }
+    Emit({{"event", "file_sent"}, {"id", f.id}, {"name", f.name}, {"bytes", f.size},
+          {"sha256", f.sha256}});
+  }
+  void OnFileFailed(const FileTransfer& f, const Error& e) override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      TrackOffer(f.id, false);
+      clock_.End(f.id);
+      RememberFailedFile(f);
+    }
+    Emit({{"event", "file_failed"}, {"id", f.id}, {"direction", Direction(f)},
+          {"name", f.name}, {"code", e.code}, {"message", e.message}});
+  }
   void OnPeerLeft() override { Emit({{"event", "peer_left"}}); }
   void OnError(const Error& e, bool fatal) override {
     {
@@ -72,6 +139,10 @@ class JsonPrinter : public Printer {
   }
 
  private:
+  static const char* Direction(const FileTransfer& f) { return f.incoming ? "in" : "out"; }
+
+  TransferClock clock_;
+
   void Emit(const json& j) {
     // Invalid UTF-8 cannot reach here (the session sanitizes), but never throw on output.
     std::string line = j.dump(-1, ' ', false, json::error_handler_t::replace);

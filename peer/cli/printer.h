@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "peer/cli/transfer_clock.h"
 #include "peer/core/listener.h"
 
 namespace duet::peer::cli {
@@ -26,7 +27,16 @@ class Printer : public SessionListener {
   virtual void Notice(const std::string& text) = 0;
   // A local error (a bad command, a refused send): not a session event.
   virtual void LocalError(const Error& e) = 0;
-  virtual void Undelivered(const std::vector<std::string>& ids) = 0;
+  virtual void FileQueued(const FileTransfer& file) = 0;
+  // At exit: messages without a receipt and files the peer did not save.
+  virtual void Undelivered(const std::vector<std::string>& ids,
+                           const std::vector<FileTransfer>& files) = 0;
+
+  // Ids of the offers that wait for /accept or /decline, oldest first.
+  std::vector<std::string> waiting_offers() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return offers_;
+  }
 
   // The first fatal error the session reported, if any (read after the session ended).
   std::string fatal_code() const {
@@ -34,15 +44,32 @@ class Printer : public SessionListener {
     return fatal_code_;
   }
 
+  // Outgoing files that ended without being saved by the peer (declined, cancelled, failed).
+  std::vector<FileTransfer> failed_files() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return failed_files_;
+  }
+
  protected:
   void RememberFatal(const Error& e, bool fatal) {
     if (fatal && fatal_code_.empty()) fatal_code_ = e.code;
+  }
+  // mu_ held: an outgoing file ended without being saved.
+  void RememberFailedFile(const FileTransfer& f) {
+    if (!f.incoming) failed_files_.push_back(f);
+  }
+  // mu_ held: an offer starts or stops waiting for the user.
+  void TrackOffer(const std::string& id, bool waiting) {
+    std::erase(offers_, id);
+    if (waiting) offers_.push_back(id);
   }
   mutable std::mutex mu_;
   std::FILE* out_ = stdout;
 
  private:
   std::string fatal_code_;
+  std::vector<std::string> offers_;
+  std::vector<FileTransfer> failed_files_;
 };
 
 std::unique_ptr<Printer> MakeHumanPrinter();

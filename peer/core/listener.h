@@ -45,6 +45,17 @@ struct ReceivedMessage {
   int64_t timestamp_ms = 0;  // sender's clock
 };
 
+// A file on its way in or out. `id` (32 hex digits) names the transfer in every event and in
+// the user commands (Session::AcceptFile...).
+struct FileTransfer {
+  std::string id;
+  bool incoming = false;
+  std::string name;    // incoming: the safe base name; outgoing: the name offered
+  uint64_t size = 0;
+  std::string sha256;  // 64 hex digits, of the whole file
+  std::string path;    // incoming, once saved: where the file is
+};
+
 class SessionListener {
  public:
   virtual ~SessionListener() = default;
@@ -58,6 +69,22 @@ class SessionListener {
   // Something went wrong. `fatal`: the session is over (kClosed follows); otherwise it recovers
   // by itself (a new transport, a fresh handshake) and pending messages stay pending.
   virtual void OnError(const Error& error, bool fatal) = 0;
+
+  // --- files (empty defaults: a front end without file UI still compiles) ---
+  // The peer offers a file; it waits for AcceptFile or DeclineFile (with automatic acceptance,
+  // OnFileStarted follows at once).
+  virtual void OnFileOffered(const FileTransfer& /*file*/) {}
+  // Bytes flow, from `offset` on (non-zero: resumed after a reconnect or a restart).
+  virtual void OnFileStarted(const FileTransfer& /*file*/, uint64_t /*offset*/) {}
+  // `done` of `file.size` bytes confirmed (written by the receiver). At most a few per second,
+  // and always once when complete.
+  virtual void OnFileProgress(const FileTransfer& /*file*/, uint64_t /*done*/) {}
+  // Incoming: saved at file.path and its SHA-256 checked. Outgoing: the peer saved it intact.
+  virtual void OnFileDone(const FileTransfer& /*file*/) {}
+  // The transfer ended without the file: FILE_DECLINED, FILE_CANCELLED, FILE_INTEGRITY (the
+  // SHA-256 did not match; nothing was presented as complete), FILE_WRITE_FAILED,
+  // FILE_READ_FAILED, FILE_PEER_WRITE_FAILED.
+  virtual void OnFileFailed(const FileTransfer& /*file*/, const Error& /*error*/) {}
 };
 
 }  // namespace duet::peer

@@ -1,6 +1,7 @@
 #include "peer/core/session.h"
 
 #include <algorithm>
+#include <cassert>
 #include <type_traits>
 #include <variant>
 
@@ -85,7 +86,10 @@ Session::Session(SessionConfig config, SessionListener& listener)
     : config_(std::move(config)),
       listener_(listener),
       relay_decoder_(relay::kDefaultMaxFrame),
-      app_decoder_(app::kMaxAppPayload) {}
+      app_decoder_(app::kMaxAppPayload),
+      transfers_(TransferConfig{config_.downloads, config_.auto_accept_files,
+                                app::kFileWindowBytes, app::kFileAckBytes, 250, config_.now_ms},
+                 listener) {}
 
 Session::~Session() = default;
 
@@ -108,13 +112,11 @@ void Session::OnTransportConnected() {
 
 void Session::OnTransportData(wire::ByteView data) {
   if (wants_disconnect_ || state_ == SessionState::kClosed) return;
-  std::vector<wire::Frame> frames;
-  Status st = relay_decoder_.Feed(data, frames);
-  for (const wire::Frame& f : frames) {
-    HandleRelayFrame(f);
-    if (wants_disconnect_) return;
-  }
-  if (!st.ok()) FailTransport(RelayProtocolError(st.error().message));
+  Status st = relay_decoder_.FeedViews(data, [this](uint8_t type, wire::ByteView payload) {
+    HandleRelayFrame(type, payload);
+    return !wants_disconnect_;
+  });
+  if (!st.ok() && !wants_disconnect_) FailTransport(RelayProtocolError(st.error().message));
 }
 
 void Session::OnTransportClosed() {
@@ -162,15 +164,20 @@ void Session::OnTick() {
   }
 }
 
-wire::Bytes Session::TakeOutgoing() {
+wire::Bytes Session::TakeOutgoing(bool room_for_bulk) {
+  if (room_for_bulk && can_send() && transfers_.has_bulk()) {
+    burst_.clear();  // keeps its capacity: no allocation per burst
+    transfers_.FillBulk(config_.bulk_burst_bytes, burst_);
+    SendPlain(burst_);
+  }
   if (!out_.empty()) last_send_ms_ = config_.now_ms();
   return std::exchange(out_, {});
 }
 
 // --- relay frames ------------------------------------------------------------------------------
 
-void Session::HandleRelayFrame(const wire::Frame& frame) {
-  switch (static_cast<relay::FrameType>(frame.type)) {
+void Session::HandleRelayFrame(uint8_t type, wire::ByteView payload) {
+  switch (static_cast<relay::FrameType>(type)) {
     case relay::FrameType::kWaiting:
       if (tls_) return FailTransport(RelayProtocolError("WAITING while paired"));
       SetState(state_ == SessionState::kPeerLeft ? SessionState::kPeerLeft
@@ -178,13 +185,13 @@ void Session::HandleRelayFrame(const wire::Frame& frame) {
       return;
     case relay::FrameType::kPaired: {
       if (tls_) return FailTransport(RelayProtocolError("PAIRED twice"));
-      Result<relay::Role> role = relay::DecodePaired(frame.payload);
+      Result<relay::Role> role = relay::DecodePaired(payload);
       if (!role) return FailTransport(RelayProtocolError(role.error().message));
       return StartTls(*role);
     }
     case relay::FrameType::kData:
       if (!tls_) return FailTransport(RelayProtocolError("DATA before PAIRED"));
-      return FeedTls(frame.payload);
+      return FeedTls(payload);
     case relay::FrameType::kPeerLeft:
       if (!tls_ && state_ != SessionState::kHandshaking && state_ != SessionState::kSecure) {
         return;  // nothing to end
@@ -194,7 +201,7 @@ void Session::HandleRelayFrame(const wire::Frame& frame) {
       listener_.OnPeerLeft();
       return;
     case relay::FrameType::kError: {
-      Result<relay::ErrorFrame> e = relay::DecodeError(frame.payload);
+      Result<relay::ErrorFrame> e = relay::DecodeError(payload);
       if (!e) return FailTransport(RelayProtocolError(e.error().message));
       const std::string code = IsKnownRelayError(e->code) ? e->code : "RELAY_ERROR";
       Error err{code, "The relay says: " + SanitizeLine(e->message)};
@@ -204,7 +211,7 @@ void Session::HandleRelayFrame(const wire::Frame& frame) {
     case relay::FrameType::kPong:
       return;
     default:
-      return FailTransport(RelayProtocolError("unexpected frame type " + std::to_string(frame.type)));
+      return FailTransport(RelayProtocolError("unexpected frame type " + std::to_string(type)));
   }
 }
 
@@ -244,31 +251,51 @@ void Session::FeedTls(wire::ByteView ciphertext) {
     hello.name = config_.name;
     hello.room = config_.room;
     hello.client_version = config_.client_version;
-    hello.capabilities = app::kCapReceipts;
+    hello.capabilities = app::kCapReceipts | app::kCapFiles;
     SendApp(hello);
   }
 }
 
+// Ciphertext goes from the TLS output buffer straight into DATA frames in out_.
 void Session::FlushCiphertext() {
   if (!tls_) return;
-  wire::Bytes ct = tls_->TakeCiphertext();
-  for (size_t pos = 0; pos < ct.size(); pos += relay::kDefaultMaxFrame) {
-    size_t n = std::min<size_t>(relay::kDefaultMaxFrame, ct.size() - pos);
-    relay::AppendData(out_, wire::ByteView(ct).subspan(pos, n));
+  for (size_t pending = tls_->ciphertext_pending(); pending > 0;
+       pending = tls_->ciphertext_pending()) {
+    const size_t n = std::min<size_t>(relay::kDefaultMaxFrame, pending);
+    wire::Writer w(out_);
+    w.U8(static_cast<uint8_t>(relay::FrameType::kData));
+    w.U32(static_cast<uint32_t>(n));
+    const size_t at = out_.size();
+    out_.resize(at + n);
+    // A memory BIO hands out all it holds; anything else is our bug.
+    const size_t got = tls_->ReadCiphertext(std::span<uint8_t>(out_.data() + at, n));
+    assert(got == n);
+    (void)got;
   }
 }
 
 void Session::ProcessPlaintext() {
   wire::Bytes pt = tls_->TakePlaintext();
   if (pt.empty()) return;
-  std::vector<wire::Frame> frames;
-  Status st = app_decoder_.Feed(pt, frames);
-  for (const wire::Frame& f : frames) {
-    Result<app::AppMessage> msg = app::DecodeAppMessage(f);
-    if (!msg) return FailTransport(PeerProtocolError(msg.error().message));
-    HandleAppMessage(*msg);
-    if (!tls_ || wants_disconnect_) return;
-  }
+  wire::Bytes replies;  // acknowledgements of a whole batch of chunks go out together
+  Status st = app_decoder_.FeedViews(pt, [&](uint8_t type, wire::ByteView payload) {
+    if (type == static_cast<uint8_t>(app::Type::kFileChunk) && hello_received_) {
+      // The bulk path: the chunk's data goes from the decrypted record to the file.
+      Result<app::FileChunkView> chunk = app::DecodeFileChunkView(payload);
+      Status handled = chunk ? transfers_.HandleChunk(*chunk, replies) : Status(chunk.error());
+      if (!handled) FailTransport(PeerProtocolError(handled.error().message));
+    } else {
+      Result<app::AppMessage> msg = app::DecodeAppMessage(type, payload);
+      if (!msg) {
+        FailTransport(PeerProtocolError(msg.error().message));
+      } else {
+        HandleAppMessage(*msg);
+      }
+    }
+    return tls_ != nullptr && !wants_disconnect_;
+  });
+  if (!tls_ || wants_disconnect_) return;
+  SendPlain(replies);
   if (!st.ok()) FailTransport(PeerProtocolError(st.error().message));
 }
 
@@ -317,9 +344,13 @@ void Session::HandleAppMessage(const app::AppMessage& msg) {
                                         "session. Compare them again in person or by phone."},
                               false);
           }
-        } else if constexpr (std::is_same_v<T, app::FileOffer>) {
-          // File transfer is not built yet: say no rather than leave the sender waiting.
-          SendApp(app::FileDecline{m.transfer_id});
+        } else if constexpr (std::is_same_v<T, app::Hello> || std::is_same_v<T, app::Pong>) {
+          // HELLO was handled above; PONG needs nothing.
+        } else {
+          wire::Bytes replies;
+          Status st = transfers_.Handle(m, !sending_blocked(), replies);
+          if (!st) return FailTransport(PeerProtocolError(st.error().message));
+          SendPlain(replies);
         }
       },
       msg);
@@ -384,6 +415,9 @@ void Session::FlushOutbox() {
     SendApp(app::ChatMessage{o.id, static_cast<uint64_t>(o.timestamp_ms), o.text});
     if (!tls_) return;
   }
+  wire::Bytes offers;
+  transfers_.OnSecure(offers);
+  SendPlain(offers);
 }
 
 // --- ending ------------------------------------------------------------------------------------
@@ -392,6 +426,7 @@ void Session::EndTlsSession() {
   tls_.reset();
   secure_ = hello_sent_ = hello_received_ = peer_closed_ = false;
   for (Outgoing& o : outbox_) o.sent = false;  // resent in the next session; the peer dedups
+  transfers_.OnSessionEnded();                 // files are offered again and resume
 }
 
 void Session::FailTransport(const Error& error) {

@@ -22,7 +22,9 @@
 #include "crypto/identity.h"
 #include "crypto/pin_store.h"
 #include "crypto/tls_endpoint.h"
+#include "peer/core/file_io.h"
 #include "peer/core/listener.h"
+#include "peer/core/transfers.h"
 #include "wire/app_protocol.h"
 #include "wire/frame.h"
 #include "wire/relay_protocol.h"
@@ -40,6 +42,9 @@ struct SessionConfig {
   int64_t handshake_timeout_ms = 30'000; // paired but not secure after this long: start over
   size_t max_pending = 10'000;           // messages waiting for a receipt
   crypto::TlsOptions tls;
+  DownloadFolder* downloads = nullptr;  // where accepted files go; must outlive the session
+  bool auto_accept_files = false;       // accept every offer into `downloads`
+  size_t bulk_burst_bytes = 1u << 20;   // file data encrypted per TakeOutgoing(true)
 };
 
 class Session {
@@ -59,8 +64,10 @@ class Session {
   void OnConnectFailed(const Error& error, bool give_up);
   // Call about once a second: keepalive and handshake timeout.
   void OnTick();
-  // Everything to write to the transport now (drains).
-  wire::Bytes TakeOutgoing();
+  // Everything to write to the transport now (drains). With `room_for_bulk` (the transport has
+  // written everything it was given) file chunks follow, up to bulk_burst_bytes and the window:
+  // chunks wait for the socket, so a message always goes out before the next burst.
+  wire::Bytes TakeOutgoing(bool room_for_bulk = true);
   // The session wants this transport closed (after writing what TakeOutgoing() returned).
   bool wants_disconnect() const { return wants_disconnect_; }
   // Whether a new transport should be opened after this one closed.
@@ -79,12 +86,23 @@ class Session {
   // Leave: BYE and close_notify when secure, then the transport is closed; no reconnect.
   void Quit();
 
+  // Files (peer/core/transfers.h has the rules). Ids are 32 hex digits, as in the events.
+  // Queues a file (offered now or in the next secure session); `source` is read on this thread.
+  Result<std::string> SendFile(std::unique_ptr<FileSource> source, std::string name,
+                               uint64_t size, const crypto::Digest256& sha256);
+  Status AcceptFile(std::string_view id);
+  Status DeclineFile(std::string_view id);
+  Status CancelFile(std::string_view id);
+
   SessionState state() const { return state_; }
   const PeerInfo* peer() const { return secure_ ? &peer_ : nullptr; }
   size_t pending_count() const { return outbox_.size(); }
   // Ids (hex) of the messages not yet delivered, oldest first.
   std::vector<std::string> pending_ids() const;
   bool sending_blocked() const { return secure_ && peer_.trust == TrustLevel::kChanged; }
+  // Files not yet saved by the peer (outgoing) or accepted and not yet complete (incoming).
+  size_t pending_files() const { return transfers_.outgoing_count() + transfers_.receiving_count(); }
+  std::vector<FileTransfer> pending_outgoing_files() const { return transfers_.outgoing(); }
 
  private:
   struct Outgoing {
@@ -95,7 +113,7 @@ class Session {
   };
 
   void SetState(SessionState s);
-  void HandleRelayFrame(const wire::Frame& frame);
+  void HandleRelayFrame(uint8_t type, wire::ByteView payload);
   void StartTls(wire::relay::Role role);
   void FeedTls(wire::ByteView ciphertext);
   void FlushCiphertext();
@@ -103,6 +121,9 @@ class Session {
   void HandleAppMessage(const wire::app::AppMessage& msg);
   void HandleHello(const wire::app::Hello& hello);
   void SendApp(const wire::app::AppMessage& msg);
+  // Encrypts application frames already encoded (file replies, bursts of chunks).
+  void SendPlain(const wire::Bytes& frames);
+  bool can_send() const { return secure_ && !sending_blocked() && tls_ && !wants_disconnect_; }
   void FlushOutbox();
   // Ends the current TLS session (not the Session): reports `error`, drops the transport, and
   // lets peer/net reconnect. Pending messages stay pending.
@@ -130,6 +151,8 @@ class Session {
   int64_t paired_at_ms_ = 0;
 
   std::deque<Outgoing> outbox_;
+  Transfers transfers_;
+  wire::Bytes burst_;  // file chunks being encrypted (reused)
   std::set<wire::app::Id> seen_ids_;       // received message ids (drop duplicates)
   std::deque<wire::app::Id> seen_order_;   // eviction order for seen_ids_
 };

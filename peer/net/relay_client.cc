@@ -1,6 +1,8 @@
 #include "peer/net/relay_client.h"
 
 #include <array>
+#include <malloc.h>
+
 #include <asio.hpp>
 #include <deque>
 #include <thread>
@@ -52,6 +54,10 @@ class RelayClient::Impl {
   }
 
   void Start() {
+    // Bursts of file data are allocated and freed all the time; keep them on the heap rather
+    // than in fresh mmaps (each one page-faulted and zeroed anew), and keep freed memory.
+    mallopt(M_MMAP_THRESHOLD, 64 << 20);
+    mallopt(M_TRIM_THRESHOLD, 128 << 20);
     asio::post(io_, [this] {
       Connect();
       ScheduleTick();
@@ -163,8 +169,10 @@ class RelayClient::Impl {
     });
   }
 
+  // Writes what the session has. File chunks are taken only when the socket has written
+  // everything it was given, so a message typed meanwhile waits behind one burst at most.
   void Flush() {
-    wire::Bytes out = session_.TakeOutgoing();
+    wire::Bytes out = session_.TakeOutgoing(connected_ && !closing_ && !writing_ && queue_.empty());
     if (out.empty() || !connected_) return;
     queue_.push_back(std::move(out));
     if (!writing_) WriteNext(generation_);
@@ -178,7 +186,8 @@ class RelayClient::Impl {
       if (ec) return CloseNow();
       queue_.pop_front();
       if (!queue_.empty()) return WriteNext(id);
-      if (closing_) CloseNow();
+      if (closing_) return CloseNow();
+      AfterSessionCall();  // the socket has room: the next burst of file data, if any
     });
   }
 
@@ -186,7 +195,8 @@ class RelayClient::Impl {
   void AfterSessionCall() {
     if (finished_) return;
     Flush();
-    if (draining_ && session_.pending_count() == 0 && session_.state() != SessionState::kClosed) {
+    if (draining_ && session_.pending_count() == 0 && session_.pending_files() == 0 &&
+        session_.state() != SessionState::kClosed) {
       session_.Quit();
       Flush();
     }
@@ -268,7 +278,7 @@ class RelayClient::Impl {
   std::chrono::milliseconds backoff_;
   std::thread thread_;
 
-  std::array<uint8_t, 64 * 1024> read_buf_{};
+  std::array<uint8_t, 256 * 1024> read_buf_{};
   std::deque<wire::Bytes> queue_;
   uint64_t generation_ = 0;  // bumped per connection; handlers of older ones do nothing
   bool connected_ = false;

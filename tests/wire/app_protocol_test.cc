@@ -42,6 +42,7 @@ std::vector<AppMessage> Samples() {
           FileDone{MakeId(3)},
           FileCancel{MakeId(3)},
           FileResult{MakeId(3), FileStatus::kIntegrityMismatch},
+          FileAck{MakeId(3), 1ull << 33},
           Ping{42},
           Pong{42},
           Bye{1}};
@@ -74,6 +75,26 @@ TEST(AppProtocol, FileChunkFromAViewMatchesTheEncoder) {
   Bytes out;
   AppendFileChunk(out, MakeId(9), 77, data);
   EXPECT_EQ(out, EncodeAppMessage(FileChunk{MakeId(9), 77, data}));
+}
+
+TEST(AppProtocol, FileAckHasExactLayout) {
+  Bytes b = EncodeAppMessage(FileAck{MakeId(0), 0x0102030405060708ull});
+  Bytes want = {0x27, 0, 0, 0, 16 + 8};
+  for (int i = 0; i < 16; ++i) want.push_back(static_cast<uint8_t>(i));
+  for (int i = 1; i <= 8; ++i) want.push_back(static_cast<uint8_t>(i));
+  EXPECT_EQ(b, want);
+}
+
+TEST(AppProtocol, FileChunkViewSeesTheDataInPlace) {
+  Bytes frame = EncodeAppMessage(FileChunk{MakeId(4), 99, Bytes(500, 0x5a)});
+  ByteView payload = ByteView(frame).subspan(kFrameHeaderSize);
+  Result<FileChunkView> v = DecodeFileChunkView(payload);
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->transfer_id, MakeId(4));
+  EXPECT_EQ(v->offset, 99u);
+  EXPECT_EQ(v->data.data(), payload.data() + 24);  // no copy
+  EXPECT_EQ(v->data.size(), 500u);
+  EXPECT_EQ(DecodeFileChunkView(payload.first(24)).error().code, "BAD_MESSAGE");  // no data
 }
 
 TEST(AppProtocol, EveryTruncationIsRejected) {

@@ -42,6 +42,33 @@ TEST(FrameDecoder, DecodesOneByteAtATime) {
   EXPECT_TRUE(d.Finish().ok());
 }
 
+TEST(FrameDecoder, ViewsPointIntoTheInputWhenAFrameLiesWhollyInIt) {
+  Bytes s = Stream(kSample);
+  FrameDecoder d(4096);
+  std::vector<const uint8_t*> where;
+  ASSERT_TRUE(d.FeedViews(ByteView(s).first(20), [&](uint8_t, ByteView p) {
+                 where.push_back(p.data());
+                 return true;
+               }).ok());
+  ASSERT_EQ(where.size(), 2u);  // "hello" and the empty frame; the third is begun
+  EXPECT_EQ(where[0], s.data() + kFrameHeaderSize);
+  EXPECT_EQ(d.buffered(), 20u - 10u - 5u);
+  std::vector<std::string> rest;
+  ASSERT_TRUE(d.FeedViews(ByteView(s).subspan(20), [&](uint8_t, ByteView p) {
+                 rest.emplace_back(AsString(p));
+                 return true;
+               }).ok());
+  EXPECT_EQ(rest, (std::vector<std::string>{std::string(1000, 'x'), "last"}));
+  EXPECT_EQ(d.buffered(), 0u);
+}
+
+TEST(FrameDecoder, StopsWhenTheCallbackSaysSo) {
+  FrameDecoder d(4096);
+  int calls = 0;
+  ASSERT_TRUE(d.FeedViews(Stream(kSample), [&](uint8_t, ByteView) { return ++calls < 2; }).ok());
+  EXPECT_EQ(calls, 2);
+}
+
 TEST(FrameDecoder, DecodesRandomChunks) {
   Bytes s = Stream(kSample);
   std::mt19937 rng(42);  // test-only: reproducible chunking, not cryptography

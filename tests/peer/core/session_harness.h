@@ -37,6 +37,18 @@ class Recorder : public SessionListener {
     if (fatal) fatal_errors.push_back(e);
   }
 
+  void OnFileOffered(const FileTransfer& f) override { offers.push_back(f); }
+  void OnFileStarted(const FileTransfer& f, uint64_t offset) override {
+    started.push_back({f, offset});
+  }
+  void OnFileProgress(const FileTransfer& f, uint64_t done) override {
+    progress.push_back({f, done});
+  }
+  void OnFileDone(const FileTransfer& f) override { files_done.push_back(f); }
+  void OnFileFailed(const FileTransfer& f, const Error& e) override {
+    files_failed.push_back({f, e});
+  }
+
   bool HasError(std::string_view code) const {
     for (const Error& e : errors) {
       if (e.code == code) return true;
@@ -58,14 +70,21 @@ class Recorder : public SessionListener {
   int peer_left = 0;
   std::vector<Error> errors;
   std::vector<Error> fatal_errors;
+  std::vector<FileTransfer> offers;
+  std::vector<std::pair<FileTransfer, uint64_t>> started;
+  std::vector<std::pair<FileTransfer, uint64_t>> progress;
+  std::vector<FileTransfer> files_done;
+  std::vector<std::pair<FileTransfer, Error>> files_failed;
 };
 
 // One peer: its pin store file, listener and session.
 struct TestPeer {
   TestPeer(std::string name, std::string room, const crypto::Identity& identity,
-           std::filesystem::path pins_path, int64_t* clock)
+           std::filesystem::path pins_path, int64_t* clock,
+           const std::function<void(SessionConfig&)>& tweak = {})
       : pins(crypto::PinStore::Open(pins_path).value()) {
     SessionConfig c;
+    if (tweak) tweak(c);
     c.name = std::move(name);
     c.room = std::move(room);
     c.identity = &identity;
@@ -115,25 +134,36 @@ class MemoryRelay {
   // Moves bytes until nothing moves.
   void Pump() {
     for (int round = 0; round < 10000; ++round) {
-      bool moved = false;
-      for (TestPeer* p : peers_) {
-        if (!p->connected) continue;
-        wire::Bytes out = p->session->TakeOutgoing();
-        if (!out.empty()) {
-          moved = true;
-          Handle(*p, out);
-        }
-        if (p->connected && p->session->wants_disconnect()) {
-          moved = true;
-          Drop(*p);
-        }
-      }
-      if (!moved) return;
+      if (!PumpOnce()) return;
     }
     ADD_FAILURE() << "the sessions never went quiet";
   }
 
+  // One round: each peer's output (one burst of file data at most) reaches the relay. Returns
+  // whether anything moved.
+  bool PumpOnce() {
+    bool moved = false;
+    for (TestPeer* p : peers_) {
+      if (!p->connected) continue;
+      wire::Bytes out = p->session->TakeOutgoing();
+      if (!out.empty()) {
+        moved = true;
+        Handle(*p, out);
+      }
+      if (p->connected && p->session->wants_disconnect()) {
+        moved = true;
+        Drop(*p);
+      }
+    }
+    return moved;
+  }
+
   void Add(TestPeer& p) { peers_.push_back(&p); }
+  // Before a peer is destroyed (a restart): the relay forgets it.
+  void Remove(TestPeer& p) {
+    Drop(p);
+    std::erase(peers_, &p);
+  }
 
  private:
   void Handle(TestPeer& p, const wire::Bytes& bytes) {

@@ -1,0 +1,60 @@
+// Disk access for file transfers, brought into the sans-I/O core through three small
+// interfaces. peer/net/posix_files implements them on a real folder; unit tests use memory.
+//
+// None of them is thread-safe: the thread that drives the Session uses them.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "wire/app_protocol.h"
+#include "wire/result.h"
+
+namespace duet::peer {
+
+// A file being sent. It is read in order, but after a reconnect from an earlier offset again.
+class FileSource {
+ public:
+  virtual ~FileSource() = default;
+  // Fills `out` from `offset` on; returns the bytes read, fewer only at the end of the file.
+  // FILE_READ_FAILED when the file cannot be read (or shrank).
+  virtual Result<size_t> ReadAt(uint64_t offset, std::span<uint8_t> out) = 0;
+};
+
+// `NAME.part` in the download folder: the bytes received so far, in order.
+class PartFile {
+ public:
+  virtual ~PartFile() = default;
+  // Bytes held: the offset a transfer resumes from.
+  virtual uint64_t size() const = 0;
+  // Re-reads held bytes (to hash them again when a part from an earlier run is resumed).
+  virtual Result<size_t> ReadAt(uint64_t offset, std::span<uint8_t> out) = 0;
+  // FILE_WRITE_FAILED (disk full, folder gone...).
+  virtual Status Append(wire::ByteView data) = 0;
+  // Gives the part its final name: the safe name, or a numbered one ("a (1).txt") when that is
+  // taken. Never replaces an existing file. Returns the final path.
+  virtual Result<std::string> Commit() = 0;
+  // Deletes the part (a failed integrity check, a cancel or a decline after a resume).
+  virtual void Remove() = 0;
+};
+
+// The folder files are saved into. Nothing is ever written outside it.
+class DownloadFolder {
+ public:
+  virtual ~DownloadFolder() = default;
+  // The part of transfer `id`: the one a previous session or run left (its size is where the
+  // transfer resumes), else a new empty part under a free name derived from `safe_name` (a name
+  // SafeFileName already cleaned). FILE_WRITE_FAILED when the folder is unusable.
+  virtual Result<std::unique_ptr<PartFile>> OpenPart(std::string_view safe_name,
+                                                     const wire::app::Id& id) = 0;
+};
+
+// A name from the peer reduced to a safe base name: no folder parts, no control, escape, bidi
+// or invalid UTF-8 characters (each becomes '_'), no leading dots or spaces, no trailing dots
+// or spaces, at most 200 bytes (cut on a character boundary). Never empty ("file").
+std::string SafeFileName(std::string_view peer_name);
+
+}  // namespace duet::peer

@@ -1,0 +1,47 @@
+// The Session's file commands: thin wrappers that hand Transfers the session's state and
+// encrypt what it answers.
+#include "peer/core/session.h"
+
+namespace duet::peer {
+
+void Session::SendPlain(const wire::Bytes& frames) {
+  if (frames.empty() || !tls_) return;
+  Status st = tls_->Write(frames);
+  if (!st.ok()) return FailTransport(st.error());
+  FlushCiphertext();
+}
+
+Result<std::string> Session::SendFile(std::unique_ptr<FileSource> source, std::string name,
+                                      uint64_t size, const crypto::Digest256& sha256) {
+  if (state_ == SessionState::kClosed) {
+    return Error{"SESSION_CLOSED", "The session has ended; the file was not sent."};
+  }
+  wire::Bytes out;
+  Result<std::string> id =
+      transfers_.Send(std::move(source), std::move(name), size, sha256, can_send(), out);
+  SendPlain(out);
+  return id;
+}
+
+Status Session::AcceptFile(std::string_view id) {
+  wire::Bytes out;
+  Status st = transfers_.Accept(id, secure_ && tls_ != nullptr, out);
+  SendPlain(out);
+  return st;
+}
+
+Status Session::DeclineFile(std::string_view id) {
+  wire::Bytes out;
+  Status st = transfers_.Decline(id, secure_ && tls_ != nullptr, out);
+  SendPlain(out);
+  return st;
+}
+
+Status Session::CancelFile(std::string_view id) {
+  wire::Bytes out;
+  Status st = transfers_.Cancel(id, secure_ && tls_ != nullptr, out);
+  SendPlain(out);
+  return st;
+}
+
+}  // namespace duet::peer

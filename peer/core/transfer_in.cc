@@ -1,0 +1,200 @@
+// The incoming half of Transfers: offers, NAME.part, the window's acknowledgements, and the
+// SHA-256 check before a file is given its final name.
+#include <algorithm>
+
+#include "peer/core/transfer_state.h"
+#include "wire/hex.h"
+
+namespace duet::peer {
+
+namespace app = wire::app;
+
+namespace {
+
+constexpr size_t kMaxIncoming = 1000;  // offers waiting or in progress
+constexpr size_t kRehashBlock = 1 << 20;
+
+Error ProtocolError(std::string what) { return Error{"BAD_MESSAGE", std::move(what)}; }
+
+}  // namespace
+
+Transfers::Incoming* Transfers::FindIncoming(const app::Id& id) {
+  auto it = std::find_if(incoming_.begin(), incoming_.end(),
+                         [&](const Incoming& in) { return in.id == id; });
+  return it == incoming_.end() ? nullptr : &*it;
+}
+
+size_t Transfers::receiving_count() const {
+  return static_cast<size_t>(std::count_if(incoming_.begin(), incoming_.end(), [](const auto& in) {
+    return in.state != Incoming::State::kAwaitingUser;
+  }));
+}
+
+Status Transfers::OnOffer(const app::FileOffer& m, bool trusted, wire::Bytes& out) {
+  if (Incoming* in = FindIncoming(m.transfer_id)) {
+    if (in->info.size != m.size || in->sha256 != m.sha256) {
+      return ProtocolError("a FILE_OFFER reusing a transfer id for another file");
+    }
+    switch (in->state) {
+      case Incoming::State::kAwaitingUser:
+        return Ok();  // still up to the user
+      case Incoming::State::kReceiving:
+        return ProtocolError("a FILE_OFFER for a transfer already under way");
+      case Incoming::State::kWaitingForOffer:
+        return StartReceiving(*in, out);
+    }
+  }
+  if (refused_.erase(m.transfer_id) != 0 || incoming_.size() >= kMaxIncoming) {
+    app::AppendAppMessage(out, app::FileDecline{m.transfer_id});
+    return Ok();
+  }
+  Incoming& in = incoming_.emplace_back();
+  in.id = m.transfer_id;
+  in.sha256 = m.sha256;
+  in.info = FileTransfer{wire::ToHex(m.transfer_id), true, SafeFileName(m.name), m.size,
+                         wire::ToHex(m.sha256),      ""};
+  listener_.OnFileOffered(in.info);
+  if (config_.auto_accept && trusted && config_.downloads != nullptr) {
+    return StartReceiving(in, out);
+  }
+  return Ok();
+}
+
+Status Transfers::Accept(std::string_view id_hex, bool secure, wire::Bytes& out) {
+  std::optional<app::Id> id = ParseTransferId(id_hex);
+  Incoming* in = id ? FindIncoming(*id) : nullptr;
+  if (in == nullptr || in->state != Incoming::State::kAwaitingUser) return UnknownTransfer(id_hex);
+  if (config_.downloads == nullptr) {
+    return Error{"NO_DOWNLOAD_FOLDER", "There is no folder to save files into."};
+  }
+  if (!secure) {  // the offer comes again in the next session and is taken then
+    in->state = Incoming::State::kWaitingForOffer;
+    return Ok();
+  }
+  return StartReceiving(*in, out);
+}
+
+Status Transfers::Decline(std::string_view id_hex, bool secure, wire::Bytes& out) {
+  std::optional<app::Id> id = ParseTransferId(id_hex);
+  Incoming* in = id ? FindIncoming(*id) : nullptr;
+  if (in == nullptr || in->state != Incoming::State::kAwaitingUser) return UnknownTransfer(id_hex);
+  if (secure) {
+    app::AppendAppMessage(out, app::FileDecline{*id});
+  } else {
+    refused_.insert(*id);  // answered when the offer comes again
+  }
+  const Error e{"FILE_DECLINED", "You declined the file."};
+  FinishIncoming(*id, &e);
+  return Ok();
+}
+
+// Opens (or reopens) NAME.part, hashes what it already holds, and accepts from its length: the
+// verified offset, since only bytes that arrived in order inside the TLS session were appended.
+Status Transfers::StartReceiving(Incoming& in, wire::Bytes& out) {
+  const app::Id id = in.id;
+  if (!in.part) {
+    Result<std::unique_ptr<PartFile>> part = config_.downloads->OpenPart(in.info.name, id);
+    if (part && (*part)->size() > in.info.size) {  // not this file: start it over
+      (*part)->Remove();
+      part = config_.downloads->OpenPart(in.info.name, id);
+    }
+    Status st = part ? Ok() : Status(part.error());
+    if (st) {
+      in.part = std::move(*part);
+      std::vector<uint8_t> buf(kRehashBlock);
+      for (uint64_t pos = 0; pos < in.part->size() && st;) {
+        const size_t want =
+            static_cast<size_t>(std::min<uint64_t>(buf.size(), in.part->size() - pos));
+        Result<size_t> got = in.part->ReadAt(pos, std::span<uint8_t>(buf.data(), want));
+        if (!got || *got != want) {
+          st = got ? Error{"FILE_WRITE_FAILED", "A partly received file could not be read back."}
+                   : Status(got.error());
+          break;
+        }
+        in.hasher.Update(wire::ByteView(buf.data(), want));
+        pos += want;
+      }
+      in.received = in.acked = in.part->size();
+    }
+    if (!st) {
+      app::AppendAppMessage(out, app::FileResult{id, app::FileStatus::kWriteFailed});
+      FinishIncoming(id, &st.error());
+      return Ok();
+    }
+  }
+  in.state = Incoming::State::kReceiving;
+  app::AppendAppMessage(out, app::FileAccept{id, in.received});
+  listener_.OnFileStarted(in.info, in.received);
+  return Ok();
+}
+
+Status Transfers::HandleChunk(const app::FileChunkView& c, wire::Bytes& out) {
+  Incoming* in = FindIncoming(c.transfer_id);
+  // Chunks sent before our cancel or decline reached the sender: drop them.
+  if (in == nullptr || in->state != Incoming::State::kReceiving) return Ok();
+  if (c.offset != in->received) {
+    return ProtocolError("a FILE_CHUNK that does not continue where the file stands");
+  }
+  if (c.data.size() > in->info.size - in->received) {
+    return ProtocolError("a FILE_CHUNK beyond the size that was offered");
+  }
+  if (Status st = in->part->Append(c.data); !st) {
+    app::AppendAppMessage(out, app::FileResult{c.transfer_id, app::FileStatus::kWriteFailed});
+    in->part->Remove();
+    FinishIncoming(c.transfer_id, &st.error());
+    return Ok();
+  }
+  in->hasher.Update(c.data);
+  in->received += c.data.size();
+  if (in->received - in->acked >= config_.ack_bytes || in->received == in->info.size) {
+    app::AppendAppMessage(out, app::FileAck{c.transfer_id, in->received});
+    in->acked = in->received;
+    Progress(in->info, in->received, in->last_progress_ms);
+  }
+  return Ok();
+}
+
+Status Transfers::OnDone(const app::FileDone& m, wire::Bytes& out) {
+  Incoming* in = FindIncoming(m.transfer_id);
+  if (in == nullptr || in->state != Incoming::State::kReceiving) return Ok();
+  const bool complete = in->received == in->info.size;
+  if (!complete || in->hasher.Finish() != in->sha256) {
+    // Nothing is presented as complete: the part is deleted, and both sides are told.
+    in->part->Remove();
+    app::AppendAppMessage(out, app::FileResult{m.transfer_id, app::FileStatus::kIntegrityMismatch});
+    const Error e{"FILE_INTEGRITY",
+                  in->info.name +
+                      (complete ? " arrived, but its SHA-256 does not match the one "
+                                  "offered"
+                                : " ended early") +
+                      ": it was altered or changed on the way and was discarded. Ask the sender "
+                      "to send it again."};
+    FinishIncoming(m.transfer_id, &e);
+    return Ok();
+  }
+  Result<std::string> path = in->part->Commit();
+  if (!path) {
+    app::AppendAppMessage(out, app::FileResult{m.transfer_id, app::FileStatus::kWriteFailed});
+    FinishIncoming(m.transfer_id, &path.error());
+    return Ok();
+  }
+  in->info.path = *path;
+  app::AppendAppMessage(out, app::FileResult{m.transfer_id, app::FileStatus::kSaved});
+  FinishIncoming(m.transfer_id, nullptr);
+  return Ok();
+}
+
+void Transfers::FinishIncoming(const app::Id& id, const Error* error) {
+  auto it = std::find_if(incoming_.begin(), incoming_.end(),
+                         [&](const Incoming& in) { return in.id == id; });
+  if (it == incoming_.end()) return;
+  const FileTransfer info = it->info;
+  incoming_.erase(it);
+  if (error != nullptr) {
+    listener_.OnFileFailed(info, *error);
+  } else {
+    listener_.OnFileDone(info);
+  }
+}
+
+}  // namespace duet::peer

@@ -1,0 +1,54 @@
+// The state of one transfer, shared by peer/core/transfers.cc (outgoing) and
+// peer/core/transfer_in.cc (incoming). Internal to Transfers.
+#pragma once
+
+#include <optional>
+#include <set>
+
+#include "peer/core/transfers.h"
+
+namespace duet::peer {
+
+struct Transfers::Outgoing {
+  enum class State {
+    kQueued,    // not offered in the current TLS session
+    kOffered,   // FILE_OFFER sent, waiting for FILE_ACCEPT or FILE_DECLINE
+    kSending,   // chunks flow from `next`
+    kDoneSent,  // FILE_DONE sent, waiting for FILE_RESULT
+  };
+  FileTransfer info;
+  wire::app::Id id{};
+  crypto::Digest256 sha256{};
+  std::unique_ptr<FileSource> source;
+  State state = State::kQueued;
+  uint64_t next = 0;   // next offset to send
+  uint64_t acked = 0;  // the receiver holds every byte below this
+  int64_t last_progress_ms = 0;
+};
+
+struct Transfers::Incoming {
+  enum class State {
+    kAwaitingUser,     // offered; the user has not decided
+    kReceiving,        // accepted in the current TLS session
+    kWaitingForOffer,  // accepted, but the session ended: resumes at the next offer
+  };
+  FileTransfer info;
+  wire::app::Id id{};
+  crypto::Digest256 sha256{};
+  State state = State::kAwaitingUser;
+  std::unique_ptr<PartFile> part;  // open once accepted
+  crypto::Sha256 hasher;           // over part's bytes, always in step with `received`
+  uint64_t received = 0;
+  uint64_t acked = 0;  // the last FILE_ACK sent
+  int64_t last_progress_ms = 0;
+};
+
+// Parses 32 hex digits (either case). nullopt for anything else.
+std::optional<wire::app::Id> ParseTransferId(std::string_view hex);
+
+inline Error UnknownTransfer(std::string_view id_hex) {
+  return Error{"FILE_UNKNOWN", "There is no file transfer " + std::string(id_hex) +
+                                   " waiting for that. Check the id in the offer."};
+}
+
+}  // namespace duet::peer

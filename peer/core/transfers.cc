@@ -1,0 +1,278 @@
+// The outgoing half of Transfers (the queue, the window, FILE_DONE) and what both halves share.
+#include <algorithm>
+#include <type_traits>
+#include <variant>
+
+#include "peer/core/transfer_state.h"
+#include "wire/hex.h"
+#include "wire/utf8.h"
+
+namespace duet::peer {
+
+namespace app = wire::app;
+
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Same file, same name, same id: a file sent again after a restart resumes where it stopped.
+app::Id DeriveTransferId(std::string_view name, uint64_t size, const crypto::Digest256& sha) {
+  crypto::Sha256 h;
+  h.Update(wire::AsBytes("duet-transfer-id-v1"));
+  h.Update(sha);
+  uint8_t be[8];
+  for (int i = 0; i < 8; ++i) be[i] = static_cast<uint8_t>(size >> (56 - 8 * i));
+  h.Update(be);
+  h.Update(wire::AsBytes(name));
+  crypto::Digest256 d = h.Finish();
+  app::Id id{};
+  std::copy_n(d.begin(), id.size(), id.begin());
+  return id;
+}
+
+}  // namespace
+
+std::optional<app::Id> ParseTransferId(std::string_view hex) {
+  app::Id id{};
+  if (hex.size() != id.size() * 2) return std::nullopt;
+  for (size_t i = 0; i < id.size(); ++i) {
+    int hi = HexValue(hex[2 * i]);
+    int lo = HexValue(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    id[i] = static_cast<uint8_t>(hi << 4 | lo);
+  }
+  return id;
+}
+
+Transfers::Transfers(TransferConfig config, SessionListener& listener)
+    : config_(std::move(config)), listener_(listener) {}
+
+Transfers::~Transfers() = default;
+
+Transfers::Outgoing* Transfers::FindOutgoing(const app::Id& id) {
+  auto it = std::find_if(outgoing_.begin(), outgoing_.end(),
+                         [&](const Outgoing& o) { return o.id == id; });
+  return it == outgoing_.end() ? nullptr : &*it;
+}
+
+void Transfers::Progress(const FileTransfer& f, uint64_t done, int64_t& last_ms) {
+  const int64_t now = config_.now_ms();
+  if (done != f.size && now - last_ms < config_.progress_interval_ms) return;
+  last_ms = now;
+  listener_.OnFileProgress(f, done);
+}
+
+// --- the user ----------------------------------------------------------------------------------
+
+Result<std::string> Transfers::Send(std::unique_ptr<FileSource> source, std::string name,
+                                    uint64_t size, const crypto::Digest256& sha256, bool secure,
+                                    wire::Bytes& out) {
+  if (name.empty() || name.size() > app::kMaxFileNameBytes || !wire::IsValidUtf8(name)) {
+    return Error{"FILE_NAME_BAD", "A file name must be 1 to 255 bytes of UTF-8 text."};
+  }
+  const app::Id id = DeriveTransferId(name, size, sha256);
+  if (FindOutgoing(id) != nullptr) {
+    return Error{"FILE_ALREADY_QUEUED", "That file is already on its way."};
+  }
+  Outgoing& o = outgoing_.emplace_back();
+  o.id = id;
+  o.sha256 = sha256;
+  o.source = std::move(source);
+  o.info = FileTransfer{wire::ToHex(id), false, std::move(name), size, wire::ToHex(sha256), ""};
+  if (secure) Offer(o, out);
+  return o.info.id;
+}
+
+Status Transfers::Cancel(std::string_view id_hex, bool secure, wire::Bytes& out) {
+  std::optional<app::Id> id = ParseTransferId(id_hex);
+  if (!id) return UnknownTransfer(id_hex);
+  const Error cancelled{"FILE_CANCELLED", "You cancelled the transfer."};
+  if (Outgoing* o = FindOutgoing(*id)) {
+    if (secure && o->state != Outgoing::State::kQueued) {
+      app::AppendAppMessage(out, app::FileCancel{*id});
+    }
+    FinishOutgoing(*id, &cancelled);
+    return Ok();
+  }
+  if (Incoming* in = FindIncoming(*id)) {
+    if (secure) {
+      app::AppendAppMessage(out, app::FileCancel{*id});
+    } else {
+      refused_.insert(*id);  // answered when the offer comes again
+    }
+    if (in->part) in->part->Remove();
+    FinishIncoming(*id, &cancelled);
+    return Ok();
+  }
+  return UnknownTransfer(id_hex);
+}
+
+// --- the session -------------------------------------------------------------------------------
+
+void Transfers::Offer(Outgoing& o, wire::Bytes& out) {
+  app::AppendAppMessage(out, app::FileOffer{o.id, o.info.size, o.sha256, o.info.name});
+  o.state = Outgoing::State::kOffered;
+}
+
+void Transfers::OnSecure(wire::Bytes& out) {
+  for (Outgoing& o : outgoing_) {
+    if (o.state == Outgoing::State::kQueued) Offer(o, out);
+  }
+}
+
+void Transfers::OnSessionEnded() {
+  for (Outgoing& o : outgoing_) {
+    o.state = Outgoing::State::kQueued;
+    o.next = o.acked = 0;
+  }
+  for (Incoming& in : incoming_) {
+    if (in.state == Incoming::State::kReceiving) in.state = Incoming::State::kWaitingForOffer;
+  }
+}
+
+Status Transfers::Handle(const app::AppMessage& msg, bool trusted, wire::Bytes& out) {
+  return std::visit(
+      [&](const auto& m) -> Status {
+        using T = std::decay_t<decltype(m)>;
+        if constexpr (std::is_same_v<T, app::FileOffer>) {
+          return OnOffer(m, trusted, out);
+        } else if constexpr (std::is_same_v<T, app::FileAccept>) {
+          return OnAccept(m);
+        } else if constexpr (std::is_same_v<T, app::FileAck>) {
+          return OnAck(m);
+        } else if constexpr (std::is_same_v<T, app::FileChunk>) {
+          return HandleChunk(app::FileChunkView{m.transfer_id, m.offset, m.data}, out);
+        } else if constexpr (std::is_same_v<T, app::FileDone>) {
+          return OnDone(m, out);
+        } else if constexpr (std::is_same_v<T, app::FileResult>) {
+          OnResult(m);
+        } else if constexpr (std::is_same_v<T, app::FileDecline>) {
+          const Error e{"FILE_DECLINED", "The peer declined the file."};
+          if (FindOutgoing(m.transfer_id)) FinishOutgoing(m.transfer_id, &e);
+        } else if constexpr (std::is_same_v<T, app::FileCancel>) {
+          const Error e{"FILE_CANCELLED", "The peer cancelled the transfer."};
+          if (FindOutgoing(m.transfer_id)) FinishOutgoing(m.transfer_id, &e);
+          if (Incoming* in = FindIncoming(m.transfer_id)) {
+            if (in->part) in->part->Remove();
+            FinishIncoming(m.transfer_id, &e);
+          }
+        }
+        return Ok();
+      },
+      msg);
+}
+
+Status Transfers::OnAccept(const app::FileAccept& m) {
+  Outgoing* o = FindOutgoing(m.transfer_id);
+  if (o == nullptr) return Ok();  // cancelled meanwhile
+  if (o->state != Outgoing::State::kOffered) {
+    return Error{"BAD_MESSAGE", "a FILE_ACCEPT for a transfer that was not offered"};
+  }
+  if (m.offset > o->info.size) {
+    return Error{"BAD_MESSAGE", "a FILE_ACCEPT offset beyond the end of the file"};
+  }
+  o->state = Outgoing::State::kSending;
+  o->next = o->acked = m.offset;
+  listener_.OnFileStarted(o->info, m.offset);
+  return Ok();
+}
+
+Status Transfers::OnAck(const app::FileAck& m) {
+  Outgoing* o = FindOutgoing(m.transfer_id);
+  if (o == nullptr) return Ok();
+  if ((o->state != Outgoing::State::kSending && o->state != Outgoing::State::kDoneSent) ||
+      m.offset < o->acked || m.offset > o->next) {
+    return Error{"BAD_MESSAGE", "a FILE_ACK for bytes that were not sent"};
+  }
+  o->acked = m.offset;
+  Progress(o->info, o->acked, o->last_progress_ms);
+  return Ok();
+}
+
+void Transfers::OnResult(const app::FileResult& m) {
+  Outgoing* o = FindOutgoing(m.transfer_id);
+  if (o == nullptr) return;
+  switch (m.status) {
+    case app::FileStatus::kSaved:
+      if (o->acked != o->info.size) Progress(o->info, o->info.size, o->last_progress_ms);
+      return FinishOutgoing(m.transfer_id, nullptr);
+    case app::FileStatus::kIntegrityMismatch: {
+      const Error e{"FILE_INTEGRITY",
+                    "The peer received " + o->info.name +
+                        " but its SHA-256 did not match (the file changed while it was sent, or "
+                        "it was altered on the way). The peer discarded it; send it again."};
+      return FinishOutgoing(m.transfer_id, &e);
+    }
+    case app::FileStatus::kWriteFailed: {
+      const Error e{"FILE_PEER_WRITE_FAILED", "The peer could not save " + o->info.name +
+                                                  " (disk full or folder "
+                                                  "unwritable on their side)."};
+      return FinishOutgoing(m.transfer_id, &e);
+    }
+  }
+}
+
+bool Transfers::has_bulk() const {
+  for (const Outgoing& o : outgoing_) {
+    if (o.state != Outgoing::State::kSending) continue;
+    if (o.next == o.info.size || o.next - o.acked < config_.window_bytes) return true;
+  }
+  return false;
+}
+
+void Transfers::FillBulk(size_t budget, wire::Bytes& out) {
+  const size_t start = out.size();
+  for (Outgoing& o : outgoing_) {
+    if (o.state != Outgoing::State::kSending) continue;
+    while (o.next < o.info.size && o.next - o.acked < config_.window_bytes &&
+           out.size() - start < budget) {
+      const size_t n = static_cast<size_t>(std::min<uint64_t>(
+          {app::kMaxChunkBytes, o.info.size - o.next, config_.window_bytes - (o.next - o.acked)}));
+      const size_t frame_start = out.size();
+      std::span<uint8_t> dst = app::PrepareFileChunk(out, o.id, o.next, n);
+      Result<size_t> got = o.source->ReadAt(o.next, dst);
+      if (!got || *got != n) {
+        out.resize(frame_start);
+        app::AppendAppMessage(out, app::FileCancel{o.id});
+        const Error e = got ? Error{"FILE_READ_FAILED", o.info.name +
+                                                            " became shorter while it was sent; "
+                                                            "the transfer was cancelled."}
+                            : got.error();
+        FinishOutgoing(o.id, &e);
+        return;  // `o` is gone; the next call carries on with the queue
+      }
+      o.next += n;
+    }
+    if (o.next == o.info.size) {
+      app::AppendAppMessage(out, app::FileDone{o.id});
+      o.state = Outgoing::State::kDoneSent;
+    }
+    if (out.size() - start >= budget || o.state == Outgoing::State::kSending) return;
+  }
+}
+
+std::vector<FileTransfer> Transfers::outgoing() const {
+  std::vector<FileTransfer> files;
+  for (const Outgoing& o : outgoing_) files.push_back(o.info);
+  return files;
+}
+
+void Transfers::FinishOutgoing(const app::Id& id, const Error* error) {
+  auto it = std::find_if(outgoing_.begin(), outgoing_.end(),
+                         [&](const Outgoing& o) { return o.id == id; });
+  if (it == outgoing_.end()) return;
+  const FileTransfer info = it->info;
+  outgoing_.erase(it);
+  if (error != nullptr) {
+    listener_.OnFileFailed(info, *error);
+  } else {
+    listener_.OnFileDone(info);
+  }
+}
+
+}  // namespace duet::peer

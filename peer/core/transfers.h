@@ -1,0 +1,103 @@
+// File transfers (wire/PROTOCOL.md, "File transfer"): the queue of files going out, the files
+// coming in, the flow-control window and the integrity check. Owned by the Session, which feeds
+// it the peer's FILE_* frames and asks it for chunks when the transport has room.
+//
+// Sans I/O: disk access comes through FileSource / DownloadFolder (peer/core/file_io.h) and time
+// through `now_ms`. Frames to send are appended, as plaintext application frames, to the buffer
+// a call is given; the Session encrypts them. Nothing here calls back into the Session.
+//
+// Transfers outlive TLS sessions: when a session ends, outgoing files are offered again (same
+// transfer id) in the next one and incoming ones wait for that offer, then resume from the
+// verified length of NAME.part.
+//
+// Not thread-safe; the Session's thread drives it. The listener and folder must outlive it.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <list>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "crypto/sha256.h"
+#include "peer/core/file_io.h"
+#include "peer/core/listener.h"
+#include "wire/app_protocol.h"
+
+namespace duet::peer {
+
+struct TransferConfig {
+  DownloadFolder* downloads = nullptr;                  // null: offers can only be declined
+  bool auto_accept = false;                             // accept every offer into `downloads`
+  uint64_t window_bytes = wire::app::kFileWindowBytes;  // unacknowledged bytes in flight
+  uint64_t ack_bytes = wire::app::kFileAckBytes;        // acknowledge at least this often
+  int64_t progress_interval_ms = 250;
+  std::function<int64_t()> now_ms;
+};
+
+class Transfers {
+ public:
+  Transfers(TransferConfig config, SessionListener& listener);
+  ~Transfers();
+
+  // --- the user ---
+  // Queues a file; it is offered now if `secure`, else in the next secure session. The id is
+  // derived from name, size and hash, so sending the same file again after a restart resumes.
+  // FILE_NAME_BAD, FILE_ALREADY_QUEUED.
+  Result<std::string> Send(std::unique_ptr<FileSource> source, std::string name, uint64_t size,
+                           const crypto::Digest256& sha256, bool secure, wire::Bytes& out);
+  // FILE_UNKNOWN (no offer with that id waits), NO_DOWNLOAD_FOLDER, FILE_WRITE_FAILED.
+  Status Accept(std::string_view id_hex, bool secure, wire::Bytes& out);
+  Status Decline(std::string_view id_hex, bool secure, wire::Bytes& out);
+  // Either side, any time before the end. FILE_UNKNOWN.
+  Status Cancel(std::string_view id_hex, bool secure, wire::Bytes& out);
+
+  // --- the session ---
+  // A secure session began (and sending is allowed): offer what is queued.
+  void OnSecure(wire::Bytes& out);
+  // The TLS session ended: everything in flight waits for the next one.
+  void OnSessionEnded();
+  // A FILE_* frame from the peer. An error is a protocol violation (the session ends).
+  // `trusted`: the peer's key is not a changed one, so an offer may be accepted automatically.
+  Status Handle(const wire::app::AppMessage& msg, bool trusted, wire::Bytes& out);
+  Status HandleChunk(const wire::app::FileChunkView& chunk, wire::Bytes& out);
+  // Appends chunks (and FILE_DONE) of the transfer at the head of the queue, up to about
+  // `budget` bytes and never beyond the window.
+  void FillBulk(size_t budget, wire::Bytes& out);
+  // Whether FillBulk would produce something now.
+  bool has_bulk() const;
+
+  // Outgoing files not yet confirmed saved by the peer, and incoming ones being received.
+  size_t outgoing_count() const { return outgoing_.size(); }
+  size_t receiving_count() const;
+  std::vector<FileTransfer> outgoing() const;
+
+ private:
+  struct Outgoing;
+  struct Incoming;
+
+  Outgoing* FindOutgoing(const wire::app::Id& id);
+  Incoming* FindIncoming(const wire::app::Id& id);
+  void Offer(Outgoing& o, wire::Bytes& out);
+  Status OnAccept(const wire::app::FileAccept& m);
+  Status OnAck(const wire::app::FileAck& m);
+  void OnResult(const wire::app::FileResult& m);
+  Status OnOffer(const wire::app::FileOffer& m, bool trusted, wire::Bytes& out);
+  Status StartReceiving(Incoming& in, wire::Bytes& out);
+  Status OnDone(const wire::app::FileDone& m, wire::Bytes& out);
+  void OnPeerEnded(const wire::app::Id& id, const Error& error);
+  void FinishOutgoing(const wire::app::Id& id, const Error* error);
+  void FinishIncoming(const wire::app::Id& id, const Error* error);
+  void Progress(const FileTransfer& f, uint64_t done, int64_t& last_ms);
+
+  TransferConfig config_;
+  SessionListener& listener_;
+  std::list<Outgoing> outgoing_;  // the queue: chunks flow for the first accepted one
+  std::list<Incoming> incoming_;
+  std::set<wire::app::Id> refused_;  // declined or cancelled offline: declined when re-offered
+};
+
+}  // namespace duet::peer

@@ -1,0 +1,31 @@
+// Real duet-relay and duet --cli processes for the terminal client's integration tests.
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tests/support/process.h"
+
+namespace duet::testing {
+
+struct Relay {
+  std::unique_ptr<Process> proc;
+  std::string addr;
+};
+
+// duet-relay on `listen` (a free port by default), once it says where it listens.
+Relay StartRelay(const std::string& listen = "127.0.0.1:0");
+
+// duet --cli --json in `room` as `name` with its identity in `home`; `extra` flags follow
+// (--wait 10 unless given).
+std::unique_ptr<Process> StartPeer(const std::string& addr, const std::string& name,
+                                   const std::string& home, const std::string& room = "test",
+                                   std::vector<std::string> extra = {});
+
+// The n-th (0-based) JSON event of the given kind, waiting for it.
+std::optional<nlohmann::json> Event(Process& p, const std::string& kind, size_t n = 0);
+
+}  // namespace duet::testing

@@ -1,0 +1,300 @@
+// Files between real duet --cli processes through a real duet-relay, and from a hostile peer
+// (a Session in this test process, sending what a modified client could send).
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <condition_variable>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <random>
+#include <set>
+
+#include "crypto/pin_store.h"
+#include "peer/net/relay_client.h"
+#include "tests/peer/cli/cli_harness.h"
+#include "tests/peer/core/memory_files.h"
+#include "wire/hex.h"
+
+namespace duet::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+constexpr size_t k64MiB = 64u << 20;
+
+std::string WriteRandomFile(const std::string& path, size_t size, uint32_t seed) {
+  std::mt19937_64 rng(seed);
+  std::vector<uint64_t> block(1 << 17);
+  std::ofstream out(path, std::ios::binary);
+  crypto::Sha256 h;
+  for (size_t done = 0; done < size;) {
+    for (auto& w : block) w = rng();
+    size_t n = std::min(size - done, block.size() * 8);
+    out.write(reinterpret_cast<const char*>(block.data()), static_cast<std::streamsize>(n));
+    h.Update(wire::ByteView(reinterpret_cast<const uint8_t*>(block.data()), n));
+    done += n;
+  }
+  return wire::ToHex(h.Finish());
+}
+
+std::string Sha256OfFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::vector<char> buf(1 << 20);
+  crypto::Sha256 h;
+  while (in) {
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    h.Update(wire::ByteView(reinterpret_cast<const uint8_t*>(buf.data()),
+                            static_cast<size_t>(in.gcount())));
+  }
+  return wire::ToHex(h.Finish());
+}
+
+std::set<std::string> Listing(const std::string& dir) {
+  std::set<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir)) names.insert(e.path().filename().string());
+  return names;
+}
+
+// A peer in this process: a real Session and RelayClient, driven by the test.
+class InProcessPeer : public peer::SessionListener {
+ public:
+  InProcessPeer(const std::string& relay, const std::string& dir)
+      : identity_(crypto::Identity::Generate().value()),
+        pins_(crypto::PinStore::Open(fs::path(dir) / "pins").value()) {
+    peer::SessionConfig c;
+    c.name = "mallory";
+    c.room = "test";
+    c.identity = &identity_;
+    c.pins = &pins_;
+    c.now_ms = [] {
+      return std::chrono::duration_cast<std::chrono::milliseconds>(
+                 std::chrono::system_clock::now().time_since_epoch())
+          .count();
+    };
+    peer::RelayClientOptions net;
+    net.relay = peer::ParseRelayAddress(relay).value();
+    client_ = std::make_unique<peer::RelayClient>(net, std::move(c), *this);
+    client_->Start();
+  }
+  ~InProcessPeer() override {
+    client_->Stop();
+    client_->Wait();
+  }
+
+  // Sends `data` under `name`, reading it altered at `tamper_at` (after it was hashed).
+  void SendFile(std::shared_ptr<std::vector<uint8_t>> data, const std::string& name,
+                int64_t tamper_at = -1) {
+    client_->Post([data, name, tamper_at](peer::Session& s) {
+      auto id = s.SendFile(std::make_unique<peer::testing::MemorySource>(data, tamper_at), name,
+                           data->size(), peer::testing::Sha256Of(*data));
+      EXPECT_TRUE(id.ok());
+    });
+  }
+  // Waits until `n` files ended (saved or failed); returns their outcomes ("saved" or a code).
+  std::vector<std::string> WaitForEnded(size_t n) {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait_for(lock, 30s, [&] { return ended_.size() >= n; });
+    return ended_;
+  }
+  bool WaitSecure() {
+    std::unique_lock<std::mutex> lock(mu_);
+    return cv_.wait_for(lock, 30s, [&] { return secure_; });
+  }
+
+  void OnStateChanged(peer::SessionState) override {}
+  void OnSecure(const peer::PeerInfo&) override {
+    Note([&] { secure_ = true; });
+  }
+  void OnMessage(const peer::ReceivedMessage&) override {}
+  void OnDelivered(std::string_view) override {}
+  void OnPeerLeft() override {}
+  void OnError(const Error&, bool) override {}
+  void OnFileDone(const peer::FileTransfer&) override {
+    Note([&] { ended_.push_back("saved"); });
+  }
+  void OnFileFailed(const peer::FileTransfer&, const Error& e) override {
+    Note([&] { ended_.push_back(e.code); });
+  }
+
+ private:
+  template <typename F>
+  void Note(F f) {
+    std::lock_guard<std::mutex> lock(mu_);
+    f();
+    cv_.notify_all();
+  }
+  crypto::Identity identity_;
+  crypto::PinStore pins_;
+  std::unique_ptr<peer::RelayClient> client_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool secure_ = false;
+  std::vector<std::string> ended_;
+};
+
+class FileTest : public ::testing::Test {
+ protected:
+  TempDir tmp_;
+};
+
+TEST_F(FileTest, SendsA64MiBFileBothWaysWithIdenticalSha256) {
+  const std::string a_sum = WriteRandomFile(tmp_ / "from-alice.bin", k64MiB, 1);
+  const std::string b_sum = WriteRandomFile(tmp_ / "from-bob.bin", k64MiB, 2);
+  Relay relay = StartRelay();
+  auto alice =
+      StartPeer(relay.addr, "alice", tmp_ / "alice", "test", {"--accept-files", tmp_ / "alice-dl"});
+  auto bob =
+      StartPeer(relay.addr, "bob", tmp_ / "bob", "test", {"--accept-files", tmp_ / "bob-dl"});
+  ASSERT_TRUE(Event(*alice, "secure") && Event(*bob, "secure"));
+  alice->WriteLine("/file " + (tmp_ / "from-alice.bin"));
+  bob->WriteLine("/file " + (tmp_ / "from-bob.bin"));
+  alice->WriteLine("a message during the transfer");
+  auto at_bob = Event(*bob, "file");
+  auto at_alice = Event(*alice, "file");
+  ASSERT_TRUE(at_bob && at_alice) << alice->Transcript() << bob->Transcript();
+  EXPECT_EQ((*at_bob)["sha256"], a_sum);
+  EXPECT_EQ((*at_bob)["bytes"], k64MiB);
+  EXPECT_EQ((*at_bob)["path"], tmp_ / "bob-dl" + "/from-alice.bin");
+  EXPECT_EQ(Sha256OfFile(tmp_ / "bob-dl/from-alice.bin"), a_sum);
+  EXPECT_EQ(Sha256OfFile(tmp_ / "alice-dl/from-bob.bin"), b_sum);
+  EXPECT_EQ(Listing(tmp_ / "bob-dl"), std::set<std::string>{"from-alice.bin"});
+  ASSERT_TRUE(Event(*alice, "file_sent"));
+  ASSERT_TRUE(Event(*bob, "message"));
+  auto p = Event(*bob, "progress");
+  ASSERT_TRUE(p);
+  EXPECT_EQ((*p)["total"], k64MiB);
+  EXPECT_TRUE((*p).contains("rate") && (*p).contains("eta_s"));
+  alice->CloseStdin();
+  bob->CloseStdin();
+  EXPECT_EQ(alice->Wait(), 0) << alice->Transcript();
+  EXPECT_EQ(bob->Wait(), 0) << bob->Transcript();
+  // The relay saw ciphertext frames only: no name, no message, no fingerprint.
+  relay.proc->Signal(SIGTERM);
+  ASSERT_TRUE(relay.proc->Wait().has_value());
+  const std::string console = relay.proc->Transcript();
+  EXPECT_NE(console.find("a→b"), std::string::npos) << console;
+  for (const std::string secret : {"from-alice", "from-bob", "during the transfer", "alice"}) {
+    EXPECT_EQ(console.find(secret), std::string::npos) << secret;
+  }
+  EXPECT_EQ(console.find(a_sum.substr(0, 16)), std::string::npos);
+}
+
+TEST_F(FileTest, TransferInterruptedByKillingTheRelayResumesAndCompletes) {
+  const std::string sum = WriteRandomFile(tmp_ / "big.bin", k64MiB, 3);
+  Relay relay = StartRelay();
+  const std::string addr = relay.addr;
+  auto alice = StartPeer(addr, "alice", tmp_ / "alice");
+  auto bob = StartPeer(addr, "bob", tmp_ / "bob", "test", {"--accept-files", tmp_ / "dl"});
+  ASSERT_TRUE(Event(*alice, "secure") && Event(*bob, "secure"));
+  alice->WriteLine("/file " + (tmp_ / "big.bin"));
+  ASSERT_TRUE(Event(*bob, "progress"));
+  // Freeze bob mid-file (the window stops alice too), then take the relay away.
+  bob->Signal(SIGSTOP);
+  relay.proc->Signal(SIGKILL);
+  relay.proc->Wait();
+  ASSERT_TRUE(Event(*alice, "reconnecting"));
+  Relay again = StartRelay(addr);
+  ASSERT_EQ(again.addr, addr);
+  bob->Signal(SIGCONT);
+  auto done = Event(*bob, "file");
+  ASSERT_TRUE(done) << bob->Transcript() << alice->Transcript();
+  EXPECT_EQ((*done)["sha256"], sum);
+  EXPECT_EQ(Sha256OfFile(tmp_ / "dl/big.bin"), sum);
+  auto resumed = Event(*bob, "file_started", 1);
+  ASSERT_TRUE(resumed);
+  EXPECT_GT((*resumed)["offset"], 0);
+  EXPECT_LT((*resumed)["offset"], k64MiB);
+  EXPECT_EQ(bob->Count("\"event\":\"file\""), 1u);
+  EXPECT_EQ(Listing(tmp_ / "dl"), std::set<std::string>{"big.bin"});
+  ASSERT_TRUE(Event(*alice, "file_sent"));
+}
+
+TEST_F(FileTest, HostileNamesLandInsideTheDownloadFolder) {
+  Relay relay = StartRelay();
+  fs::create_directories(tmp_ / "home/dl");
+  auto bob =
+      StartPeer(relay.addr, "bob", tmp_ / "bob", "test", {"--accept-files", tmp_ / "home/dl"});
+  InProcessPeer mallory(relay.addr, tmp_ / "mallory");
+  ASSERT_TRUE(mallory.WaitSecure());
+  const std::vector<std::string> names = {"../../x",
+                                          "\x1b]0;pwned\x07"
+                                          "evil.txt",
+                                          ".bashrc",
+                                          "/etc/passwd",
+                                          "same.txt",
+                                          "sub/same.txt"};
+  for (size_t i = 0; i < names.size(); ++i) {
+    mallory.SendFile(peer::testing::PatternBytes(1000 + i, static_cast<uint32_t>(i)), names[i]);
+  }
+  EXPECT_EQ(mallory.WaitForEnded(names.size()), std::vector<std::string>(names.size(), "saved"));
+  ASSERT_TRUE(Event(*bob, "file", names.size() - 1)) << bob->Transcript();
+  EXPECT_EQ(Listing(tmp_ / "home/dl"),
+            (std::set<std::string>{"x", "_]0;pwned_evil.txt", "bashrc", "passwd", "same.txt",
+                                   "same (1).txt"}));
+  EXPECT_EQ(Listing(tmp_ / "home"), std::set<std::string>{"dl"});
+  EXPECT_FALSE(fs::exists(tmp_ / "x"));
+  for (const std::string& line : bob->lines()) {
+    EXPECT_EQ(line.find('\x1b'), std::string::npos) << line;
+  }
+}
+
+TEST_F(FileTest, AlteredFileDataIsAnIntegrityErrorAndNothingIsPresentedAsComplete) {
+  Relay relay = StartRelay();
+  auto bob = StartPeer(relay.addr, "bob", tmp_ / "bob", "test", {"--accept-files", tmp_ / "dl"});
+  InProcessPeer mallory(relay.addr, tmp_ / "mallory");
+  ASSERT_TRUE(mallory.WaitSecure());
+  mallory.SendFile(peer::testing::PatternBytes(5u << 20), "invoice.pdf", 3'000'000);
+  EXPECT_EQ(mallory.WaitForEnded(1), std::vector<std::string>{"FILE_INTEGRITY"});
+  auto failed = Event(*bob, "file_failed");
+  ASSERT_TRUE(failed) << bob->Transcript();
+  EXPECT_EQ((*failed)["code"], "FILE_INTEGRITY");
+  EXPECT_EQ(bob->Count("\"event\":\"file\""), 0u);
+  EXPECT_TRUE(Listing(tmp_ / "dl").empty());  // neither invoice.pdf nor its .part
+}
+
+TEST_F(FileTest, DeclinedFileIsNamedAtExitAndCancelStopsBothSides) {
+  WriteRandomFile(tmp_ / "small.txt", 1000, 4);
+  WriteRandomFile(tmp_ / "big.bin", k64MiB, 5);
+  Relay relay = StartRelay();
+  auto alice = StartPeer(relay.addr, "alice", tmp_ / "alice", "test", {"--wait", "2"});
+  auto bob = StartPeer(relay.addr, "bob", tmp_ / "bob");
+  ASSERT_TRUE(Event(*alice, "secure") && Event(*bob, "secure"));
+  alice->WriteLine("/file " + (tmp_ / "small.txt"));
+  auto offer = Event(*bob, "file_offer");
+  ASSERT_TRUE(offer);
+  EXPECT_EQ((*offer)["name"], "small.txt");
+  bob->WriteLine("/decline");
+  auto declined = Event(*alice, "file_failed");
+  ASSERT_TRUE(declined);
+  EXPECT_EQ((*declined)["code"], "FILE_DECLINED");
+
+  // Bob takes the big one, then cancels it half-way while alice is frozen.
+  bob->WriteLine("/quit");
+  EXPECT_EQ(bob->Wait(), 0);
+  auto bob2 = StartPeer(relay.addr, "bob", tmp_ / "bob", "test", {"--accept-files", tmp_ / "dl"});
+  ASSERT_TRUE(Event(*bob2, "secure"));
+  alice->WriteLine("/file " + (tmp_ / "big.bin"));
+  auto started = Event(*bob2, "progress");
+  ASSERT_TRUE(started);
+  alice->Signal(SIGSTOP);
+  bob2->WriteLine("/cancel " + std::string((*started)["id"]));
+  auto cancelled = Event(*bob2, "file_failed");
+  alice->Signal(SIGCONT);
+  ASSERT_TRUE(cancelled);
+  EXPECT_EQ((*cancelled)["code"], "FILE_CANCELLED");
+  EXPECT_TRUE(Listing(tmp_ / "dl").empty());
+  auto at_alice = Event(*alice, "file_failed", 1);
+  ASSERT_TRUE(at_alice) << alice->Transcript();
+  EXPECT_EQ((*at_alice)["code"], "FILE_CANCELLED");
+
+  alice->CloseStdin();
+  EXPECT_EQ(alice->Wait(), 1);  // the declined and the cancelled file were not delivered
+  auto undelivered = Event(*alice, "undelivered");
+  ASSERT_TRUE(undelivered);
+  EXPECT_EQ((*undelivered)["files"], json::array({"small.txt", "big.bin"}));
+}
+
+}  // namespace
+}  // namespace duet::testing

@@ -1,0 +1,115 @@
+// In-memory stand-ins for the disk (peer/core/file_io.h), for unit tests of the transfer logic.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "crypto/sha256.h"
+#include "peer/core/file_io.h"
+#include "wire/hex.h"
+
+namespace duet::peer::testing {
+
+// A file to send. `tamper_at` (if set) flips a byte when that offset is read, after the hash
+// was taken: what a corrupted disk or an altered chunk looks like to the receiver.
+class MemorySource : public FileSource {
+ public:
+  explicit MemorySource(std::shared_ptr<const std::vector<uint8_t>> data, int64_t tamper_at = -1)
+      : data_(std::move(data)), tamper_at_(tamper_at) {}
+  Result<size_t> ReadAt(uint64_t offset, std::span<uint8_t> out) override {
+    ++reads;
+    if (offset >= data_->size()) return size_t{0};
+    size_t n = std::min<size_t>(out.size(), data_->size() - offset);
+    std::copy_n(data_->begin() + static_cast<std::ptrdiff_t>(offset), n, out.begin());
+    if (tamper_at_ >= 0 && static_cast<uint64_t>(tamper_at_) >= offset &&
+        static_cast<uint64_t>(tamper_at_) < offset + n) {
+      out[static_cast<size_t>(tamper_at_ - static_cast<int64_t>(offset))] ^= 0x01;
+    }
+    return n;
+  }
+  int reads = 0;
+
+ private:
+  std::shared_ptr<const std::vector<uint8_t>> data_;
+  int64_t tamper_at_;
+};
+
+// A download folder: final files and parts (with the id that made them) in maps.
+class MemoryFolder : public DownloadFolder {
+ public:
+  struct Part {
+    std::string id_hex;
+    std::vector<uint8_t> bytes;
+  };
+  std::map<std::string, std::vector<uint8_t>> files;  // final name -> contents
+  std::map<std::string, Part> parts;                  // base name -> part
+
+  Result<std::unique_ptr<PartFile>> OpenPart(std::string_view safe_name,
+                                             const wire::app::Id& id) override {
+    const std::string hex = wire::ToHex(id);
+    for (int k = 0;; ++k) {
+      std::string base =
+          k == 0 ? std::string(safe_name) : std::string(safe_name) + " (" + std::to_string(k) + ")";
+      auto it = parts.find(base);
+      if (it != parts.end() && it->second.id_hex == hex) {
+        return std::unique_ptr<PartFile>(new MemoryPart(*this, base));
+      }
+      if (it != parts.end() || files.count(base) != 0) continue;
+      parts[base] = Part{hex, {}};
+      return std::unique_ptr<PartFile>(new MemoryPart(*this, base));
+    }
+  }
+
+ private:
+  class MemoryPart : public PartFile {
+   public:
+    MemoryPart(MemoryFolder& folder, std::string base) : folder_(folder), base_(std::move(base)) {}
+    uint64_t size() const override { return folder_.parts.at(base_).bytes.size(); }
+    Result<size_t> ReadAt(uint64_t offset, std::span<uint8_t> out) override {
+      const auto& b = folder_.parts.at(base_).bytes;
+      size_t n = std::min<size_t>(out.size(), b.size() - offset);
+      std::copy_n(b.begin() + static_cast<std::ptrdiff_t>(offset), n, out.begin());
+      return n;
+    }
+    Status Append(wire::ByteView data) override {
+      auto& b = folder_.parts.at(base_).bytes;
+      b.insert(b.end(), data.begin(), data.end());
+      return Ok();
+    }
+    Result<std::string> Commit() override {
+      std::string name = base_;
+      for (int k = 1; folder_.files.count(name) != 0; ++k)
+        name = base_ + " (" + std::to_string(k) + ")";
+      folder_.files[name] = std::move(folder_.parts.at(base_).bytes);
+      folder_.parts.erase(base_);
+      return "mem/" + name;
+    }
+    void Remove() override { folder_.parts.erase(base_); }
+
+   private:
+    MemoryFolder& folder_;
+    std::string base_;
+  };
+};
+
+inline std::shared_ptr<std::vector<uint8_t>> PatternBytes(size_t n, uint32_t seed = 1) {
+  auto v = std::make_shared<std::vector<uint8_t>>(n);
+  uint32_t x = seed * 2654435761u + 1;
+  for (auto& b : *v) {
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    b = static_cast<uint8_t>(x);
+  }
+  return v;
+}
+
+inline crypto::Digest256 Sha256Of(const std::vector<uint8_t>& v) {
+  crypto::Sha256 h;
+  h.Update(v);
+  return h.Finish();
+}
+
+}  // namespace duet::peer::testing

@@ -1,0 +1,323 @@
+// File transfer: two real Sessions through the in-memory relay, with files in memory.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "peer/core/transfers.h"
+#include "tests/peer/core/memory_files.h"
+#include "tests/peer/core/session_harness.h"
+
+namespace duet::peer::testing {
+namespace {
+
+namespace fs = std::filesystem;
+namespace app = wire::app;
+
+constexpr size_t kMiB = 1 << 20;
+
+class TransferTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    alice_id_ = new crypto::Identity(crypto::Identity::Generate().value());
+    bob_id_ = new crypto::Identity(crypto::Identity::Generate().value());
+  }
+  static void TearDownTestSuite() {
+    delete alice_id_;
+    delete bob_id_;
+  }
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("duet-transfer-test-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::unique_ptr<TestPeer> MakePeer(const std::string& name, const crypto::Identity& id,
+                                     MemoryFolder* folder, bool auto_accept) {
+    auto p = std::make_unique<TestPeer>(name, "r1", id, dir_ / (name + ".pins"), &clock_,
+                                        [&](SessionConfig& c) {
+                                          c.downloads = folder;
+                                          c.auto_accept_files = auto_accept;
+                                        });
+    relay_.Add(*p);
+    return p;
+  }
+  void Connect(TestPeer& a, TestPeer& b) {
+    relay_.Connect(a);
+    relay_.Connect(b);
+    ASSERT_EQ(a.session->state(), SessionState::kSecure);
+    ASSERT_EQ(b.session->state(), SessionState::kSecure);
+  }
+  std::string Send(TestPeer& p, std::shared_ptr<std::vector<uint8_t>> data, std::string name,
+                   int64_t tamper_at = -1) {
+    Result<std::string> id = p.session->SendFile(std::make_unique<MemorySource>(data, tamper_at),
+                                                 std::move(name), data->size(), Sha256Of(*data));
+    EXPECT_TRUE(id.ok()) << (id.ok() ? "" : id.error().message);
+    return id.ok() ? *id : "";
+  }
+  static uint64_t Received(const TestPeer& p) {
+    return p.rec.progress.empty() ? 0 : p.rec.progress.back().second;
+  }
+  // Bytes in bob's part of `name` so far.
+  uint64_t Held(const std::string& name) const {
+    auto it = bob_dl_.parts.find(name);
+    return it == bob_dl_.parts.end() ? 0 : it->second.bytes.size();
+  }
+
+  static crypto::Identity* alice_id_;
+  static crypto::Identity* bob_id_;
+  fs::path dir_;
+  int64_t clock_ = 1'700'000'000'000;
+  MemoryRelay relay_;
+  MemoryFolder alice_dl_, bob_dl_;
+};
+
+crypto::Identity* TransferTest::alice_id_ = nullptr;
+crypto::Identity* TransferTest::bob_id_ = nullptr;
+
+TEST(SafeFileNameTest, ReducesHostileNamesToSafeBaseNames) {
+  EXPECT_EQ(SafeFileName("../../x"), "x");
+  EXPECT_EQ(SafeFileName("/etc/passwd"), "passwd");
+  EXPECT_EQ(SafeFileName("..\\..\\boot.ini"), "boot.ini");
+  EXPECT_EQ(SafeFileName(".bashrc"), "bashrc");
+  EXPECT_EQ(SafeFileName("..."), "file");
+  EXPECT_EQ(SafeFileName("dir/"), "file");
+  EXPECT_EQ(SafeFileName("\x1b]0;pwned\x07report.txt"), "_]0;pwned_report.txt");
+  EXPECT_EQ(SafeFileName("a\nb\rc.txt"), "a b c.txt");
+  EXPECT_EQ(SafeFileName("evil\xE2\x80\xAEtxt.exe"), "evil_txt.exe");  // RIGHT-TO-LEFT OVERRIDE
+  EXPECT_EQ(SafeFileName("\xff\xfe.txt"), "__.txt");
+  EXPECT_EQ(SafeFileName("trailing. . "), "trailing");
+  EXPECT_EQ(SafeFileName("Ünïcødé 写真.jpg"), "Ünïcødé 写真.jpg");
+  std::string longname;
+  for (int i = 0; i < 100; ++i) longname += "é";                           // 200 bytes
+  EXPECT_EQ(SafeFileName("x" + longname), "x" + longname.substr(0, 198));  // cut between chars
+}
+
+TEST_F(TransferTest, SendsAFileWithTheSameBytesAndReportsBothEnds) {
+  auto a = MakePeer("alice", *alice_id_, &alice_dl_, false);
+  auto b = MakePeer("bob", *bob_id_, &bob_dl_, true);
+  Connect(*a, *b);
+  auto data = PatternBytes(3 * kMiB + 123);
+  const std::string id = Send(*a, data, "report.pdf");
+  relay_.Pump();
+  ASSERT_EQ(b->rec.offers.size(), 1u);
+  EXPECT_EQ(b->rec.offers[0].name, "report.pdf");
+  EXPECT_EQ(b->rec.offers[0].size, data->size());
+  ASSERT_EQ(b->rec.files_done.size(), 1u)
+      << (b->rec.files_failed.empty() ? "" : b->rec.files_failed[0].second.message);
+  EXPECT_EQ(b->rec.files_done[0].id, id);
+  EXPECT_EQ(b->rec.files_done[0].path, "mem/report.pdf");
+  EXPECT_EQ(bob_dl_.files.at("report.pdf"), *data);
+  EXPECT_TRUE(bob_dl_.parts.empty());
+  ASSERT_EQ(a->rec.files_done.size(), 1u);
+  EXPECT_EQ(Received(*a), data->size());  // the last progress event says "all of it"
+  EXPECT_EQ(a->session->pending_files(), 0u);
+  EXPECT_EQ(b->session->pending_files(), 0u);
+}
+
+TEST_F(TransferTest, ManualAcceptAndBothDirectionsAtOnce) {
+  auto a = MakePeer("alice", *alice_id_, &alice_dl_, false);
+  auto b = MakePeer("bob", *bob_id_, &bob_dl_, false);
+  Connect(*a, *b);
+  auto to_bob = PatternBytes(2 * kMiB, 1), to_alice = PatternBytes(2 * kMiB + 1, 2);
+  Send(*a, to_bob, "a.bin");
+  Send(*b, to_alice, "b.bin");
+  relay_.Pump();
+  ASSERT_EQ(a->rec.offers.size(), 1u);
+  ASSERT_EQ(b->rec.offers.size(), 1u);
+  EXPECT_TRUE(b->rec.started.empty());  // nothing flows before the user says yes
+  ASSERT_TRUE(b->session->AcceptFile(b->rec.offers[0].id).ok());
+  ASSERT_TRUE(a->session->AcceptFile(a->rec.offers[0].id).ok());
+  relay_.Pump();
+  EXPECT_EQ(bob_dl_.files.at("a.bin"), *to_bob);
+  EXPECT_EQ(alice_dl_.files.at("b.bin"), *to_alice);
+  EXPECT_EQ(b->session->AcceptFile("00112233445566778899aabbccddeeff").error().code,
+            "FILE_UNKNOWN");
+}
+
+TEST_F(TransferTest, ClashingNamesGetNumberedNames) {
+  auto a = MakePeer("alice", *alice_id_, &alice_dl_, false);
+  auto b = MakePeer("bob", *bob_id_, &bob_dl_, true);
+  Connect(*a, *b);
+  Send(*a, PatternBytes(1000, 1), "same.txt");
+  Send(*a, PatternBytes(1000, 2), "../same.txt");
+  relay_.Pump();
+  ASSERT_EQ(b->rec.files_done.size(), 2u);
+  EXPECT_EQ(bob_dl_.files.count("same.txt"), 1u);
+  EXPECT_EQ(bob_dl_.files.count("same.txt (1)"), 1u);
+}
+
+TEST_F(TransferTest, MessagesOvertakeAFileInFlight) {
+  auto a = MakePeer("alice", *alice_id_, &alice_dl_, false);
+  auto b = MakePeer("bob", *bob_id_, &bob_dl_, true);
+  Connect(*a, *b);
+  auto data = PatternBytes(32 * kMiB);
+  Send(*a, data, "big.bin");
+  for (int i = 0; i < 100 && Held("big.bin") < 2 * kMiB; ++i) relay_.PumpOnce();
+  ASSERT_GE(Held("big.bin"), 2 * kMiB);
+  ASSERT_TRUE(a->session->SendText("while the file flows").ok());
+  relay_.PumpOnce();
+  relay_.PumpOnce();
+  ASSERT_EQ(b->rec.texts(), std::vector<std::string>{"while the file flows"});
+  EXPECT_TRUE(b->rec.files_done.empty());  // it came before the file was through
+  EXPECT_LT(Held("big.bin"), 16 * kMiB);
+  relay_.Pump();
+  EXPECT_EQ(bob_dl_.files.at("big.bin"), *data);
+}
+
+TEST_F(TransferTest, SenderNeverHasMoreThanTheWindowInFlight) {
+  auto a = MakePeer("alice", *alice_id_, &alice_dl_, false);
+  auto b = MakePeer("bob", *bob_id_, &bob_dl_, true);
+  Connect(*a, *b);
+  Send(*a, PatternBytes(64 * kMiB), "big.bin");
+  // Once the file flows, the relay swallows alice's output: no acknowledgement comes back.
+  size_t swallowed = 0;
+  relay_.tamper = [&](TestPeer& from, wire::Bytes& payload) {
+    if (&from != a.get() || a->rec.started.empty()) return true;
+    swallowed += payload.size();
+    return false;
+  };
+  relay_.Pump();
+  ASSERT_EQ(a->rec.started.size(), 1u);
+  EXPECT_GT(swallowed, app::kFileWindowBytes);
+  EXPECT_LT(swallowed, app::kFileWindowBytes + 256 * 1024);  // + framing and TLS overhead
+  for (int i = 0; i < 10; ++i) EXPECT_TRUE(a->session->TakeOutgoing().empty());
+}
+
+TEST_F(TransferTest, ResumesFromTheVerifiedOffsetAfterTheConnectionDrops) {
+  auto a = MakePeer("alice", *alice_id_, &alice_dl_, false);
+  auto b = MakePeer("bob", *bob_id_, &bob_dl_, true);
+  Connect(*a, *b);
+  auto data = PatternBytes(24 * kMiB);
+  Send(*a, data, "big.bin");
+  for (int i = 0; i < 100 && Held("big.bin") < 5 * kMiB; ++i) relay_.PumpOnce();
+  relay_.Drop(*a);
+  relay_.Pump();
+  const uint64_t held = bob_dl_.parts.at("big.bin").bytes.size();
+  ASSERT_GE(held, 5 * kMiB);
+  ASSERT_LT(held, data->size());
+  EXPECT_TRUE(b->rec.files_done.empty());
+  relay_.Drop(*b);
+  Connect(*a, *b);
+  relay_.Pump();
+  ASSERT_EQ(b->rec.started.size(), 2u);
+  EXPECT_EQ(b->rec.started[1].second, held);  // accepted at the length of big.bin.part
+  ASSERT_EQ(a->rec.started.size(), 2u);
+  EXPECT_EQ(a->rec.started[1].second, held);
+  ASSERT_EQ(b->rec.files_done.size(), 1u);
+  EXPECT_EQ(bob_dl_.files.at("big.bin"), *data);
+  EXPECT_EQ(b->rec.offers.size(), 1u);  // the user was asked once
+}
+
+TEST_F(TransferTest, ReceiverRestartResumesFromThePartOnDisk) {
+  auto a = MakePeer("alice", *alice_id_, &alice_dl_, false);
+  auto data = PatternBytes(12 * kMiB);
+  {
+    auto b = MakePeer("bob", *bob_id_, &bob_dl_, true);
+    Connect(*a, *b);
+    Send(*a, data, "big.bin");
+    for (int i = 0; i < 100 && Held("big.bin") < 3 * kMiB; ++i) relay_.PumpOnce();
+    relay_.Remove(*b);  // bob's program ends
+    relay_.Drop(*a);
+  }
+  const uint64_t held = bob_dl_.parts.at("big.bin").bytes.size();
+  ASSERT_GT(held, 0u);
+  auto b2 = MakePeer("bob", *bob_id_, &bob_dl_, true);  // a new run of bob, same folder
+  Connect(*a, *b2);
+  relay_.Pump();
+  ASSERT_EQ(b2->rec.started.size(), 1u);
+  EXPECT_EQ(b2->rec.started[0].second, held);
+  ASSERT_EQ(b2->rec.files_done.size(), 1u);
+  EXPECT_EQ(bob_dl_.files.at("big.bin"), *data);  // the part was hashed again: the check holds
+}
+
+TEST_F(TransferTest, AlteredDataIsAnIntegrityErrorAndNothingIsSaved) {
+  auto a = MakePeer("alice", *alice_id_, &alice_dl_, false);
+  auto b = MakePeer("bob", *bob_id_, &bob_dl_, true);
+  Connect(*a, *b);
+  auto data = PatternBytes(2 * kMiB);
+  Send(*a, data, "payroll.xlsx", /*tamper_at=*/1'234'567);
+  relay_.Pump();
+  ASSERT_EQ(b->rec.files_failed.size(), 1u);
+  EXPECT_EQ(b->rec.files_failed[0].second.code, "FILE_INTEGRITY");
+  EXPECT_TRUE(b->rec.files_done.empty());
+  EXPECT_TRUE(bob_dl_.files.empty());
+  EXPECT_TRUE(bob_dl_.parts.empty());  // the part is gone too
+  ASSERT_EQ(a->rec.files_failed.size(), 1u);
+  EXPECT_EQ(a->rec.files_failed[0].second.code, "FILE_INTEGRITY");
+  EXPECT_TRUE(a->rec.files_done.empty());
+}
+
+TEST_F(TransferTest, DeclineAndCancelEndTheTransferOnBothSides) {
+  auto a = MakePeer("alice", *alice_id_, &alice_dl_, false);
+  auto b = MakePeer("bob", *bob_id_, &bob_dl_, false);
+  Connect(*a, *b);
+  Send(*a, PatternBytes(1000), "no.txt");
+  relay_.Pump();
+  ASSERT_TRUE(b->session->DeclineFile(b->rec.offers.at(0).id).ok());
+  relay_.Pump();
+  ASSERT_EQ(a->rec.files_failed.size(), 1u);
+  EXPECT_EQ(a->rec.files_failed[0].second.code, "FILE_DECLINED");
+  EXPECT_EQ(a->session->pending_files(), 0u);
+
+  // The sender cancels mid-way: the receiver drops its part.
+  const std::string id = Send(*a, PatternBytes(16 * kMiB), "big.bin");
+  relay_.Pump();
+  ASSERT_TRUE(b->session->AcceptFile(b->rec.offers.at(1).id).ok());
+  for (int i = 0; i < 100 && Held("big.bin") < 2 * kMiB; ++i) relay_.PumpOnce();
+  ASSERT_TRUE(a->session->CancelFile(id).ok());
+  relay_.Pump();
+  ASSERT_EQ(b->rec.files_failed.size(), 2u);
+  EXPECT_EQ(b->rec.files_failed[1].second.code, "FILE_CANCELLED");
+  EXPECT_TRUE(bob_dl_.parts.empty());
+  EXPECT_TRUE(bob_dl_.files.empty());
+  EXPECT_EQ(a->session->CancelFile(id).error().code, "FILE_UNKNOWN");
+  EXPECT_EQ(a->session->state(), SessionState::kSecure);  // late chunks were no violation
+}
+
+TEST_F(TransferTest, QueuedFilesWaitForASecureSessionAndGoInOrder) {
+  auto a = MakePeer("alice", *alice_id_, &alice_dl_, false);
+  auto b = MakePeer("bob", *bob_id_, &bob_dl_, true);
+  relay_.Connect(*a);
+  Send(*a, PatternBytes(3 * kMiB, 1), "one");
+  Send(*a, PatternBytes(3 * kMiB, 2), "two");
+  auto again = PatternBytes(3 * kMiB, 1);
+  EXPECT_EQ(
+      a->session
+          ->SendFile(std::make_unique<MemorySource>(again), "one", again->size(), Sha256Of(*again))
+          .error()
+          .code,
+      "FILE_ALREADY_QUEUED");
+  EXPECT_EQ(a->session->pending_files(), 2u);
+  relay_.Connect(*b);
+  relay_.Pump();
+  ASSERT_EQ(b->rec.files_done.size(), 2u);
+  EXPECT_EQ(b->rec.files_done[0].name, "one");
+  EXPECT_EQ(b->rec.files_done[1].name, "two");
+}
+
+// The receiver's checks on what a (hostile) sender says, on Transfers alone.
+TEST(TransfersTest, ChunksOutOfOrderOrBeyondTheSizeAreProtocolErrors) {
+  Recorder rec;
+  MemoryFolder folder;
+  Transfers t(TransferConfig{&folder, true, 1 << 20, 1 << 16, 0, [] { return int64_t{0}; }}, rec);
+  const app::Id id{1, 2, 3};
+  wire::Bytes out;
+  ASSERT_TRUE(t.Handle(app::FileOffer{id, 100, {}, "x"}, true, out).ok());
+  ASSERT_EQ(rec.started.size(), 1u);
+  const uint8_t bytes[60] = {};
+  EXPECT_TRUE(t.HandleChunk({id, 0, wire::ByteView(bytes, 60)}, out).ok());
+  EXPECT_EQ(t.HandleChunk({id, 0, wire::ByteView(bytes, 10)}, out).error().code, "BAD_MESSAGE");
+  EXPECT_EQ(t.HandleChunk({id, 61, wire::ByteView(bytes, 10)}, out).error().code, "BAD_MESSAGE");
+  EXPECT_EQ(t.HandleChunk({id, 60, wire::ByteView(bytes, 41)}, out).error().code, "BAD_MESSAGE");
+  // The same id offered again for another file.
+  EXPECT_EQ(t.Handle(app::FileOffer{id, 101, {}, "x"}, true, out).error().code, "BAD_MESSAGE");
+  // An acknowledgement or acceptance of something never offered is ignored or refused.
+  EXPECT_TRUE(t.Handle(app::FileAck{app::Id{9}, 5}, true, out).ok());
+  EXPECT_TRUE(t.Handle(app::FileAccept{app::Id{9}, 5}, true, out).ok());
+}
+
+}  // namespace
+}  // namespace duet::peer::testing
