@@ -61,12 +61,12 @@ App::App(const GuiOptions& options)
   setup_ = new SetupScreen(0, 0, kWidth, kHeight, [this] { OnSetupContinue(); });
   connect_ = new ConnectScreen(
       0, 0, kWidth, kHeight, [this] { OnConnectPressed(); }, [] { return NewRoomCode(); });
-  chat_ = new ChatScreen(
-      0, 0, kWidth, kHeight, model_,
-      ChatActions{[this](const std::string& t) { Send(t); }, [this] { OpenVerify(); },
-                  [this] { Trust(); }, [this] { Leave(); },
-                  [this](const std::vector<std::string>& paths) { Attach(paths); },
-                  [this](size_t card, CardAction a) { OnCardAction(card, a); }});
+  chat_ =
+      new ChatScreen(0, 0, kWidth, kHeight, model_,
+                     ChatActions{[this](const std::string& t) { Send(t); },
+                                 [this] { OpenVerify(); }, [this] { Trust(); }, [this] { Leave(); },
+                                 [this](const std::vector<std::string>& paths) { Attach(paths); },
+                                 [this](size_t card, CardAction a) { OnCardAction(card, a); }});
   window_.end();
   window_.resizable(&window_);
   window_.size_range(560, 480);

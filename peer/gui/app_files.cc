@@ -1,7 +1,7 @@
 // `duet` without --cli: files (Attach and drops, the card buttons, the download folder).
 #include <FL/Fl_Preferences.H>
-#include <unistd.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>

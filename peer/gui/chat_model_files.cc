@@ -36,8 +36,7 @@ void ChatModel::OnFileOffered(const FileTransfer& file) {
   Add(std::move(line));
 }
 
-size_t ChatModel::AddOutgoingFile(const std::string& name, uint64_t size,
-                                  const std::string& path) {
+size_t ChatModel::AddOutgoingFile(const std::string& name, uint64_t size, const std::string& path) {
   FileCard card;
   card.name = name;
   card.size = size;

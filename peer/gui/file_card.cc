@@ -174,8 +174,8 @@ std::optional<std::pair<int, int>> ImageDimensions(std::string_view h) {
           continue;
         }
         const uint32_t len = Be16(h, i + 2);
-        const bool sof = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 &&
-                         marker != 0xCC;
+        const bool sof =
+            marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
         if (sof) {
           if (i + 9 > h.size()) return std::nullopt;
           return std::pair<int, int>(Be16(h, i + 7), Be16(h, i + 5));

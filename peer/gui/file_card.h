@@ -48,8 +48,7 @@ struct FileCard {
 std::string FormatBytes(uint64_t bytes);
 // "3.4 MB of 12 MB · 5.1 MB/s · 2 s left"; without a measurable rate yet just the amounts.
 // `elapsed_ms`: since the transfer (re)started at `start_offset`.
-std::string FormatProgress(uint64_t done, uint64_t size, uint64_t start_offset,
-                           int64_t elapsed_ms);
+std::string FormatProgress(uint64_t done, uint64_t size, uint64_t start_offset, int64_t elapsed_ms);
 // "9 s", "2 min 05 s", "1 h 02 min".
 std::string FormatDuration(int64_t seconds);
 // The card's status line: "Waiting for you", "Failed: ...", "Saved · 12 MB", ...

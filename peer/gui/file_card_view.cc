@@ -139,9 +139,7 @@ void DrawCard(const FileCard& c, const CardLayout& l, Fl_Image* preview, int x, 
   // Status line.
   const std::string status = StatusLine(c, now_ms);
   fl_font(theme::kFont, theme::kSmall);
-  fl_color(failed                           ? theme::kDanger
-           : c.state == FileState::kDone ? theme::kGood
-                                         : theme::kMuted);
+  fl_color(failed ? theme::kDanger : c.state == FileState::kDone ? theme::kGood : theme::kMuted);
   fl_push_clip(x + kPad, y + kPad + 20, l.w - 2 * kPad, 18);
   fl_draw(status.c_str(), x + kPad, y + kPad + 34);
   fl_pop_clip();

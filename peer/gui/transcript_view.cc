@@ -162,9 +162,9 @@ void TranscriptView::OnScroll(Fl_Widget*, void* self) {
 
 int TranscriptView::ItemX(const TranscriptLine& line, const Item& item) const {
   const int cw = ContentWidth();
-  const bool mine = line.kind == Kind::kOwn ||
-                    (line.kind == Kind::kFile && line.card < model_.files().size() &&
-                     !model_.files()[line.card].incoming);
+  const bool mine =
+      line.kind == Kind::kOwn || (line.kind == Kind::kFile && line.card < model_.files().size() &&
+                                  !model_.files()[line.card].incoming);
   if (mine) return x() + cw - kMargin - item.bubble_w;
   if (line.kind == Kind::kPeer || line.kind == Kind::kFile) return x() + kMargin;
   return x() + (cw - item.bubble_w) / 2;
@@ -179,8 +179,8 @@ std::map<std::string, std::vector<int>> TranscriptView::CardButtons() {
     const int ix = ItemX(lines[i], item), iy = y() + item.y - top_;
     for (const CardButton& b : item.card.buttons) {
       if (iy + b.y < y() || iy + b.y + b.h > y() + h()) continue;  // scrolled out of view
-      out["file" + std::to_string(lines[i].card) + "_" + std::string(CardActionName(b.action))] =
-          {ix + b.x, iy + b.y, b.w, b.h};
+      out["file" + std::to_string(lines[i].card) + "_" + std::string(CardActionName(b.action))] = {
+          ix + b.x, iy + b.y, b.w, b.h};
     }
   }
   return out;
