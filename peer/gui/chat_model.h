@@ -61,6 +61,9 @@ class ChatModel {
   size_t AddOutgoingFile(const std::string& name, uint64_t size, const std::string& path);
   // The session queued it (offered now or when secure).
   void AttachFileId(size_t card, const std::string& id);
+  // Accept or Decline was pressed: the buttons go until the session answers (one press only);
+  // `answered` false brings them back (the session refused the answer).
+  void AnswerFile(size_t card, bool answered = true);
   // It could not be sent (unreadable, too big, the session refused it), or a user command on a
   // transfer failed.
   void FailFile(size_t card, const Error& error);

@@ -55,6 +55,12 @@ void ChatModel::AttachFileId(size_t card, const std::string& id) {
   Changed();
 }
 
+void ChatModel::AnswerFile(size_t card, bool answered) {
+  if (card >= files_.size()) return;
+  files_[card].answered = answered;
+  Changed();
+}
+
 void ChatModel::FailFile(size_t card, const Error& error) {
   if (card >= files_.size()) return;
   files_[card].state = FileState::kFailed;

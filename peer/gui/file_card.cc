@@ -73,6 +73,7 @@ std::string StatusLine(const FileCard& c, int64_t now_ms) {
   switch (c.state) {
     case FileState::kPreparing: return "Preparing (checking the file)…";
     case FileState::kOffered:
+      if (c.answered) return "Answering…";
       return c.incoming ? "Wants to send you " + FormatBytes(c.size)
                         : "Offered · " + FormatBytes(c.size) + " · waiting for them to accept";
     case FileState::kTransferring:

@@ -34,10 +34,11 @@ struct FileCard {
   int64_t start_ms = 0;
   int64_t last_ms = 0;
   bool bar_shown = false;  // a progress bar was shown at least once
+  bool answered = false;   // incoming offer: Accept or Decline pressed, the session answers
 
   // 0..1
   double Fraction() const;
-  bool CanAccept() const { return incoming && state == FileState::kOffered; }
+  bool CanAccept() const { return incoming && state == FileState::kOffered && !answered; }
   bool CanCancel() const {
     return state == FileState::kTransferring || (!incoming && state == FileState::kOffered);
   }

@@ -104,6 +104,9 @@ TEST(FileCardModel, AnIncomingFileGoesFromOfferToSavedWithItsPath) {
   model.OnFileOffered(f);  // offered again after a reconnect: still one card
   ASSERT_EQ(model.files().size(), 1u);
   EXPECT_TRUE(model.files()[0].CanAccept());
+  model.AnswerFile(0);  // Accept pressed: no second press while the session answers
+  EXPECT_FALSE(model.files()[0].CanAccept());
+  EXPECT_EQ(StatusLine(model.files()[0], now), "Answering…");
   EXPECT_EQ(model.transcript().back().kind, TranscriptLine::Kind::kFile);
   model.OnFileStarted(f, 0);
   now += 1000;
