@@ -5,20 +5,38 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <string_view>
 
 #include "peer/gui/app_controller.h"
 
 namespace duet::peer::gui {
 namespace {
 
-// Runs `xdg-open target` detached (fork twice: no zombie, no shell, the name is one argv entry).
+// The program `name` on $PATH, or "" (looked up before fork: the child only calls execv).
+std::string FindOnPath(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  std::string_view rest = path != nullptr ? path : "/usr/bin:/bin";
+  while (!rest.empty()) {
+    const size_t colon = rest.find(':');
+    const std::string dir(rest.substr(0, colon));
+    rest = colon == std::string_view::npos ? std::string_view() : rest.substr(colon + 1);
+    const std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
+    if (access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return "";
+}
+
+// Runs `xdg-open target` detached (fork twice: no zombie, no shell, the name is one argv entry;
+// only async-signal-safe calls between fork and exec).
 void XdgOpen(const std::string& target) {
-  const char* argv[] = {"xdg-open", target.c_str(), nullptr};
+  const std::string program = FindOnPath("xdg-open");
+  if (program.empty()) return;
+  const char* argv[] = {program.c_str(), target.c_str(), nullptr};
   const pid_t child = fork();
   if (child < 0) return;
   if (child == 0) {
     if (fork() == 0) {
-      execvp(argv[0], const_cast<char* const*>(argv));
+      execv(argv[0], const_cast<char* const*>(argv));
       _exit(127);
     }
     _exit(0);

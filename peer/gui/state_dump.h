@@ -1,7 +1,8 @@
 // The test hook: what the window shows, as one JSON object (GUI tests assert on it, people look
 // at screenshots). Keys: screen, title, key, error, conn, peer, trust, can_send, banner,
 // dialog, sas, transcript [{who, text, delivered}], files [{name, size, incoming, state, done,
-// progress, bar, preview, error, path}], xid, and widgets {name: [x, y, w, h]} in
+// progress, bar, preview, error, path}], xid, and widgets (the file cards' buttons as
+// "file<index>_accept", _decline, _cancel, _open, _show) {name: [x, y, w, h]} in
 // window coordinates, so a test can click them with real X events.
 #pragma once
 
