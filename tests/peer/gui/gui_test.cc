@@ -177,9 +177,15 @@ auto FileCardIs(const std::string& state) {
 TEST_F(GuiTest, AnImageSentWithAttachArrivesWithAProgressBarAndAPreview) {
   const std::string image = DUET_SOURCE_DIR "/tests/peer/gui/testdata/gradient.png";
   const std::string downloads = tmp_ / "bob-downloads";
+  // A stand-in for xdg-open that says what it was asked to open on bob's output.
+  const std::string bin = tmp_ / "bin";
+  std::filesystem::create_directories(bin);
+  std::ofstream(bin + "/xdg-open") << "#!/bin/sh\necho \"XDG-OPEN $1\"\n";
+  std::filesystem::permissions(bin + "/xdg-open", std::filesystem::perms::owner_all);
   // The Attach button's own path, with the chooser's answer given up front.
   GuiApp alice(tmp_ / "alice", Flags(addr_, "alice", "gui-5", true), {"DUET_TEST_ATTACH=" + image});
-  GuiApp bob(tmp_ / "bob", Flags(addr_, "bob", "gui-5", true), {"DUET_DOWNLOADS=" + downloads});
+  GuiApp bob(tmp_ / "bob", Flags(addr_, "bob", "gui-5", true),
+             {"DUET_DOWNLOADS=" + downloads, "PATH=" + bin + ":" + std::getenv("PATH")});
   ASSERT_TRUE(alice.WaitState(Secure()) && bob.WaitState(Secure()));
 
   alice.Click("attach");
@@ -201,7 +207,10 @@ TEST_F(GuiTest, AnImageSentWithAttachArrivesWithAProgressBarAndAPreview) {
   EXPECT_EQ(got["error"], "");
   EXPECT_EQ(got["path"], downloads + "/gradient.png");
   EXPECT_EQ(ReadAll(got["path"]), ReadAll(image));
-  EXPECT_TRUE((*saved)["widgets"].contains("file0_open"));
+  ASSERT_TRUE((*saved)["widgets"].contains("file0_show"));
+  bob.Click("file0_show");
+  EXPECT_TRUE(bob.process().WaitForLine("XDG-OPEN " + downloads, 20s))
+      << bob.process().Transcript();
 
   auto sent = alice.WaitState(FileCardIs("done"));
   ASSERT_TRUE(sent) << alice.process().Transcript();
