@@ -2,7 +2,8 @@
 # `make screenshots`: runs the desktop app under Xvfb through its real flows (two instances
 # through a real duet-relay, driven with real X events by xdotool) and writes PNGs to
 # screenshots/: the first-run setup, the connect screen, a conversation with a verified peer, the
-# verify dialog, the key-change warning, and the relay's console (only ciphertext).
+# verify dialog, a file transfer under way, an image received with its preview, the key-change
+# warning, and the relay's console (only ciphertext).
 #
 # Needs Xvfb, xdotool, ImageMagick (import, convert) and xterm (scripts/deps.sh installs them).
 set -euo pipefail
@@ -36,6 +37,17 @@ wait_state() {
       exit 1
     fi
     sleep 0.1
+  done
+}
+# The same with an extended regular expression.
+wait_regex() {
+  local deadline=$((SECONDS + ${3:-30}))
+  until grep '^STATE ' "$1" 2>/dev/null | tail -n 1 | grep -qE -- "$2"; do
+    if ((SECONDS >= deadline)); then
+      echo "screenshots: timed out waiting for $2 in $(basename "$1")" >&2
+      exit 1
+    fi
+    sleep 0.05
   done
 }
 # The X id of an app's main window (or its dialog, with dialog_xid).
@@ -78,7 +90,15 @@ start_app() {  # start_app NAME HOME POSITION [FLAGS...]
 }
 
 "$RELAY" --listen 127.0.0.1:0 --stats-interval 0 >"$work/relay.log" 2>&1 &
+relay_pid=$!
 pids+=($!)
+# What the Attach button sends (instead of asking with the file chooser) and where files go.
+truncate -s 1500M "$work/holiday-video.mkv"
+convert -size 480x300 gradient:'#FDE68A-#F97316' -fill '#FEF3C7' -draw 'circle 330,130 330,168' \
+  -fill '#7C2D12' -draw 'polygon 0,300 0,200 90,140 170,210 260,120 380,220 480,160 480,300' \
+  -fill '#134E4A' -draw 'polygon 0,300 0,250 120,220 240,258 360,226 480,254 480,300' \
+  -quality 90 "$work/sunset.jpg"
+export DUET_TEST_ATTACH="$work/holiday-video.mkv" DUET_DOWNLOADS="$work/alice-downloads"
 until grep -q '^listening on ' "$work/relay.log" 2>/dev/null; do sleep 0.1; done
 addr=$(sed -n 's/^listening on //p' "$work/relay.log" | head -n 1)
 
@@ -91,7 +111,8 @@ key "$A" Return
 wait_state "$A" '"screen":"connect"'
 shot "$(xid "$A")" "$OUT/connect.png"
 key "$A" Return
-start_app Bob "$work/bob" 800,20 --connect
+DUET_TEST_ATTACH="$work/sunset.jpg" DUET_DOWNLOADS="$work/bob-downloads" \
+  start_app Bob "$work/bob" 800,20 --connect
 B="$work/Bob.out"
 wait_state "$A" '"peer":"Bob"'
 wait_state "$B" '"peer":"Alice"'
@@ -116,14 +137,32 @@ wait_state "$B" 'See you at'
 wait_state "$A" '"delivered":true,"text":"Same here'
 shot "$(xid "$A")" "$OUT/chat.png"
 
-# 3. Bob comes back with a new key (a new install): Alice is warned and cannot send.
+# 3. Files: Alice sends a big video, Bob accepts; the relay is paused for a moment mid-way so the
+# picture shows the bar part-way (and the rate and time left it had). Then Bob sends a photo.
+click "$A" attach
+wait_state "$B" '"file0_accept"' 60
+click "$B" file0_accept
+wait_regex "$B" '"progress":0\.[45]' 60
+kill -STOP "$relay_pid"
+shot "$(xid "$B")" "$OUT/transfer.png"
+kill -CONT "$relay_pid"
+wait_regex "$B" '"state":"done"' 120
+click "$B" attach
+wait_state "$A" '"file1_accept"' 60
+click "$A" file1_accept
+wait_regex "$A" '"name":"sunset.jpg","path":"[^"]*","preview":true'
+type_line "$A" "What a view 😍"
+wait_state "$A" '"delivered":true,"text":"What a view'
+shot "$(xid "$A")" "$OUT/image-preview.png"
+
+# 4. Bob comes back with a new key (a new install): Alice is warned and cannot send.
 key "$B" ctrl+q
 wait_state "$A" '"conn":"peer left"'
 start_app Bob "$work/bob-new" 800,20 --connect
 wait_state "$A" '"banner":"key_changed"'
 shot "$(xid "$A")" "$OUT/key-change.png"
 
-# 4. The relay's console, rendered in a terminal: sizes and ciphertext, no names, no text.
+# 5. The relay's console, rendered in a terminal: sizes and ciphertext, no names, no text.
 key "$A" ctrl+q
 key "$B" ctrl+q
 sleep 0.5

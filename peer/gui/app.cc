@@ -61,10 +61,12 @@ App::App(const GuiOptions& options)
   setup_ = new SetupScreen(0, 0, kWidth, kHeight, [this] { OnSetupContinue(); });
   connect_ = new ConnectScreen(
       0, 0, kWidth, kHeight, [this] { OnConnectPressed(); }, [] { return NewRoomCode(); });
-  chat_ = new ChatScreen(
-      0, 0, kWidth, kHeight, model_,
-      ChatActions{[this](const std::string& t) { Send(t); }, [this] { OpenVerify(); },
-                  [this] { Trust(); }, [this] { Leave(); }});
+  chat_ =
+      new ChatScreen(0, 0, kWidth, kHeight, model_,
+                     ChatActions{[this](const std::string& t) { Send(t); },
+                                 [this] { OpenVerify(); }, [this] { Trust(); }, [this] { Leave(); },
+                                 [this](const std::vector<std::string>& paths) { Attach(paths); },
+                                 [this](size_t card, CardAction a) { OnCardAction(card, a); }});
   window_.end();
   window_.resizable(&window_);
   window_.size_range(560, 480);
@@ -95,6 +97,7 @@ App::~App() {
     client_->Wait();
   }
   if (worker_.joinable()) worker_.join();
+  for (std::thread& t : hashers_) t.join();
   instance_ = nullptr;
 }
 
@@ -182,6 +185,8 @@ void App::Connect() {
   config.identity = &*identity_;
   config.pins = &*pins_;
   config.now_ms = NowMs;
+  OpenDownloads();
+  config.downloads = downloads_.get();
   RelayClientOptions net;
   net.relay = *relay;
   leaving_ = false;

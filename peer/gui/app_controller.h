@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "crypto/identity.h"
 #include "crypto/pin_store.h"
@@ -26,6 +27,7 @@
 #include "peer/gui/gui_listener.h"
 #include "peer/gui/ui_queue.h"
 #include "peer/gui/verify_dialog.h"
+#include "peer/net/posix_files.h"
 #include "peer/net/relay_client.h"
 
 namespace duet::peer::gui {
@@ -57,6 +59,12 @@ class App {
   void Reject();
   void Leave();
   void Quit();
+  // --- files (app_files.cc) ---
+  void Attach(const std::vector<std::string>& paths);
+  void OnCardAction(size_t card, CardAction action);
+  // Opens the download folder for a new session (the remembered one, else ~/Downloads or
+  // $HOME; DUET_DOWNLOADS wins). nullptr and a transcript warning when it cannot be opened.
+  void OpenDownloads();
   // Runs `work` on the worker thread, then `done` with its result on the main thread.
   void RunOnWorker(std::function<Result<crypto::Identity>()> work,
                    std::function<void(Result<crypto::Identity>)> done);
@@ -71,8 +79,10 @@ class App {
   GuiListener listener_{queue_, model_, [this] { OnModelChanged(); }};
   std::optional<crypto::Identity> identity_;
   std::optional<crypto::PinStore> pins_;
+  std::unique_ptr<DownloadFolder> downloads_;  // outlives client_ (the session uses it)
   std::unique_ptr<RelayClient> client_;
   std::thread worker_;
+  std::vector<std::thread> hashers_;  // read and hash files to send; joined by ~App
   std::string key_state_ = "generating";
   bool leaving_ = false;  // Leave pressed: back to the connect screen when the session ends
   bool dump_ = false;

@@ -132,6 +132,13 @@ void App::DumpIfChanged() {
   }
   s.widgets["input"] = Box(chat_->input());
   s.widgets["send"] = Box(chat_->send_button());
+  s.widgets["attach"] = Box(chat_->attach_button());
+  if (screen_ == Screen::kChat) {
+    s.widgets.merge(chat_->transcript_view().CardButtons());
+    for (size_t i = 0; i < model_.files().size(); ++i) {
+      s.previews.push_back(chat_->transcript_view().preview_shown(i));
+    }
+  }
   s.widgets["verify"] = Box(chat_->verify_button());
   if (chat_->banner_shown()) s.widgets["accept_key"] = Box(chat_->accept_key_button());
   s.widgets["connect"] = Box(connect_->connect_button());

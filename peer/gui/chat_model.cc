@@ -32,6 +32,7 @@ void ChatModel::OnStateChanged(SessionState state) {
   if (state == SessionState::kWaitingForPeer) {
     AddSystem("Waiting for the other person to join this room.");
   }
+  if (state == SessionState::kClosed) FailUnfinishedFiles();
   Changed();
 }
 

@@ -7,23 +7,26 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "peer/core/listener.h"
+#include "peer/gui/file_card.h"
 
 namespace duet::peer::gui {
 
 enum class Screen { kSetup, kConnect, kChat };
 
 struct TranscriptLine {
-  enum class Kind { kOwn, kPeer, kSystem, kWarning };
+  enum class Kind { kOwn, kPeer, kSystem, kWarning, kFile };
   Kind kind = Kind::kSystem;
   std::string text;
   int64_t time_ms = 0;
   std::string id;          // message id (own lines: empty until the session accepted it)
   bool delivered = false;  // own lines: the peer's receipt arrived
   bool failed = false;     // own lines: the session refused it (text says why)
+  size_t card = 0;         // kFile: index into ChatModel::files()
 };
 
 class ChatModel {
@@ -48,6 +51,27 @@ class ChatModel {
   void MarkFailed(size_t index, const Error& error);
   void AddSystem(const std::string& text);
 
+  // --- files (chat_model_files.cc) ---
+  void OnFileOffered(const FileTransfer& file);
+  void OnFileStarted(const FileTransfer& file, uint64_t offset);
+  void OnFileProgress(const FileTransfer& file, uint64_t done);
+  void OnFileDone(const FileTransfer& file);
+  void OnFileFailed(const FileTransfer& file, const Error& error);
+  // The user picked or dropped a file: a card in kPreparing; returns the card's index.
+  size_t AddOutgoingFile(const std::string& name, uint64_t size, const std::string& path);
+  // The session queued it (offered now or when secure).
+  void AttachFileId(size_t card, const std::string& id);
+  // Accept or Decline was pressed: the buttons go until the session answers (one press only);
+  // `answered` false brings them back (the session refused the answer).
+  void AnswerFile(size_t card, bool answered = true);
+  // It could not be sent (unreadable, too big, the session refused it), or a user command on a
+  // transfer failed.
+  void FailFile(size_t card, const Error& error);
+  // The card of transfer `id`, or nullptr.
+  const FileCard* FindFile(const std::string& id) const;
+  std::optional<size_t> FileIndex(const std::string& id) const;
+  const std::vector<FileCard>& files() const { return files_; }
+
   SessionState state() const { return state_; }
   bool has_peer() const { return has_peer_; }
   const PeerInfo& peer() const { return peer_; }
@@ -61,6 +85,7 @@ class ChatModel {
   bool can_send() const { return !ended() && !key_change_pending(); }
   // Bumped on every change, so the window redraws only what moved.
   uint64_t version() const { return version_; }
+  int64_t now_ms() const { return now_ms_(); }
 
   // For people: "waiting for peer", "securing", "secure", "peer left", "reconnecting", ...
   std::string StateLabel() const;
@@ -72,11 +97,15 @@ class ChatModel {
  private:
   void Add(TranscriptLine line);
   void Changed() { ++version_; }
+  FileCard* Card(const FileTransfer& file);
+  // The session ended: a card still under way never completes (never shown as success).
+  void FailUnfinishedFiles();
 
   SessionState state_ = SessionState::kConnecting;
   bool has_peer_ = false;
   PeerInfo peer_;
   std::vector<TranscriptLine> transcript_;
+  std::vector<FileCard> files_;
   std::string end_reason_;
   std::string end_code_;
   std::function<int64_t()> now_ms_;

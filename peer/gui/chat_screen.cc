@@ -1,7 +1,10 @@
 #include "peer/gui/chat_screen.h"
 
 #include <FL/Fl.H>
+#include <FL/Fl_Native_File_Chooser.H>
 #include <FL/fl_draw.H>
+
+#include <cstdlib>
 
 #include "peer/gui/theme.h"
 
@@ -61,6 +64,7 @@ ChatScreen::ChatScreen(int x, int y, int w, int h, const ChatModel& model, ChatA
       transcript_(x, y, w, 100, model),
       composer_(x, y, w, kComposerH),
       input_(x, y, 10, 10),
+      attach_(x, y, 10, 10, "Attach…"),
       send_(x, y, 10, 10, "Send") {
   box(FL_FLAT_BOX);
   color(theme::kWindow);
@@ -104,7 +108,12 @@ ChatScreen::ChatScreen(int x, int y, int w, int h, const ChatModel& model, ChatA
   theme::StyleInput(&input_);
   input_.tooltip("Enter sends, Shift+Enter starts a new line");
   input_.callback([](Fl_Widget*, void* s) { static_cast<ChatScreen*>(s)->SendInput(); }, this);
-  // (A future Attach button sits left of Send: Layout() reserves nothing for it yet.)
+  theme::StyleSecondary(&attach_);
+  attach_.tooltip("Send a file (or drop files on the window)");
+  attach_.callback([](Fl_Widget*, void* s) { static_cast<ChatScreen*>(s)->Attach(); }, this);
+  transcript_.OnCardAction([this](size_t card, CardAction a) {
+    if (actions_.card) actions_.card(card, a);
+  });
   theme::StylePrimary(&send_);
   send_.callback([](Fl_Widget*, void* s) { static_cast<ChatScreen*>(s)->SendInput(); }, this);
   end();
@@ -120,6 +129,46 @@ void ChatScreen::SendInput() {
   if (text.empty()) return;
   input_.value("");
   actions_.send(text);
+}
+
+void ChatScreen::Attach() {
+  if (!model_.can_send() || !actions_.attach) return;
+  // Tests drive the same path without the native dialog, which xdotool cannot fill reliably.
+  if (const char* path = std::getenv("DUET_TEST_ATTACH"); path != nullptr && *path != '\0') {
+    return actions_.attach({path});
+  }
+  Fl_Native_File_Chooser chooser;
+  chooser.title("Send a file");
+  chooser.type(Fl_Native_File_Chooser::BROWSE_MULTI_FILE);
+  if (chooser.show() != 0) return;  // cancelled or failed
+  std::vector<std::string> paths;
+  for (int i = 0; i < chooser.count(); ++i) paths.push_back(chooser.filename(i));
+  if (!paths.empty()) actions_.attach(paths);
+}
+
+int ChatScreen::handle(int event) {
+  switch (event) {
+    // The whole screen takes drops (files anywhere, not only onto the input line).
+    case FL_DND_ENTER:
+    case FL_DND_DRAG:
+    case FL_DND_RELEASE: return model_.can_send() ? 1 : 0;
+    case FL_DND_LEAVE: return 1;
+    case FL_PASTE: {
+      // What was dropped on us: files are sent, text goes into the input line.
+      if (Fl::event_text() == nullptr || !model_.can_send()) return 1;
+      const std::string_view text(Fl::event_text(), static_cast<size_t>(Fl::event_length()));
+      std::vector<std::string> paths = ParseDroppedPaths(text);
+      if (!paths.empty()) {
+        if (actions_.attach) actions_.attach(paths);
+      } else {
+        input_.insert(text.data(), static_cast<int>(text.size()));
+        input_.take_focus();
+      }
+      return 1;
+    }
+    default: break;
+  }
+  return Fl_Group::handle(event);
 }
 
 void ChatScreen::Refresh() {
@@ -166,9 +215,11 @@ void ChatScreen::Refresh() {
   if (m.can_send()) {
     input_.activate();
     send_.activate();
+    attach_.activate();
   } else {
     input_.deactivate();
     send_.deactivate();
+    attach_.deactivate();
   }
   input_.color(m.can_send() ? theme::kSurface : theme::kWindow);  // visibly closed
   Layout();
@@ -211,7 +262,8 @@ void ChatScreen::Layout() {
   transcript_.resize(X, top, W, composer_y - top - 1);
   composer_.resize(X, composer_y, W, kComposerH);
   send_.resize(X + W - kPad - 88, composer_y + 14, 88, kComposerH - 28);
-  input_.resize(X + kPad, composer_y + 12, W - 3 * kPad - 88, kComposerH - 24);
+  attach_.resize(send_.x() - 8 - 92, composer_y + 14, 92, kComposerH - 28);
+  input_.resize(X + kPad, composer_y + 12, attach_.x() - kPad - X - kPad, kComposerH - 24);
 }
 
 void ChatScreen::draw() {

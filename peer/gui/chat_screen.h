@@ -11,6 +11,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "peer/gui/banner.h"
 #include "peer/gui/chat_model.h"
@@ -24,6 +25,10 @@ struct ChatActions {
   std::function<void()> verify;      // open the verify dialog
   std::function<void()> accept_key;  // accept a changed key (after comparing)
   std::function<void()> leave;       // end this session (BYE), back to the connect screen
+  // Files picked with Attach or dropped on the window (local paths).
+  std::function<void(const std::vector<std::string>& paths)> attach;
+  // A button on a file card.
+  std::function<void(size_t card, CardAction action)> card;
 };
 
 class ChatScreen : public Fl_Group {
@@ -34,13 +39,18 @@ class ChatScreen : public Fl_Group {
   MessageInput& input() { return input_; }
   Fl_Button& send_button() { return send_; }
   Fl_Button& verify_button() { return verify_; }
+  Fl_Button& attach_button() { return attach_; }
+  TranscriptView& transcript_view() { return transcript_; }
   // The banner's "Accept new key" (shown with the key-change warning).
   Fl_Button& accept_key_button() { return banner_.button(1); }
   const TranscriptView& transcript() const { return transcript_; }
   bool banner_shown() const { return banner_.visible(); }
   // Sends what is in the input line (Enter, Ctrl+Enter, the Send button).
   void SendInput();
+  // Attach: a file chooser (or, for tests, the path in DUET_TEST_ATTACH), then actions.attach.
+  void Attach();
 
+  int handle(int event) override;
   void resize(int x, int y, int w, int h) override;
   void draw() override;
 
@@ -61,6 +71,7 @@ class ChatScreen : public Fl_Group {
   TranscriptView transcript_;
   Fl_Box composer_;
   MessageInput input_;
+  Fl_Button attach_;
   Fl_Button send_;
   std::string avatar_label_;
   uint64_t shown_version_ = UINT64_MAX;

@@ -33,4 +33,24 @@ void GuiListener::OnError(const Error& error, bool fatal) {
   Hand([error, fatal](ChatModel& m) { m.OnError(error, fatal); });
 }
 
+void GuiListener::OnFileOffered(const FileTransfer& file) {
+  Hand([file](ChatModel& m) { m.OnFileOffered(file); });
+}
+
+void GuiListener::OnFileStarted(const FileTransfer& file, uint64_t offset) {
+  Hand([file, offset](ChatModel& m) { m.OnFileStarted(file, offset); });
+}
+
+void GuiListener::OnFileProgress(const FileTransfer& file, uint64_t done) {
+  Hand([file, done](ChatModel& m) { m.OnFileProgress(file, done); });
+}
+
+void GuiListener::OnFileDone(const FileTransfer& file) {
+  Hand([file](ChatModel& m) { m.OnFileDone(file); });
+}
+
+void GuiListener::OnFileFailed(const FileTransfer& file, const Error& error) {
+  Hand([file, error](ChatModel& m) { m.OnFileFailed(file, error); });
+}
+
 }  // namespace duet::peer::gui

@@ -25,6 +25,11 @@ class GuiListener : public SessionListener {
   void OnDelivered(std::string_view id) override;
   void OnPeerLeft() override;
   void OnError(const Error& error, bool fatal) override;
+  void OnFileOffered(const FileTransfer& file) override;
+  void OnFileStarted(const FileTransfer& file, uint64_t offset) override;
+  void OnFileProgress(const FileTransfer& file, uint64_t done) override;
+  void OnFileDone(const FileTransfer& file) override;
+  void OnFileFailed(const FileTransfer& file, const Error& error) override;
 
  private:
   // Runs `apply` on the model on the main thread, then tells the window.

@@ -33,6 +33,21 @@ std::string DumpState(const ShownState& shown, const ChatModel& model) {
     lines.push_back({{"who", who}, {"text", l.text}, {"delivered", l.delivered}});
   }
   j["transcript"] = std::move(lines);
+  json files = json::array();
+  for (size_t i = 0; i < model.files().size(); ++i) {
+    const FileCard& f = model.files()[i];
+    files.push_back({{"name", f.name},
+                     {"size", f.size},
+                     {"incoming", f.incoming},
+                     {"state", FileStateName(f.state)},
+                     {"done", f.done},
+                     {"progress", f.Fraction()},
+                     {"bar", f.bar_shown},
+                     {"preview", i < shown.previews.size() && shown.previews[i]},
+                     {"error", f.error},
+                     {"path", f.path}});
+  }
+  j["files"] = std::move(files);
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

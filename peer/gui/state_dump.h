@@ -1,6 +1,8 @@
 // The test hook: what the window shows, as one JSON object (GUI tests assert on it, people look
 // at screenshots). Keys: screen, title, key, error, conn, peer, trust, can_send, banner,
-// dialog, sas, transcript [{who, text, delivered}], xid, and widgets {name: [x, y, w, h]} in
+// dialog, sas, transcript [{who, text, delivered}], files [{name, size, incoming, state, done,
+// progress, bar, preview, error, path}], xid, and widgets (the file cards' buttons as
+// "file<index>_accept", _decline, _cancel, _open, _show) {name: [x, y, w, h]} in
 // window coordinates, so a test can click them with real X events.
 #pragma once
 
@@ -22,6 +24,7 @@ struct ShownState {
   unsigned long xid = 0;  // the main window's X id
   unsigned long dialog_xid = 0;
   std::map<std::string, std::vector<int>> widgets;
+  std::vector<bool> previews;  // per file card: its image preview is shown
 };
 
 std::string DumpState(const ShownState& shown, const ChatModel& model);

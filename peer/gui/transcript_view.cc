@@ -116,6 +116,15 @@ void TranscriptView::Layout() {
   for (size_t i = 0; i < lines.size(); ++i) {
     const TranscriptLine& line = lines[i];
     Item& item = items_[i];
+    if (line.kind == Kind::kFile && line.card < model_.files().size()) {
+      const FileCard& card = model_.files()[line.card];
+      item.card = LayoutCard(card, previews_.Get(line.card, card), bubble_max);
+      item.bubble_w = item.card.w;
+      item.h = item.card.h;
+      item.y = y;
+      y += item.h + kGap;
+      continue;
+    }
     const bool notice = line.kind == Kind::kSystem || line.kind == Kind::kWarning;
     const int size = SizeFor(line.kind);
     const int text_max = (notice ? notice_max : bubble_max) - 2 * kPadX;
@@ -151,9 +160,59 @@ void TranscriptView::OnScroll(Fl_Widget*, void* self) {
   view->ScrollTo(view->scrollbar_.value());
 }
 
+int TranscriptView::ItemX(const TranscriptLine& line, const Item& item) const {
+  const int cw = ContentWidth();
+  const bool mine =
+      line.kind == Kind::kOwn || (line.kind == Kind::kFile && line.card < model_.files().size() &&
+                                  !model_.files()[line.card].incoming);
+  if (mine) return x() + cw - kMargin - item.bubble_w;
+  if (line.kind == Kind::kPeer || line.kind == Kind::kFile) return x() + kMargin;
+  return x() + (cw - item.bubble_w) / 2;
+}
+
+std::map<std::string, std::vector<int>> TranscriptView::CardButtons() {
+  Layout();
+  std::map<std::string, std::vector<int>> out;
+  const auto& lines = model_.transcript();
+  for (size_t i = 0; i < items_.size() && i < lines.size(); ++i) {
+    const Item& item = items_[i];
+    const int ix = ItemX(lines[i], item), iy = y() + item.y - top_;
+    for (const CardButton& b : item.card.buttons) {
+      if (iy + b.y < y() || iy + b.y + b.h > y() + h()) continue;  // scrolled out of view
+      out["file" + std::to_string(lines[i].card) + "_" + std::string(CardActionName(b.action))] = {
+          ix + b.x, iy + b.y, b.w, b.h};
+    }
+  }
+  return out;
+}
+
+bool TranscriptView::HitCard(int px, int py, size_t* card, CardAction* action) const {
+  const auto& lines = model_.transcript();
+  for (size_t i = 0; i < items_.size() && i < lines.size(); ++i) {
+    const Item& item = items_[i];
+    const int ix = ItemX(lines[i], item), iy = y() + item.y - top_;
+    for (const CardButton& b : item.card.buttons) {
+      if (px >= ix + b.x && px < ix + b.x + b.w && py >= iy + b.y && py < iy + b.y + b.h) {
+        *card = lines[i].card;
+        *action = b.action;
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 int TranscriptView::handle(int event) {
   if (event == FL_MOUSEWHEEL && Fl::event_inside(this)) {
     ScrollTo(top_ + Fl::event_dy() * kWheelStep);
+    return 1;
+  }
+  size_t card = 0;
+  CardAction action{};
+  if ((event == FL_PUSH || event == FL_RELEASE) && Fl::event_x() < scrollbar_.x() &&
+      HitCard(Fl::event_x(), Fl::event_y(), &card, &action)) {
+    // Acts on release over the same button, like a real button.
+    if (event == FL_RELEASE && card_action_) card_action_(card, action);
     return 1;
   }
   return Fl_Group::handle(event);
@@ -162,6 +221,13 @@ int TranscriptView::handle(int event) {
 void TranscriptView::DrawItem(const TranscriptLine& line, const Item& item, int top) {
   const int cw = ContentWidth();
   const int iy = y() + item.y - top;
+  if (line.kind == Kind::kFile) {
+    if (line.card >= model_.files().size()) return;
+    const FileCard& card = model_.files()[line.card];
+    DrawCard(card, item.card, previews_.Get(line.card, card), ItemX(line, item), iy,
+             model_.now_ms());
+    return;
+  }
   const int size = SizeFor(line.kind);
   const int lh = LineHeight(line.kind);
   int bx = 0;
@@ -183,6 +249,7 @@ void TranscriptView::DrawItem(const TranscriptLine& line, const Item& item, int 
       fg = theme::kDanger;
       break;
     case Kind::kSystem:
+    case Kind::kFile:
       bx = x() + (cw - item.bubble_w) / 2;
       fg = theme::kMuted;
       break;

@@ -9,10 +9,13 @@
 #include <FL/Fl_Scrollbar.H>
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "peer/gui/chat_model.h"
+#include "peer/gui/file_card_view.h"
 
 namespace duet::peer::gui {
 
@@ -24,6 +27,12 @@ class TranscriptView : public Fl_Group {
   void Refresh();
   // Whether new lines scroll into view (false after the person scrolled up).
   bool following() const { return follow_; }
+  // A button on a file card was clicked.
+  void OnCardAction(std::function<void(size_t card, CardAction)> fn) { card_action_ = fn; }
+  // The buttons of the file cards in view, in window coordinates: "file<card>_<action>" (for
+  // the test state dump). Lays out first.
+  std::map<std::string, std::vector<int>> CardButtons();
+  bool preview_shown(size_t card) const { return previews_.shown(card); }
 
   void draw() override;
   int handle(int event) override;
@@ -35,6 +44,7 @@ class TranscriptView : public Fl_Group {
     int h = 0;
     int bubble_w = 0;
     std::vector<std::string> lines;
+    CardLayout card;  // kFile
   };
 
   void Layout();
@@ -44,7 +54,13 @@ class TranscriptView : public Fl_Group {
   void DrawItem(const TranscriptLine& line, const Item& item, int top);
   static void OnScroll(Fl_Widget* w, void* self);
 
+  int ItemX(const TranscriptLine& line, const Item& item) const;
+  // The card button under window point (x, y), if any.
+  bool HitCard(int x, int y, size_t* card, CardAction* action) const;
+
   const ChatModel& model_;
+  std::function<void(size_t, CardAction)> card_action_;
+  PreviewCache previews_;
   Fl_Scrollbar scrollbar_;
   std::vector<Item> items_;
   int total_h_ = 0;

@@ -7,14 +7,14 @@ namespace duet::testing {
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
-GuiApp::GuiApp(const std::string& home, std::vector<std::string> args) {
+GuiApp::GuiApp(const std::string& home, std::vector<std::string> args,
+               std::vector<std::string> env) {
   std::vector<std::string> argv = {BinDir() + "/duet", "--home", home};
   argv.insert(argv.end(), args.begin(), args.end());
   // (The suppressions matter only in SANITIZE=address builds; see the file.)
-  proc_ = std::make_unique<Process>(
-      argv, std::vector<std::string>{
-                "DUET_TEST_STATE=1",
-                "LSAN_OPTIONS=suppressions=" DUET_SOURCE_DIR "/tests/peer/gui/lsan.supp"});
+  env.push_back("DUET_TEST_STATE=1");
+  env.push_back("LSAN_OPTIONS=suppressions=" DUET_SOURCE_DIR "/tests/peer/gui/lsan.supp");
+  proc_ = std::make_unique<Process>(argv, std::move(env));
 }
 
 std::optional<json> GuiApp::WaitState(const std::function<bool(const json&)>& pred,

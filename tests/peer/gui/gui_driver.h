@@ -16,8 +16,9 @@ namespace duet::testing {
 
 class GuiApp {
  public:
-  // `home`: identity and pins; `args`: more flags (--relay, --room, --name, --connect, ...).
-  GuiApp(const std::string& home, std::vector<std::string> args);
+  // `home`: identity and pins; `args`: more flags (--relay, --room, --name, --connect, ...);
+  // `env`: more environment ("NAME=value").
+  GuiApp(const std::string& home, std::vector<std::string> args, std::vector<std::string> env = {});
 
   // Waits (bounded) for a state for which `pred` holds, looking at every state printed since
   // the last call that matched; returns it, or nullopt (the test fails with the transcript).

@@ -5,6 +5,8 @@
 
 #include <csignal>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "tests/peer/gui/gui_driver.h"
 
@@ -158,6 +160,63 @@ TEST_F(GuiTest, AnUnreachableRelayIsASentenceOnTheConnectScreen) {
   ASSERT_TRUE(refused) << alice.process().Transcript();
   EXPECT_NE((*refused)["error"].get<std::string>().find("Could not reach the relay"),
             std::string::npos);
+}
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// The first file card is in `state`.
+auto FileCardIs(const std::string& state) {
+  return [state](const json& j) { return !j["files"].empty() && j["files"][0]["state"] == state; };
+}
+
+TEST_F(GuiTest, AnImageSentWithAttachArrivesWithAProgressBarAndAPreview) {
+  const std::string image = DUET_SOURCE_DIR "/tests/peer/gui/testdata/gradient.png";
+  const std::string downloads = tmp_ / "bob-downloads";
+  // A stand-in for xdg-open that says what it was asked to open on bob's output.
+  const std::string bin = tmp_ / "bin";
+  std::filesystem::create_directories(bin);
+  std::ofstream(bin + "/xdg-open") << "#!/bin/sh\necho \"XDG-OPEN $1\"\n";
+  std::filesystem::permissions(bin + "/xdg-open", std::filesystem::perms::owner_all);
+  // The Attach button's own path, with the chooser's answer given up front.
+  GuiApp alice(tmp_ / "alice", Flags(addr_, "alice", "gui-5", true), {"DUET_TEST_ATTACH=" + image});
+  GuiApp bob(tmp_ / "bob", Flags(addr_, "bob", "gui-5", true),
+             {"DUET_DOWNLOADS=" + downloads, "PATH=" + bin + ":" + std::getenv("PATH")});
+  ASSERT_TRUE(alice.WaitState(Secure()) && bob.WaitState(Secure()));
+
+  alice.Click("attach");
+  auto offered = bob.WaitState([](const json& j) {
+    return FileCardIs("offered")(j) && j["widgets"].contains("file0_accept");
+  });
+  ASSERT_TRUE(offered) << bob.process().Transcript() << alice.process().Transcript();
+  EXPECT_EQ((*offered)["files"][0]["name"], "gradient.png");
+  EXPECT_EQ((*offered)["files"][0]["size"], std::filesystem::file_size(image));
+  EXPECT_EQ((*offered)["files"][0]["incoming"], true);
+
+  bob.Click("file0_accept");
+  auto saved = bob.WaitState(FileCardIs("done"));
+  ASSERT_TRUE(saved) << bob.process().Transcript();
+  const json& got = (*saved)["files"][0];
+  EXPECT_EQ(got["bar"], true);
+  EXPECT_EQ(got["progress"], 1.0);
+  EXPECT_EQ(got["preview"], true);
+  EXPECT_EQ(got["error"], "");
+  EXPECT_EQ(got["path"], downloads + "/gradient.png");
+  EXPECT_EQ(ReadAll(got["path"]), ReadAll(image));
+  ASSERT_TRUE((*saved)["widgets"].contains("file0_show"));
+  bob.Click("file0_show");
+  EXPECT_TRUE(bob.process().WaitForLine("XDG-OPEN " + downloads, 20s))
+      << bob.process().Transcript();
+
+  auto sent = alice.WaitState(FileCardIs("done"));
+  ASSERT_TRUE(sent) << alice.process().Transcript();
+  EXPECT_EQ((*sent)["files"][0]["incoming"], false);
+  EXPECT_EQ((*sent)["files"][0]["bar"], true);
+  EXPECT_EQ((*sent)["files"][0]["preview"], true);
 }
 
 }  // namespace

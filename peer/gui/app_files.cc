@@ -1,0 +1,139 @@
+// `duet` without --cli: files (Attach and drops, the card buttons, the download folder).
+#include <FL/Fl_Preferences.H>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string_view>
+
+#include "peer/gui/app_controller.h"
+
+namespace duet::peer::gui {
+namespace {
+
+// The program `name` on $PATH, or "" (looked up before fork: the child only calls execv).
+std::string FindOnPath(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  std::string_view rest = path != nullptr ? path : "/usr/bin:/bin";
+  while (!rest.empty()) {
+    const size_t colon = rest.find(':');
+    const std::string dir(rest.substr(0, colon));
+    rest = colon == std::string_view::npos ? std::string_view() : rest.substr(colon + 1);
+    const std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
+    if (access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return "";
+}
+
+// Runs `xdg-open target` detached (fork twice: no zombie, no shell, the name is one argv entry;
+// only async-signal-safe calls between fork and exec).
+void XdgOpen(const std::string& target) {
+  const std::string program = FindOnPath("xdg-open");
+  if (program.empty()) return;
+  const char* argv[] = {program.c_str(), target.c_str(), nullptr};
+  const pid_t child = fork();
+  if (child < 0) return;
+  if (child == 0) {
+    if (fork() == 0) {
+      execv(argv[0], const_cast<char* const*>(argv));
+      _exit(127);
+    }
+    _exit(0);
+  }
+  int status = 0;
+  waitpid(child, &status, 0);
+}
+
+std::string DefaultDownloads() {
+  const char* home = std::getenv("HOME");
+  if (home == nullptr || *home == '\0') return ".";
+  std::error_code ec;
+  const std::filesystem::path downloads = std::filesystem::path(home) / "Downloads";
+  return std::filesystem::is_directory(downloads, ec) ? downloads.string() : home;
+}
+
+}  // namespace
+
+void App::OpenDownloads() {
+  Fl_Preferences prefs(home_.string().c_str(), "duet", "gui");
+  char buf[4096];
+  prefs.get("downloads", buf, "", sizeof buf);
+  std::string path = buf;
+  if (const char* env = std::getenv("DUET_DOWNLOADS"); env != nullptr && *env != '\0') {
+    path = env;
+  } else if (path.empty()) {
+    path = DefaultDownloads();
+    prefs.set("downloads", path.c_str());  // remembered: the next version can offer to change it
+    prefs.flush();
+  }
+  downloads_.reset();
+  Result<std::unique_ptr<DownloadFolder>> folder = OpenDownloadFolder(path);
+  if (!folder) return model_.OnError(folder.error(), false);
+  downloads_ = std::move(*folder);
+}
+
+void App::Attach(const std::vector<std::string>& paths) {
+  if (!client_) return;
+  for (const std::string& path : paths) {
+    std::error_code ec;
+    const uint64_t size = std::filesystem::file_size(path, ec);
+    const size_t card = model_.AddOutgoingFile(std::filesystem::path(path).filename().string(),
+                                               ec ? 0 : size, path);
+    // Reading and hashing a big file takes seconds: off the main thread, then to the I/O thread.
+    hashers_.emplace_back([this, path, card] {
+      auto file = std::make_shared<Result<FileToSend>>(OpenFileToSend(path));
+      queue_.Post([this, file, card] {
+        if (!*file) {
+          model_.FailFile(card, file->error());
+          return Refresh();
+        }
+        if (!client_) {
+          model_.FailFile(card,
+                          Error{"SESSION_CLOSED", "The session has ended; the file was not sent."});
+          return Refresh();
+        }
+        auto f = std::make_shared<FileToSend>(std::move(**file));
+        client_->Post([this, f, card](Session& s) {
+          Result<std::string> id = s.SendFile(std::move(f->source), f->name, f->size, f->sha256);
+          queue_.Post([this, card, id = std::move(id)] {
+            if (id)
+              model_.AttachFileId(card, *id);
+            else
+              model_.FailFile(card, id.error());
+            Refresh();
+          });
+        });
+      });
+    });
+  }
+  Refresh();
+}
+
+void App::OnCardAction(size_t index, CardAction action) {
+  if (index >= model_.files().size()) return;
+  const FileCard& card = model_.files()[index];
+  if (action == CardAction::kOpen || action == CardAction::kShowInFolder) {
+    if (card.path.empty()) return;
+    const std::filesystem::path p(card.path);
+    return XdgOpen(action == CardAction::kOpen ? p.string() : p.parent_path().string());
+  }
+  if (!client_ || card.id.empty()) return;
+  if (action == CardAction::kAccept || action == CardAction::kDecline) model_.AnswerFile(index);
+  client_->Post([this, index, action, id = card.id](Session& s) {
+    Status st = action == CardAction::kAccept    ? s.AcceptFile(id)
+                : action == CardAction::kDecline ? s.DeclineFile(id)
+                                                 : s.CancelFile(id);
+    if (!st) {
+      // Said in the transcript; the card follows the transfer's own events.
+      queue_.Post([this, index, e = st.error()] {
+        model_.AnswerFile(index, false);
+        model_.OnError(e, false);
+        Refresh();
+      });
+    }
+  });
+  Refresh();
+}
+
+}  // namespace duet::peer::gui

@@ -1,0 +1,117 @@
+// ChatModel: the file cards (what the transfer events do to them).
+#include "peer/gui/chat_model.h"
+
+namespace duet::peer::gui {
+
+std::optional<size_t> ChatModel::FileIndex(const std::string& id) const {
+  if (id.empty()) return std::nullopt;
+  for (size_t i = files_.size(); i-- > 0;) {
+    if (files_[i].id == id) return i;
+  }
+  return std::nullopt;
+}
+
+const FileCard* ChatModel::FindFile(const std::string& id) const {
+  std::optional<size_t> i = FileIndex(id);
+  return i ? &files_[*i] : nullptr;
+}
+
+FileCard* ChatModel::Card(const FileTransfer& file) {
+  std::optional<size_t> i = FileIndex(file.id);
+  return i ? &files_[*i] : nullptr;
+}
+
+void ChatModel::OnFileOffered(const FileTransfer& file) {
+  // The same offer again (after a reconnect) keeps its card.
+  if (FileCard* c = Card(file); c != nullptr && c->state == FileState::kOffered) return;
+  FileCard card;
+  card.id = file.id;
+  card.incoming = true;
+  card.name = file.name;
+  card.size = file.size;
+  card.state = FileState::kOffered;
+  files_.push_back(std::move(card));
+  TranscriptLine line{TranscriptLine::Kind::kFile, file.name, now_ms_(), file.id, false, false};
+  line.card = files_.size() - 1;
+  Add(std::move(line));
+}
+
+size_t ChatModel::AddOutgoingFile(const std::string& name, uint64_t size, const std::string& path) {
+  FileCard card;
+  card.name = name;
+  card.size = size;
+  card.path = path;
+  files_.push_back(std::move(card));
+  TranscriptLine line{TranscriptLine::Kind::kFile, name, now_ms_(), {}, false, false};
+  line.card = files_.size() - 1;
+  Add(std::move(line));
+  return files_.size() - 1;
+}
+
+void ChatModel::AttachFileId(size_t card, const std::string& id) {
+  if (card >= files_.size()) return;
+  files_[card].id = id;
+  if (files_[card].state == FileState::kPreparing) files_[card].state = FileState::kOffered;
+  Changed();
+}
+
+void ChatModel::AnswerFile(size_t card, bool answered) {
+  if (card >= files_.size()) return;
+  files_[card].answered = answered;
+  Changed();
+}
+
+void ChatModel::FailFile(size_t card, const Error& error) {
+  if (card >= files_.size()) return;
+  files_[card].state = FileState::kFailed;
+  files_[card].error = error.message;
+  Changed();
+}
+
+void ChatModel::OnFileStarted(const FileTransfer& file, uint64_t offset) {
+  FileCard* c = Card(file);
+  if (c == nullptr || c->state == FileState::kFailed) return;
+  c->state = FileState::kTransferring;
+  c->start_offset = offset;
+  c->done = offset;
+  c->start_ms = c->last_ms = now_ms_();
+  c->bar_shown = true;
+  Changed();
+}
+
+void ChatModel::OnFileProgress(const FileTransfer& file, uint64_t done) {
+  FileCard* c = Card(file);
+  if (c == nullptr || c->state == FileState::kDone || c->state == FileState::kFailed) return;
+  c->state = FileState::kTransferring;
+  c->done = done;
+  c->last_ms = now_ms_();
+  c->bar_shown = true;
+  Changed();
+}
+
+void ChatModel::OnFileDone(const FileTransfer& file) {
+  FileCard* c = Card(file);
+  if (c == nullptr || c->state == FileState::kFailed) return;
+  c->state = FileState::kDone;
+  c->done = c->size;
+  if (file.incoming) c->path = file.path;
+  Changed();
+}
+
+void ChatModel::OnFileFailed(const FileTransfer& file, const Error& error) {
+  FileCard* c = Card(file);
+  if (c == nullptr) return;
+  c->state = FileState::kFailed;
+  c->error = error.message;
+  Changed();
+}
+
+void ChatModel::FailUnfinishedFiles() {
+  for (FileCard& c : files_) {
+    if (c.state == FileState::kDone || c.state == FileState::kFailed) continue;
+    c.state = FileState::kFailed;
+    c.error = "The conversation ended before the transfer finished.";
+  }
+}
+
+}  // namespace duet::peer::gui

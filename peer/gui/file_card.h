@@ -1,0 +1,75 @@
+// A file in the transcript, as plain data: what its card shows (name, size, state, progress,
+// rate, time left, the buttons) and the small pure helpers behind it. No FLTK, no threads:
+// tested without a display.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace duet::peer::gui {
+
+enum class FileState {
+  kPreparing,     // outgoing: being read and hashed before it is offered
+  kOffered,       // incoming: waiting for Accept or Decline; outgoing: waiting for the peer
+  kTransferring,  // bytes flow
+  kDone,          // incoming: saved and checked; outgoing: the peer saved it intact
+  kFailed,        // declined, cancelled, integrity error, read or write error
+};
+std::string_view FileStateName(FileState s);
+
+struct FileCard {
+  std::string id;  // the transfer id (32 hex digits); empty while an outgoing file is hashed
+  bool incoming = false;
+  std::string name;
+  uint64_t size = 0;
+  std::string path;  // incoming: where it was saved (when done); outgoing: the local file
+  FileState state = FileState::kPreparing;
+  uint64_t done = 0;
+  std::string error;  // kFailed: the sentence saying what happened
+  // Rate: bytes and time since the transfer (re)started.
+  uint64_t start_offset = 0;
+  int64_t start_ms = 0;
+  int64_t last_ms = 0;
+  bool bar_shown = false;  // a progress bar was shown at least once
+  bool answered = false;   // incoming offer: Accept or Decline pressed, the session answers
+
+  // 0..1
+  double Fraction() const;
+  bool CanAccept() const { return incoming && state == FileState::kOffered && !answered; }
+  bool CanCancel() const {
+    return state == FileState::kTransferring || (!incoming && state == FileState::kOffered);
+  }
+  bool CanOpen() const { return state == FileState::kDone && !path.empty(); }
+};
+
+// "0 B", "999 B", "1.5 KB", "12 MB", "1.02 GB" (powers of 1000, three significant digits).
+std::string FormatBytes(uint64_t bytes);
+// "3.4 MB of 12 MB · 5.1 MB/s · 2 s left"; without a measurable rate yet just the amounts.
+// `elapsed_ms`: since the transfer (re)started at `start_offset`.
+std::string FormatProgress(uint64_t done, uint64_t size, uint64_t start_offset, int64_t elapsed_ms);
+// "9 s", "2 min 05 s", "1 h 02 min".
+std::string FormatDuration(int64_t seconds);
+// The card's status line: "Waiting for you", "Failed: ...", "Saved · 12 MB", ...
+std::string StatusLine(const FileCard& card, int64_t now_ms);
+
+// The paths in a drop (FL_PASTE text after a drag): one per line, "file://" URIs
+// percent-decoded, other schemes and blank lines skipped.
+std::vector<std::string> ParseDroppedPaths(std::string_view text);
+
+enum class ImageKind { kNone, kPng, kJpeg, kGif };
+// By the file's first bytes (the name is the peer's and can lie).
+ImageKind SniffImage(std::string_view head);
+// Width and height from the header (PNG IHDR, GIF screen descriptor, JPEG SOFn), so that an
+// image is decoded only when it is small enough. nullopt when not found in `head`.
+std::optional<std::pair<int, int>> ImageDimensions(std::string_view head);
+// Whether a preview may be decoded: at most kMaxPreviewBytes on disk and kMaxPreviewPixels.
+inline constexpr uint64_t kMaxPreviewBytes = 16u << 20;
+inline constexpr int64_t kMaxPreviewPixels = 24'000'000;
+bool PreviewAllowed(uint64_t file_bytes, std::pair<int, int> dims);
+// Scales (w, h) to fit in (max_w, max_h), keeping the ratio; never enlarges.
+std::pair<int, int> FitInside(int w, int h, int max_w, int max_h);
+
+}  // namespace duet::peer::gui
