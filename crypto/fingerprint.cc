@@ -8,13 +8,6 @@
 namespace duet::crypto {
 namespace {
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 }  // namespace
 
 std::string Fingerprint::Hex() const { return wire::ToHex(bytes); }
@@ -35,7 +28,7 @@ Result<Fingerprint> Fingerprint::FromHex(std::string_view hex) {
     return Error{"BAD_FINGERPRINT", "A fingerprint must be 64 hex digits."};
   }
   for (size_t i = 0; i < 32; ++i) {
-    int hi = HexValue(hex[2 * i]), lo = HexValue(hex[2 * i + 1]);
+    int hi = wire::HexDigitValue(hex[2 * i]), lo = wire::HexDigitValue(hex[2 * i + 1]);
     if (hi < 0 || lo < 0) {
       return Error{"BAD_FINGERPRINT", "A fingerprint may only contain hex digits."};
     }

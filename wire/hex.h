@@ -1,4 +1,5 @@
-// Lowercase hex, for ids, fingerprints and the relay console's ciphertext prefixes.
+// Lowercase hex, for ids, fingerprints and the relay console's ciphertext prefixes; and the
+// value of one hex digit (either case) for the parsers.
 #pragma once
 
 #include <string>
@@ -16,6 +17,14 @@ inline std::string ToHex(ByteView bytes) {
     out += kDigits[b & 0xf];
   }
   return out;
+}
+
+// 0..15, or -1 when `c` is not a hex digit.
+inline int HexDigitValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
 }
 
 }  // namespace duet::wire

@@ -13,13 +13,6 @@ namespace app = wire::app;
 
 namespace {
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // Same file, same name, same id: a file sent again after a restart resumes where it stopped.
 app::Id DeriveTransferId(std::string_view name, uint64_t size, const crypto::Digest256& sha) {
   crypto::Sha256 h;
@@ -41,8 +34,8 @@ std::optional<app::Id> ParseTransferId(std::string_view hex) {
   app::Id id{};
   if (hex.size() != id.size() * 2) return std::nullopt;
   for (size_t i = 0; i < id.size(); ++i) {
-    int hi = HexValue(hex[2 * i]);
-    int lo = HexValue(hex[2 * i + 1]);
+    int hi = wire::HexDigitValue(hex[2 * i]);
+    int lo = wire::HexDigitValue(hex[2 * i + 1]);
     if (hi < 0 || lo < 0) return std::nullopt;
     id[i] = static_cast<uint8_t>(hi << 4 | lo);
   }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "wire/hex.h"
+
 namespace duet::peer::gui {
 
 std::string_view FileStateName(FileState s) {
@@ -87,18 +89,11 @@ std::string StatusLine(const FileCard& c, int64_t now_ms) {
 
 namespace {
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 std::string PercentDecode(std::string_view s) {
   std::string out;
   for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && HexValue(s[i + 1]) >= 0 && HexValue(s[i + 2]) >= 0) {
-      out += static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2]));
+    if (s[i] == '%' && i + 2 < s.size() && wire::HexDigitValue(s[i + 1]) >= 0 && wire::HexDigitValue(s[i + 2]) >= 0) {
+      out += static_cast<char>(wire::HexDigitValue(s[i + 1]) * 16 + wire::HexDigitValue(s[i + 2]));
       i += 2;
     } else {
       out += s[i];
