@@ -8,7 +8,7 @@
 
 namespace duet::peer::gui {
 
-// Two words from a list of 64 and a number 10..99 (about 18 bits), random (RAND_bytes).
+// Two words from a list of 64 and a number 10..99 (about 18 bits), drawn with RAND_bytes.
 std::string NewRoomCode();
 
 }  // namespace duet::peer::gui

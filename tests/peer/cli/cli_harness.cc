@@ -8,6 +8,16 @@ namespace duet::testing {
 
 using nlohmann::json;
 
+void ExpectConsoleHoldsNone(Relay& relay, const std::vector<std::string>& secrets) {
+  relay.proc->Signal(SIGTERM);
+  ASSERT_TRUE(relay.proc->Wait().has_value());
+  const std::string console = relay.proc->Transcript();
+  EXPECT_NE(console.find("a→b"), std::string::npos) << console;
+  for (const std::string& secret : secrets) {
+    EXPECT_EQ(console.find(secret), std::string::npos) << secret;
+  }
+}
+
 Relay StartRelay(const std::string& listen) {
   Relay r;
   r.proc = std::make_unique<Process>(

@@ -25,6 +25,10 @@ std::unique_ptr<Process> StartPeer(const std::string& addr, const std::string& n
                                    const std::string& home, const std::string& room = "test",
                                    std::vector<std::string> extra = {});
 
+// Stops the relay (SIGTERM) and checks its whole console: frames went a→b, and none of
+// `secrets` (texts, names, codes the peers saw) appears anywhere in it.
+void ExpectConsoleHoldsNone(Relay& relay, const std::vector<std::string>& secrets);
+
 // The n-th (0-based) JSON event of the given kind, waiting for it.
 std::optional<nlohmann::json> Event(Process& p, const std::string& kind, size_t n = 0);
 
