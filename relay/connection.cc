@@ -180,7 +180,10 @@ bool Connection::HandleFrame(uint8_t type, wire::ByteView payload) {
         SendError(BadFrame("A PING frame carries at most 8 bytes."));
         return false;
       }
-      SendFrame(rp::EncodePong(payload));
+      // While a partner's frame is part-way into our output, PONGs are held back; one held
+      // PONG answers every PING of that time, so a peer cannot make the relay hold PONGs
+      // without bound while its partner stalls part-way through a frame.
+      if (partial_left_ == 0 || held_.empty()) SendFrame(rp::EncodePong(payload));
       return true;
     case rp::FrameType::kJoin:
       SendError(BadFrame("This connection already joined a room."));

@@ -123,6 +123,9 @@ class Session {
   void SendApp(const wire::app::AppMessage& msg);
   // Encrypts application frames already encoded (file replies, bursts of chunks).
   void SendPlain(const wire::Bytes& frames);
+  // Runs a user's file command (accept, decline, cancel) and sends what it answers.
+  Status FileCommand(Status (Transfers::*command)(std::string_view, bool, wire::Bytes&),
+                     std::string_view id);
   bool can_send() const { return secure_ && !sending_blocked() && tls_ && !wants_disconnect_; }
   void FlushOutbox();
   // Ends the current TLS session (not the Session): reports `error`, drops the transport, and

@@ -23,23 +23,14 @@ Result<std::string> Session::SendFile(std::unique_ptr<FileSource> source, std::s
   return id;
 }
 
-Status Session::AcceptFile(std::string_view id) {
-  wire::Bytes out;
-  Status st = transfers_.Accept(id, secure_ && tls_ != nullptr, out);
-  SendPlain(out);
-  return st;
-}
+Status Session::AcceptFile(std::string_view id) { return FileCommand(&Transfers::Accept, id); }
+Status Session::DeclineFile(std::string_view id) { return FileCommand(&Transfers::Decline, id); }
+Status Session::CancelFile(std::string_view id) { return FileCommand(&Transfers::Cancel, id); }
 
-Status Session::DeclineFile(std::string_view id) {
+Status Session::FileCommand(Status (Transfers::*command)(std::string_view, bool, wire::Bytes&),
+                            std::string_view id) {
   wire::Bytes out;
-  Status st = transfers_.Decline(id, secure_ && tls_ != nullptr, out);
-  SendPlain(out);
-  return st;
-}
-
-Status Session::CancelFile(std::string_view id) {
-  wire::Bytes out;
-  Status st = transfers_.Cancel(id, secure_ && tls_ != nullptr, out);
+  Status st = (transfers_.*command)(id, secure_ && tls_ != nullptr, out);
   SendPlain(out);
   return st;
 }

@@ -190,11 +190,7 @@ void Transfers::FinishIncoming(const app::Id& id, const Error* error) {
   if (it == incoming_.end()) return;
   const FileTransfer info = it->info;
   incoming_.erase(it);
-  if (error != nullptr) {
-    listener_.OnFileFailed(info, *error);
-  } else {
-    listener_.OnFileDone(info);
-  }
+  Report(info, error);
 }
 
 }  // namespace duet::peer

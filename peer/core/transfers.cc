@@ -261,6 +261,10 @@ void Transfers::FinishOutgoing(const app::Id& id, const Error* error) {
   if (it == outgoing_.end()) return;
   const FileTransfer info = it->info;
   outgoing_.erase(it);
+  Report(info, error);
+}
+
+void Transfers::Report(const FileTransfer& info, const Error* error) {
   if (error != nullptr) {
     listener_.OnFileFailed(info, *error);
   } else {

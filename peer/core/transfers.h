@@ -91,6 +91,8 @@ class Transfers {
   void OnPeerEnded(const wire::app::Id& id, const Error& error);
   void FinishOutgoing(const wire::app::Id& id, const Error* error);
   void FinishIncoming(const wire::app::Id& id, const Error* error);
+  // The end of a transfer, to the listener: done, or failed with `error`.
+  void Report(const FileTransfer& info, const Error* error);
   void Progress(const FileTransfer& f, uint64_t done, int64_t& last_ms);
 
   TransferConfig config_;

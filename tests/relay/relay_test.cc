@@ -268,7 +268,8 @@ TEST_F(RelayTest, RelayFramesWaitUntilAPartlyForwardedFrameIsComplete) {
   ASSERT_TRUE(relay_->WaitForLine("frame  room=cut a→b  200000 B")) << relay_->Transcript();
   // b asks for a PONG while half a frame is in its stream; another connection's round trip
   // makes it all but certain the relay has read that PING before the rest of the frame comes.
-  ASSERT_TRUE(b->Send(rp::EncodePing(wire::Bytes{1, 2, 3})));
+  // Three PINGs while the frame is part-way: one PONG is held for all of them.
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(b->Send(rp::EncodePing(wire::Bytes{1, 2, 3})));
   {
     auto [c, d] = Pair("elsewhere");
     ASSERT_TRUE(c->Send(rp::EncodePing(wire::Bytes{9})));
@@ -283,6 +284,12 @@ TEST_F(RelayTest, RelayFramesWaitUntilAPartlyForwardedFrameIsComplete) {
   ASSERT_TRUE(pong);
   EXPECT_EQ(pong->type, static_cast<uint8_t>(rp::FrameType::kPong));
   EXPECT_EQ(pong->payload, (wire::Bytes{1, 2, 3}));
+  // A PING after the frame is answered at once: no further held PONGs stand before its PONG.
+  ASSERT_TRUE(b->Send(rp::EncodePing(wire::Bytes{4})));
+  auto next = b->Next();
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->type, static_cast<uint8_t>(rp::FrameType::kPong));
+  EXPECT_EQ(next->payload, (wire::Bytes{4}));
 }
 
 TEST_F(RelayTest, SenderLeavingPartWayThroughAFrameClosesTheReceiverCleanly) {
