@@ -15,6 +15,7 @@
 #include "crypto/pin_store.h"
 #include "peer/cli/printer.h"
 #include "peer/net/posix_files.h"
+#include "peer/net/posix_send_queue.h"
 #include "peer/net/relay_client.h"
 #include "wire/hex.h"
 #include "wire/app_protocol.h"
@@ -108,7 +109,8 @@ void SendFiles(RelayClient& client, Printer& printer, const std::string& args) {
     auto f = std::make_shared<FileToSend>(std::move(*file));
     client.Post([&printer, f](Session& s) {
       FileTransfer info{"", false, f->name, f->size, wire::ToHex(f->sha256), ""};
-      Result<std::string> id = s.SendFile(std::move(f->source), f->name, f->size, f->sha256);
+      Result<std::string> id =
+          s.SendFile(std::move(f->source), f->name, f->size, f->sha256, f->origin);
       if (!id) return printer.LocalError(id.error());
       info.id = *id;
       printer.FileQueued(info);
@@ -242,6 +244,7 @@ int RunCli(const CliOptions& options) {
   config.pins = &*pins;
   config.now_ms = NowMs;
   // Accepted files go to --accept-files (every offer), else to the current folder (/accept).
+  // A part accepted in an earlier run is found there again and resumed without asking.
   Result<std::unique_ptr<DownloadFolder>> downloads =
       OpenDownloadFolder(options.accept_files.empty() ? "." : options.accept_files);
   if (!downloads) {
@@ -250,6 +253,10 @@ int RunCli(const CliOptions& options) {
   }
   config.downloads = downloads->get();
   config.auto_accept_files = !options.accept_files.empty();
+  // Files queued and not yet saved by the peer are offered again after a restart.
+  std::unique_ptr<SendQueueStore> send_queue =
+      OpenSendQueue(std::filesystem::path(home) / "send-queue");
+  config.send_queue = send_queue.get();
   RelayClientOptions net;
   net.relay = *relay;
 

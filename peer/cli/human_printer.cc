@@ -97,6 +97,12 @@ class HumanPrinter : public Printer {
           FormatBytes(static_cast<double>(f.size)) + ", id " + f.id.substr(0, 8) +
           "). /accept or /decline.");
   }
+  void OnFileResumed(const FileTransfer& f, uint64_t offset) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Print("[" + Clock() + "] Resuming " + f.name + " from " +
+          FormatBytes(static_cast<double>(offset)) + (f.incoming ? " (accepted" : " (queued") +
+          " in an earlier run)");
+  }
   void OnFileStarted(const FileTransfer& f, uint64_t offset) override {
     std::lock_guard<std::mutex> lock(mu_);
     TrackOffer(f.id, false);

@@ -83,6 +83,10 @@ class JsonPrinter : public Printer {
           {"bytes", f.size},
           {"sha256", f.sha256}});
   }
+  void OnFileResumed(const FileTransfer& f, uint64_t offset) override {
+    Emit({{"event", "file_resumed"}, {"id", f.id}, {"direction", Direction(f)},
+          {"name", f.name}, {"offset", offset}, {"bytes", f.size}});
+  }
   void OnFileStarted(const FileTransfer& f, uint64_t offset) override {
     {
       std::lock_guard<std::mutex> lock(mu_);

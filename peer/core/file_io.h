@@ -50,6 +50,9 @@ class DownloadFolder {
   // SafeFileName already cleaned). FILE_WRITE_FAILED when the folder is unusable.
   virtual Result<std::unique_ptr<PartFile>> OpenPart(std::string_view safe_name,
                                                      const wire::app::Id& id) = 0;
+  // Whether a part of transfer `id` (one OpenPart would resume) is there: the user accepted
+  // this transfer in an earlier session or run. Creates nothing.
+  virtual bool HasPart(std::string_view safe_name, const wire::app::Id& id) = 0;
 };
 
 // A name from the peer reduced to a safe base name: no folder parts, no control, escape, bidi

@@ -74,6 +74,11 @@ class SessionListener {
   // The peer offers a file; it waits for AcceptFile or DeclineFile (with automatic acceptance,
   // OnFileStarted follows at once).
   virtual void OnFileOffered(const FileTransfer& /*file*/) {}
+  // A transfer from an earlier run of this program continues without the user starting it
+  // again: outgoing, the peer accepted a file remembered in the send queue; incoming, the offer
+  // matched a part this user accepted before (it is taken without asking). `offset` is where it
+  // resumes; OnFileStarted follows at once.
+  virtual void OnFileResumed(const FileTransfer& /*file*/, uint64_t /*offset*/) {}
   // Bytes flow, from `offset` on (non-zero: resumed after a reconnect or a restart).
   virtual void OnFileStarted(const FileTransfer& /*file*/, uint64_t /*offset*/) {}
   // `done` of `file.size` bytes confirmed (written by the receiver). At most a few per second,
@@ -83,7 +88,8 @@ class SessionListener {
   virtual void OnFileDone(const FileTransfer& /*file*/) {}
   // The transfer ended without the file: FILE_DECLINED, FILE_CANCELLED, FILE_INTEGRITY (the
   // SHA-256 did not match; nothing was presented as complete), FILE_WRITE_FAILED,
-  // FILE_READ_FAILED, FILE_PEER_WRITE_FAILED.
+  // FILE_READ_FAILED, FILE_PEER_WRITE_FAILED; and for a file remembered from an earlier run,
+  // QUEUED_FILE_CHANGED or QUEUED_FILE_MISSING (it was not sent).
   virtual void OnFileFailed(const FileTransfer& /*file*/, const Error& /*error*/) {}
 };
 

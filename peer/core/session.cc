@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <utility>
 #include <type_traits>
 #include <variant>
 
@@ -91,7 +92,8 @@ Session::Session(SessionConfig config, SessionListener& listener)
       relay_decoder_(relay::kDefaultMaxFrame),
       app_decoder_(app::kMaxAppPayload),
       transfers_(TransferConfig{config_.downloads, config_.auto_accept_files,
-                                app::kFileWindowBytes, app::kFileAckBytes, 250, config_.now_ms},
+                                app::kFileWindowBytes, app::kFileAckBytes, 250, config_.now_ms,
+                                config_.send_queue},
                  listener) {}
 
 Session::~Session() = default;
@@ -106,6 +108,7 @@ void Session::SetState(SessionState s) {
 
 void Session::OnTransportConnected() {
   if (state_ == SessionState::kClosed) return;
+  if (!std::exchange(queue_restored_, true)) transfers_.Restore();
   relay_decoder_ = wire::FrameDecoder(relay::kDefaultMaxFrame);
   wants_disconnect_ = false;
   wire::Bytes join = relay::EncodeJoin(config_.room);
@@ -421,7 +424,7 @@ void Session::FlushOutbox() {
     if (!tls_) return;
   }
   wire::Bytes offers;
-  transfers_.OnSecure(offers);
+  transfers_.OnSecure(peer_.fingerprint, offers);
   SendPlain(offers);
 }
 

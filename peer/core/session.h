@@ -44,6 +44,7 @@ struct SessionConfig {
   crypto::TlsOptions tls;
   DownloadFolder* downloads = nullptr;  // where accepted files go; must outlive the session
   bool auto_accept_files = false;       // accept every offer into `downloads`
+  SendQueueStore* send_queue = nullptr; // remembers queued files across runs; must outlive it
   size_t bulk_burst_bytes = 1u << 20;   // file data encrypted per TakeOutgoing(true)
 };
 
@@ -88,8 +89,11 @@ class Session {
 
   // Files (peer/core/transfers.h has the rules). Ids are 32 hex digits, as in the events.
   // Queues a file (offered now or in the next secure session); `source` is read on this thread.
+  // With an `origin` on disk and a send_queue, the file is remembered until it ends: after a
+  // restart it is offered again to the same peer (the first transport takes the queue back).
   Result<std::string> SendFile(std::unique_ptr<FileSource> source, std::string name,
-                               uint64_t size, const crypto::Digest256& sha256);
+                               uint64_t size, const crypto::Digest256& sha256,
+                               FileOrigin origin = {});
   Status AcceptFile(std::string_view id);
   Status DeclineFile(std::string_view id);
   Status CancelFile(std::string_view id);
@@ -150,6 +154,7 @@ class Session {
   wire::Bytes out_;
   bool wants_disconnect_ = false;
   bool quitting_ = false;
+  bool queue_restored_ = false;  // the send queue was taken back (on the first transport)
   int64_t last_send_ms_ = 0;
   int64_t paired_at_ms_ = 0;
 

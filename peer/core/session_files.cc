@@ -12,13 +12,15 @@ void Session::SendPlain(const wire::Bytes& frames) {
 }
 
 Result<std::string> Session::SendFile(std::unique_ptr<FileSource> source, std::string name,
-                                      uint64_t size, const crypto::Digest256& sha256) {
+                                      uint64_t size, const crypto::Digest256& sha256,
+                                      FileOrigin origin) {
   if (state_ == SessionState::kClosed) {
     return Error{"SESSION_CLOSED", "The session has ended; the file was not sent."};
   }
   wire::Bytes out;
   Result<std::string> id =
-      transfers_.Send(std::move(source), std::move(name), size, sha256, can_send(), out);
+      transfers_.Send(std::move(source), std::move(name), size, sha256,
+                                               can_send(), out, std::move(origin));
   SendPlain(out);
   return id;
 }

@@ -1,6 +1,7 @@
 // The incoming half of Transfers: offers, NAME.part, the window's acknowledgements, and the
 // SHA-256 check before a file is given its final name.
 #include <algorithm>
+#include <utility>
 
 #include "peer/core/transfer_state.h"
 #include "wire/hex.h"
@@ -54,9 +55,10 @@ Status Transfers::OnOffer(const app::FileOffer& m, bool trusted, wire::Bytes& ou
   in.info = FileTransfer{wire::ToHex(m.transfer_id), true, SafeFileName(m.name), m.size,
                          wire::ToHex(m.sha256),      ""};
   listener_.OnFileOffered(in.info);
-  if (config_.auto_accept && trusted && config_.downloads != nullptr) {
-    return StartReceiving(in, out);
-  }
+  if (!trusted || config_.downloads == nullptr) return Ok();
+  // A part of this transfer in the folder means the user accepted it in an earlier run.
+  in.earlier_run = config_.downloads->HasPart(in.info.name, in.id);
+  if (config_.auto_accept || in.earlier_run) return StartReceiving(in, out);
   return Ok();
 }
 
@@ -124,6 +126,7 @@ Status Transfers::StartReceiving(Incoming& in, wire::Bytes& out) {
   }
   in.state = Incoming::State::kReceiving;
   app::AppendAppMessage(out, app::FileAccept{id, in.received});
+  if (std::exchange(in.earlier_run, false)) listener_.OnFileResumed(in.info, in.received);
   listener_.OnFileStarted(in.info, in.received);
   return Ok();
 }

@@ -20,6 +20,9 @@ struct Transfers::Outgoing {
   wire::app::Id id{};
   crypto::Digest256 sha256{};
   std::unique_ptr<FileSource> source;
+  FileOrigin origin;  // remembered in the queue store when it has a path
+  std::string peer;   // fingerprint of the peer it is meant for; "" until first offered
+  bool restored = false;  // taken back from the queue store after a restart
   State state = State::kQueued;
   uint64_t next = 0;   // next offset to send
   uint64_t acked = 0;  // the receiver holds every byte below this
@@ -37,11 +40,15 @@ struct Transfers::Incoming {
   crypto::Digest256 sha256{};
   State state = State::kAwaitingUser;
   std::unique_ptr<PartFile> part;  // open once accepted
+  bool earlier_run = false;        // taken without asking: accepted in an earlier run
   crypto::Sha256 hasher;           // over part's bytes, always in step with `received`
   uint64_t received = 0;
   uint64_t acked = 0;  // the last FILE_ACK sent
   int64_t last_progress_ms = 0;
 };
+
+// Same file, same name, same id: a file sent again after a restart resumes where it stopped.
+wire::app::Id DeriveTransferId(std::string_view name, uint64_t size, const crypto::Digest256& sha);
 
 // Parses 32 hex digits (either case). nullopt for anything else.
 std::optional<wire::app::Id> ParseTransferId(std::string_view hex);

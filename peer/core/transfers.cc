@@ -1,6 +1,7 @@
 // The outgoing half of Transfers (the queue, the window, FILE_DONE) and what both halves share.
 #include <algorithm>
 #include <type_traits>
+#include <utility>
 #include <variant>
 
 #include "peer/core/transfer_state.h"
@@ -11,9 +12,6 @@ namespace duet::peer {
 
 namespace app = wire::app;
 
-namespace {
-
-// Same file, same name, same id: a file sent again after a restart resumes where it stopped.
 app::Id DeriveTransferId(std::string_view name, uint64_t size, const crypto::Digest256& sha) {
   crypto::Sha256 h;
   h.Update(wire::AsBytes("duet-transfer-id-v1"));
@@ -27,8 +25,6 @@ app::Id DeriveTransferId(std::string_view name, uint64_t size, const crypto::Dig
   std::copy_n(d.begin(), id.size(), id.begin());
   return id;
 }
-
-}  // namespace
 
 std::optional<app::Id> ParseTransferId(std::string_view hex) {
   app::Id id{};
@@ -64,7 +60,7 @@ void Transfers::Progress(const FileTransfer& f, uint64_t done, int64_t& last_ms)
 
 Result<std::string> Transfers::Send(std::unique_ptr<FileSource> source, std::string name,
                                     uint64_t size, const crypto::Digest256& sha256, bool secure,
-                                    wire::Bytes& out) {
+                                    wire::Bytes& out, FileOrigin origin) {
   if (name.empty() || name.size() > app::kMaxFileNameBytes || !wire::IsValidUtf8(name)) {
     return Error{"FILE_NAME_BAD", "A file name must be 1 to 255 bytes of UTF-8 text."};
   }
@@ -76,8 +72,13 @@ Result<std::string> Transfers::Send(std::unique_ptr<FileSource> source, std::str
   o.id = id;
   o.sha256 = sha256;
   o.source = std::move(source);
+  o.origin = std::move(origin);
   o.info = FileTransfer{wire::ToHex(id), false, std::move(name), size, wire::ToHex(sha256), ""};
-  if (secure) Offer(o, out);
+  if (secure) {
+    Offer(o, out);  // saves the queue
+  } else if (!o.origin.path.empty()) {
+    SaveQueue();
+  }
   return o.info.id;
 }
 
@@ -110,15 +111,21 @@ Status Transfers::Cancel(std::string_view id_hex, bool secure, wire::Bytes& out)
 void Transfers::Offer(Outgoing& o, wire::Bytes& out) {
   app::AppendAppMessage(out, app::FileOffer{o.id, o.info.size, o.sha256, o.info.name});
   o.state = Outgoing::State::kOffered;
+  if (o.peer.empty()) {  // from now on it is meant for this peer only
+    o.peer = peer_;
+    if (!o.origin.path.empty()) SaveQueue();
+  }
 }
 
-void Transfers::OnSecure(wire::Bytes& out) {
+void Transfers::OnSecure(const std::string& peer_fingerprint, wire::Bytes& out) {
+  peer_ = peer_fingerprint;
   for (Outgoing& o : outgoing_) {
-    if (o.state == Outgoing::State::kQueued) Offer(o, out);
+    if (o.state == Outgoing::State::kQueued && (o.peer.empty() || o.peer == peer_)) Offer(o, out);
   }
 }
 
 void Transfers::OnSessionEnded() {
+  peer_.clear();
   for (Outgoing& o : outgoing_) {
     o.state = Outgoing::State::kQueued;
     o.next = o.acked = 0;
@@ -171,6 +178,7 @@ Status Transfers::OnAccept(const app::FileAccept& m) {
   }
   o->state = Outgoing::State::kSending;
   o->next = o->acked = m.offset;
+  if (std::exchange(o->restored, false)) listener_.OnFileResumed(o->info, m.offset);
   listener_.OnFileStarted(o->info, m.offset);
   return Ok();
 }
@@ -260,7 +268,9 @@ void Transfers::FinishOutgoing(const app::Id& id, const Error* error) {
                          [&](const Outgoing& o) { return o.id == id; });
   if (it == outgoing_.end()) return;
   const FileTransfer info = it->info;
+  const bool remembered = !it->origin.path.empty();
   outgoing_.erase(it);
+  if (remembered) SaveQueue();
   Report(info, error);
 }
 

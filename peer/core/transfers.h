@@ -8,7 +8,9 @@
 //
 // Transfers outlive TLS sessions: when a session ends, outgoing files are offered again (same
 // transfer id) in the next one and incoming ones wait for that offer, then resume from the
-// verified length of NAME.part.
+// verified length of NAME.part. With a SendQueueStore they outlive the process too
+// (peer/core/send_queue.h): queued files are remembered and offered again after a restart, and
+// an offer matching a part the user accepted in an earlier run is taken without asking.
 //
 // Not thread-safe; the Session's thread drives it. The listener and folder must outlive it.
 #pragma once
@@ -25,6 +27,7 @@
 #include "crypto/sha256.h"
 #include "peer/core/file_io.h"
 #include "peer/core/listener.h"
+#include "peer/core/send_queue.h"
 #include "wire/app_protocol.h"
 
 namespace duet::peer {
@@ -36,6 +39,7 @@ struct TransferConfig {
   uint64_t ack_bytes = wire::app::kFileAckBytes;        // acknowledge at least this often
   int64_t progress_interval_ms = 250;
   std::function<int64_t()> now_ms;
+  SendQueueStore* queue = nullptr;  // null: the queue is forgotten at exit
 };
 
 class Transfers {
@@ -46,9 +50,11 @@ class Transfers {
   // --- the user ---
   // Queues a file; it is offered now if `secure`, else in the next secure session. The id is
   // derived from name, size and hash, so sending the same file again after a restart resumes.
+  // A file with an `origin` on disk is remembered in the queue store until it ends.
   // FILE_NAME_BAD, FILE_ALREADY_QUEUED.
   Result<std::string> Send(std::unique_ptr<FileSource> source, std::string name, uint64_t size,
-                           const crypto::Digest256& sha256, bool secure, wire::Bytes& out);
+                           const crypto::Digest256& sha256, bool secure, wire::Bytes& out,
+                           FileOrigin origin = {});
   // FILE_UNKNOWN (no offer with that id waits), NO_DOWNLOAD_FOLDER, FILE_WRITE_FAILED.
   Status Accept(std::string_view id_hex, bool secure, wire::Bytes& out);
   Status Decline(std::string_view id_hex, bool secure, wire::Bytes& out);
@@ -56,8 +62,13 @@ class Transfers {
   Status Cancel(std::string_view id_hex, bool secure, wire::Bytes& out);
 
   // --- the session ---
-  // A secure session began (and sending is allowed): offer what is queued.
-  void OnSecure(wire::Bytes& out);
+  // Once, before the first session: takes back the files the queue store remembers. Files that
+  // changed or vanished since are dropped (OnFileFailed, QUEUED_FILE_CHANGED or
+  // QUEUED_FILE_MISSING); a store that cannot be read is reported with OnError.
+  void Restore();
+  // A secure session with the peer `peer_fingerprint` began (and sending is allowed): offer what
+  // is queued for that peer, or for no peer yet (such files are then meant for this one).
+  void OnSecure(const std::string& peer_fingerprint, wire::Bytes& out);
   // The TLS session ended: everything in flight waits for the next one.
   void OnSessionEnded();
   // A FILE_* frame from the peer. An error is a protocol violation (the session ends).
@@ -94,12 +105,15 @@ class Transfers {
   // The end of a transfer, to the listener: done, or failed with `error`.
   void Report(const FileTransfer& info, const Error* error);
   void Progress(const FileTransfer& f, uint64_t done, int64_t& last_ms);
+  // Writes the outgoing files that have an origin to the queue store.
+  void SaveQueue();
 
   TransferConfig config_;
   SessionListener& listener_;
   std::list<Outgoing> outgoing_;  // the queue: chunks flow for the first accepted one
   std::list<Incoming> incoming_;
   std::set<wire::app::Id> refused_;  // declined or cancelled offline: declined when re-offered
+  std::string peer_;                 // fingerprint of the peer of the current secure session
 };
 
 }  // namespace duet::peer

@@ -69,6 +69,10 @@ bool Exists(int dir, const std::string& name) {
   return ::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT;
 }
 
+int64_t MtimeNs(const struct stat& st) {
+  return static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+}
+
 class PosixFileSource : public FileSource {
  public:
   PosixFileSource(Fd fd, std::string name) : fd_(std::move(fd)), name_(std::move(name)) {}
@@ -148,6 +152,18 @@ class PosixDownloadFolder : public DownloadFolder {
 
   Result<std::unique_ptr<PartFile>> OpenPart(std::string_view safe_name,
                                              const wire::app::Id& id) override {
+    return FindOrCreatePart(safe_name, id, true);
+  }
+
+  bool HasPart(std::string_view safe_name, const wire::app::Id& id) override {
+    Result<std::unique_ptr<PartFile>> part = FindOrCreatePart(safe_name, id, false);
+    return part && *part != nullptr;
+  }
+
+ private:
+  // The part transfer `id` left, else (with `create`) a new one, else null.
+  Result<std::unique_ptr<PartFile>> FindOrCreatePart(std::string_view safe_name,
+                                                     const wire::app::Id& id, bool create) {
     const std::string id_hex = wire::ToHex(id);
     const std::string name(safe_name);
     for (int k = 0; k < kMaxNumbered; ++k) {
@@ -165,6 +181,7 @@ class PosixDownloadFolder : public DownloadFolder {
         }
       }
       if (any) continue;
+      if (!create) return std::unique_ptr<PartFile>();
       Fd meta_fd(::openat(dir_->get(), meta.c_str(),
                           O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
       if (!meta_fd.ok()) {
@@ -186,7 +203,6 @@ class PosixDownloadFolder : public DownloadFolder {
                  "There are too many files named like " + name + " in " + path_ + "."};
   }
 
- private:
   // A small file's contents ("" when absent, unreadable, a symlink or larger than 64 bytes).
   std::string ReadSmall(const std::string& name) const {
     Fd fd(::openat(dir_->get(), name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
@@ -216,6 +232,7 @@ Result<FileToSend> OpenFileToSend(const std::string& path) {
   FileToSend f;
   f.name = std::filesystem::path(path).filename().string();
   f.size = static_cast<uint64_t>(st.st_size);
+  f.origin = FileOrigin{std::filesystem::absolute(path).lexically_normal().string(), MtimeNs(st)};
   crypto::Sha256 hasher;
   std::vector<uint8_t> buf(kHashBlock);
   for (uint64_t pos = 0; pos < f.size;) {
@@ -238,6 +255,24 @@ Result<std::unique_ptr<DownloadFolder>> OpenDownloadFolder(const std::string& pa
     return SysError("FILE_WRITE_FAILED", "Could not open the download folder " + path);
   }
   return std::unique_ptr<DownloadFolder>(new PosixDownloadFolder(std::move(dir), path));
+}
+
+Result<std::unique_ptr<FileSource>> ReopenFileToSend(const QueuedFile& file) {
+  const std::string& path = file.origin.path;
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  struct stat st {};
+  if (!fd.ok() || ::fstat(fd.get(), &st) != 0) {
+    return Error{"QUEUED_FILE_MISSING", path + " is gone since it was queued in an earlier run, "
+                                               "so it was not sent. Send it again if you find it."};
+  }
+  if (!S_ISREG(st.st_mode) || static_cast<uint64_t>(st.st_size) != file.size ||
+      MtimeNs(st) != file.origin.mtime_ns) {
+    return Error{"QUEUED_FILE_CHANGED",
+                 path + " changed since it was queued in an earlier run, so it was not sent "
+                        "(the peer would get other bytes than the ones offered). Send it again."};
+  }
+  ::posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
+  return std::unique_ptr<FileSource>(new PosixFileSource(std::move(fd), file.name));
 }
 
 }  // namespace duet::peer

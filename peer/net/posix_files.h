@@ -16,6 +16,7 @@
 
 #include "crypto/sha256.h"
 #include "peer/core/file_io.h"
+#include "peer/core/send_queue.h"
 
 namespace duet::peer {
 
@@ -24,11 +25,16 @@ struct FileToSend {
   std::string name;  // the base name
   uint64_t size = 0;
   crypto::Digest256 sha256{};
+  FileOrigin origin;  // its absolute path and modification time when it was hashed
 };
 
 // Opens a regular file and hashes it (reads it once). FILE_NOT_FOUND, FILE_NOT_REGULAR,
 // FILE_READ_FAILED.
 Result<FileToSend> OpenFileToSend(const std::string& path);
+
+// Opens a file queued in an earlier run again, if it still has the size and modification time
+// it had when it was hashed (it is not hashed again). QUEUED_FILE_CHANGED, QUEUED_FILE_MISSING.
+Result<std::unique_ptr<FileSource>> ReopenFileToSend(const QueuedFile& file);
 
 // FILE_WRITE_FAILED when the folder cannot be created or opened.
 Result<std::unique_ptr<DownloadFolder>> OpenDownloadFolder(const std::string& path);

@@ -3,11 +3,13 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "crypto/sha256.h"
 #include "peer/core/file_io.h"
+#include "peer/core/send_queue.h"
 #include "wire/hex.h"
 
 namespace duet::peer::testing {
@@ -62,6 +64,13 @@ class MemoryFolder : public DownloadFolder {
       return std::unique_ptr<PartFile>(new MemoryPart(*this, base));
     }
   }
+  bool HasPart(std::string_view safe_name, const wire::app::Id& id) override {
+    const std::string hex = wire::ToHex(id);
+    for (const auto& [base, part] : parts) {
+      if (part.id_hex == hex && base.rfind(safe_name, 0) == 0) return true;
+    }
+    return false;
+  }
 
  private:
   class MemoryPart : public PartFile {
@@ -96,6 +105,35 @@ class MemoryFolder : public DownloadFolder {
     MemoryFolder& folder_;
     std::string base_;
   };
+};
+
+// The send queue's store: the saved text (what a file would hold) and the files on "disk" by
+// path. A path missing from `disk` has vanished; one in `changed` was modified since it was hashed.
+class MemorySendQueue : public SendQueueStore {
+ public:
+  std::string text;  // "" = never saved
+  std::map<std::string, std::shared_ptr<const std::vector<uint8_t>>> disk;
+  std::set<std::string> changed;
+  int saves = 0;
+
+  Result<std::vector<QueuedFile>> Load() override {
+    if (text.empty()) return std::vector<QueuedFile>();
+    return ParseSendQueue(text);
+  }
+  Status Save(const std::vector<QueuedFile>& files) override {
+    ++saves;
+    text = FormatSendQueue(files);
+    return Ok();
+  }
+  Result<std::unique_ptr<FileSource>> Reopen(const QueuedFile& f) override {
+    auto it = disk.find(f.origin.path);
+    if (it == disk.end()) return Error{"QUEUED_FILE_MISSING", f.origin.path + " is gone."};
+    if (changed.count(f.origin.path) != 0) {
+      return Error{"QUEUED_FILE_CHANGED", f.origin.path + " changed."};
+    }
+    return std::unique_ptr<FileSource>(new MemorySource(it->second));
+  }
+  std::vector<QueuedFile> files() const { return ParseSendQueue(text).value(); }
 };
 
 inline std::shared_ptr<std::vector<uint8_t>> PatternBytes(size_t n, uint32_t seed = 1) {

@@ -38,6 +38,9 @@ class Recorder : public SessionListener {
   }
 
   void OnFileOffered(const FileTransfer& f) override { offers.push_back(f); }
+  void OnFileResumed(const FileTransfer& f, uint64_t offset) override {
+    resumed.push_back({f, offset});
+  }
   void OnFileStarted(const FileTransfer& f, uint64_t offset) override {
     started.push_back({f, offset});
   }
@@ -71,6 +74,7 @@ class Recorder : public SessionListener {
   std::vector<Error> errors;
   std::vector<Error> fatal_errors;
   std::vector<FileTransfer> offers;
+  std::vector<std::pair<FileTransfer, uint64_t>> resumed;
   std::vector<std::pair<FileTransfer, uint64_t>> started;
   std::vector<std::pair<FileTransfer, uint64_t>> progress;
   std::vector<FileTransfer> files_done;

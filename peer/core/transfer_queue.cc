@@ -1,0 +1,49 @@
+// Transfers and the queue store: the outgoing queue written down as it changes, and taken back
+// after a restart (peer/core/send_queue.h).
+#include "peer/core/transfer_state.h"
+#include "wire/hex.h"
+
+namespace duet::peer {
+
+void Transfers::SaveQueue() {
+  if (config_.queue == nullptr) return;
+  std::vector<QueuedFile> files;
+  for (const Outgoing& o : outgoing_) {
+    if (o.origin.path.empty()) continue;
+    files.push_back(QueuedFile{o.id, o.info.name, o.info.size, o.sha256, o.origin, o.peer});
+  }
+  // Not fatal: the transfer goes on, only a restart would forget it.
+  if (Status st = config_.queue->Save(files); !st) listener_.OnError(st.error(), false);
+}
+
+void Transfers::Restore() {
+  if (config_.queue == nullptr) return;
+  Result<std::vector<QueuedFile>> files = config_.queue->Load();
+  if (!files) return listener_.OnError(files.error(), false);
+  bool dropped = false;
+  for (QueuedFile& f : *files) {
+    // A line whose id does not belong to its file was not written by us: skip it.
+    if (DeriveTransferId(f.name, f.size, f.sha256) != f.id || FindOutgoing(f.id) != nullptr) {
+      dropped = true;
+      continue;
+    }
+    FileTransfer info{wire::ToHex(f.id), false, f.name, f.size, wire::ToHex(f.sha256), ""};
+    Result<std::unique_ptr<FileSource>> source = config_.queue->Reopen(f);
+    if (!source) {
+      dropped = true;
+      listener_.OnFileFailed(info, source.error());
+      continue;
+    }
+    Outgoing& o = outgoing_.emplace_back();
+    o.id = f.id;
+    o.sha256 = f.sha256;
+    o.source = std::move(*source);
+    o.origin = std::move(f.origin);
+    o.peer = std::move(f.peer);
+    o.restored = true;
+    o.info = std::move(info);
+  }
+  if (dropped) SaveQueue();
+}
+
+}  // namespace duet::peer

@@ -1,0 +1,82 @@
+// The fixture of the file transfer tests: two real Sessions through the in-memory relay, with
+// files in memory.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "tests/peer/core/memory_files.h"
+#include "tests/peer/core/session_harness.h"
+
+namespace duet::peer::testing {
+
+namespace fs = std::filesystem;
+
+constexpr size_t kMiB = 1 << 20;
+
+class TransferTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    alice_id_ = new crypto::Identity(crypto::Identity::Generate().value());
+    bob_id_ = new crypto::Identity(crypto::Identity::Generate().value());
+  }
+  static void TearDownTestSuite() {
+    delete alice_id_;
+    delete bob_id_;
+  }
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("duet-transfer-test-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::unique_ptr<TestPeer> MakePeer(const std::string& name, const crypto::Identity& id,
+                                     MemoryFolder* folder, bool auto_accept,
+                                     SendQueueStore* queue = nullptr) {
+    auto p = std::make_unique<TestPeer>(name, "r1", id, dir_ / (name + ".pins"), &clock_,
+                                        [&](SessionConfig& c) {
+                                          c.downloads = folder;
+                                          c.auto_accept_files = auto_accept;
+                                          c.send_queue = queue;
+                                        });
+    relay_.Add(*p);
+    return p;
+  }
+  void Connect(TestPeer& a, TestPeer& b) {
+    relay_.Connect(a);
+    relay_.Connect(b);
+    ASSERT_EQ(a.session->state(), SessionState::kSecure);
+    ASSERT_EQ(b.session->state(), SessionState::kSecure);
+  }
+  std::string Send(TestPeer& p, std::shared_ptr<std::vector<uint8_t>> data, std::string name,
+                   int64_t tamper_at = -1, FileOrigin origin = {}) {
+    Result<std::string> id =
+        p.session->SendFile(std::make_unique<MemorySource>(data, tamper_at), std::move(name),
+                            data->size(), Sha256Of(*data), std::move(origin));
+    EXPECT_TRUE(id.ok()) << (id.ok() ? "" : id.error().message);
+    return id.ok() ? *id : "";
+  }
+  static uint64_t Received(const TestPeer& p) {
+    return p.rec.progress.empty() ? 0 : p.rec.progress.back().second;
+  }
+  // Bytes in bob's part of `name` so far.
+  uint64_t Held(const std::string& name) const {
+    auto it = bob_dl_.parts.find(name);
+    return it == bob_dl_.parts.end() ? 0 : it->second.bytes.size();
+  }
+
+  static inline crypto::Identity* alice_id_ = nullptr;
+  static inline crypto::Identity* bob_id_ = nullptr;
+  fs::path dir_;
+  int64_t clock_ = 1'700'000'000'000;
+  MemoryRelay relay_;
+  MemoryFolder alice_dl_, bob_dl_;
+};
+
+
+}  // namespace duet::peer::testing
