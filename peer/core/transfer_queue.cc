@@ -1,5 +1,7 @@
 // Transfers and the queue store: the outgoing queue written down as it changes, and taken back
 // after a restart (peer/core/send_queue.h).
+#include <utility>
+
 #include "peer/core/transfer_state.h"
 #include "wire/hex.h"
 
@@ -21,6 +23,7 @@ void Transfers::Restore() {
   Result<std::vector<QueuedFile>> files = config_.queue->Load();
   if (!files) return listener_.OnError(files.error(), false);
   bool dropped = false;
+  std::vector<std::pair<FileTransfer, Error>> failed;  // reported once the store says so too
   for (QueuedFile& f : *files) {
     // A line whose id does not belong to its file was not written by us: skip it.
     if (DeriveTransferId(f.name, f.size, f.sha256) != f.id || FindOutgoing(f.id) != nullptr) {
@@ -31,7 +34,7 @@ void Transfers::Restore() {
     Result<std::unique_ptr<FileSource>> source = config_.queue->Reopen(f);
     if (!source) {
       dropped = true;
-      listener_.OnFileFailed(info, source.error());
+      failed.emplace_back(std::move(info), source.error());
       continue;
     }
     Outgoing& o = outgoing_.emplace_back();
@@ -44,6 +47,7 @@ void Transfers::Restore() {
     o.info = std::move(info);
   }
   if (dropped) SaveQueue();
+  for (const auto& [info, error] : failed) listener_.OnFileFailed(info, error);
 }
 
 }  // namespace duet::peer

@@ -3,6 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
+#include <random>
+
+#include "crypto/sha256.h"
+#include "wire/hex.h"
 
 namespace duet::testing {
 
@@ -28,9 +33,11 @@ Relay StartRelay(const std::string& listen) {
   return r;
 }
 
-std::unique_ptr<Process> StartPeer(const std::string& addr, const std::string& name,
-                                   const std::string& home, const std::string& room,
-                                   std::vector<std::string> extra) {
+namespace {
+
+std::vector<std::string> PeerArgv(const std::string& addr, const std::string& name,
+                                  const std::string& home, const std::string& room,
+                                  std::vector<std::string> extra) {
   std::vector<std::string> argv = {
       BinDir() + "/duet", "--cli", "--json", "--relay", addr, "--room", room,
       "--name",           name,    "--home", home};
@@ -38,8 +45,55 @@ std::unique_ptr<Process> StartPeer(const std::string& addr, const std::string& n
     extra.insert(extra.end(), {"--wait", "10"});
   }
   argv.insert(argv.end(), extra.begin(), extra.end());
+  return argv;
+}
+
+}  // namespace
+
+std::unique_ptr<Process> StartPeer(const std::string& addr, const std::string& name,
+                                   const std::string& home, const std::string& room,
+                                   std::vector<std::string> extra) {
+  return std::make_unique<Process>(PeerArgv(addr, name, home, room, std::move(extra)));
+}
+
+std::unique_ptr<Process> StartPeerIn(const std::string& dir, const std::string& addr,
+                                     const std::string& name, const std::string& home,
+                                     std::vector<std::string> extra) {
+  // env -C changes the folder and then execs duet: the process (and its pid) is duet's.
+  std::vector<std::string> argv = {"/usr/bin/env", "-C", dir};
+  for (std::string& a : PeerArgv(addr, name, home, "test", std::move(extra))) {
+    argv.push_back(std::move(a));
+  }
   return std::make_unique<Process>(argv);
 }
+
+std::string WriteRandomFile(const std::string& path, size_t size, uint32_t seed) {
+  std::mt19937_64 rng(seed);
+  std::vector<uint64_t> block(1 << 17);
+  std::ofstream out(path, std::ios::binary);
+  crypto::Sha256 h;
+  for (size_t done = 0; done < size;) {
+    for (auto& w : block) w = rng();
+    size_t n = std::min(size - done, block.size() * 8);
+    out.write(reinterpret_cast<const char*>(block.data()), static_cast<std::streamsize>(n));
+    h.Update(wire::ByteView(reinterpret_cast<const uint8_t*>(block.data()), n));
+    done += n;
+  }
+  return wire::ToHex(h.Finish());
+}
+
+std::string Sha256OfFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::vector<char> buf(1 << 20);
+  crypto::Sha256 h;
+  while (in) {
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    h.Update(wire::ByteView(reinterpret_cast<const uint8_t*>(buf.data()),
+                            static_cast<size_t>(in.gcount())));
+  }
+  return wire::ToHex(h.Finish());
+}
+
 
 std::optional<json> Event(Process& p, const std::string& kind, size_t n) {
   const std::string needle = "\"event\":\"" + kind + "\"";

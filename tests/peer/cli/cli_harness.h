@@ -25,6 +25,15 @@ std::unique_ptr<Process> StartPeer(const std::string& addr, const std::string& n
                                    const std::string& home, const std::string& room = "test",
                                    std::vector<std::string> extra = {});
 
+// The same, with `dir` as its working folder (where it saves files without --accept-files).
+std::unique_ptr<Process> StartPeerIn(const std::string& dir, const std::string& addr,
+                                     const std::string& name, const std::string& home,
+                                     std::vector<std::string> extra = {});
+
+// Writes `size` pseudo-random bytes (from `seed`) to `path`; returns their SHA-256 in hex.
+std::string WriteRandomFile(const std::string& path, size_t size, uint32_t seed);
+std::string Sha256OfFile(const std::string& path);
+
 // Stops the relay (SIGTERM) and checks its whole console: frames went a→b, and none of
 // `secrets` (texts, names, codes the peers saw) appears anywhere in it.
 void ExpectConsoleHoldsNone(Relay& relay, const std::vector<std::string>& secrets);

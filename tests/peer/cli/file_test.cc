@@ -24,33 +24,6 @@ using nlohmann::json;
 
 constexpr size_t k64MiB = 64u << 20;
 
-std::string WriteRandomFile(const std::string& path, size_t size, uint32_t seed) {
-  std::mt19937_64 rng(seed);
-  std::vector<uint64_t> block(1 << 17);
-  std::ofstream out(path, std::ios::binary);
-  crypto::Sha256 h;
-  for (size_t done = 0; done < size;) {
-    for (auto& w : block) w = rng();
-    size_t n = std::min(size - done, block.size() * 8);
-    out.write(reinterpret_cast<const char*>(block.data()), static_cast<std::streamsize>(n));
-    h.Update(wire::ByteView(reinterpret_cast<const uint8_t*>(block.data()), n));
-    done += n;
-  }
-  return wire::ToHex(h.Finish());
-}
-
-std::string Sha256OfFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::vector<char> buf(1 << 20);
-  crypto::Sha256 h;
-  while (in) {
-    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-    h.Update(wire::ByteView(reinterpret_cast<const uint8_t*>(buf.data()),
-                            static_cast<size_t>(in.gcount())));
-  }
-  return wire::ToHex(h.Finish());
-}
-
 std::set<std::string> Listing(const std::string& dir) {
   std::set<std::string> names;
   for (const auto& e : fs::directory_iterator(dir)) names.insert(e.path().filename().string());

@@ -1,10 +1,11 @@
 // The send queue across restarts (peer/core/send_queue.h): its file format, and two real
 // Sessions through the in-memory relay where one side's program ends and starts again.
+#include "peer/core/send_queue.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
-#include "peer/core/send_queue.h"
 #include "peer/core/transfer_state.h"
 #include "tests/peer/core/transfer_fixture.h"
 #include "wire/hex.h"
@@ -73,11 +74,11 @@ TEST(SendQueueFormat, ADamagedLineIsAnErrorNamingIt) {
   const std::string good = FormatSendQueue({Sample("a", "/a", "")});
   const std::string line = good.substr(good.find('\n') + 1);
   for (const std::string& bad :
-       {line.substr(0, 40) + "\n",                       // cut short
-        "zz" + line.substr(2),                           // not hex
-        line.substr(0, line.size() - 3) + " /b\n",       // an eighth field
+       {line.substr(0, 40) + "\n",                        // cut short
+        "zz" + line.substr(2),                            // not hex
+        line.substr(0, line.size() - 3) + " /b\n",        // an eighth field
         line.substr(0, line.rfind(' ')) + " relative\n",  // a path that is not absolute
-        line.substr(0, line.rfind(' ')) + " %4\n"}) {    // a cut escape
+        line.substr(0, line.rfind(' ')) + " %4\n"}) {     // a cut escape
     Result<std::vector<QueuedFile>> r = ParseSendQueue(good + bad);
     ASSERT_FALSE(r.ok()) << bad;
     EXPECT_EQ(r.error().code, "SEND_QUEUE_DAMAGED");
@@ -117,7 +118,6 @@ TEST_F(SendQueueTest, SenderRestartOffersTheQueueAgainAndTheFileResumes) {
   EXPECT_TRUE(queue_.files().empty());  // saved by the peer: forgotten
 }
 
-
 TEST_F(SendQueueTest, ARememberedFileIsOfferedOnlyToThePeerItWasMeantFor) {
   auto data = PatternBytes(2 * kMiB);
   {
@@ -149,7 +149,8 @@ TEST_F(SendQueueTest, ARememberedFileIsOfferedOnlyToThePeerItWasMeantFor) {
 TEST_F(SendQueueTest, AFileThatChangedOrVanishedWhileDownIsNotSent) {
   auto same = PatternBytes(1000, 1), edited = PatternBytes(1000, 2), gone = PatternBytes(1000, 3);
   std::vector<QueuedFile> remembered;
-  for (auto& [name, data] : std::vector<std::pair<std::string, std::shared_ptr<std::vector<uint8_t>>>>{
+  for (auto& [name, data] :
+       std::vector<std::pair<std::string, std::shared_ptr<std::vector<uint8_t>>>>{
            {"same.txt", same}, {"edited.txt", edited}, {"gone.txt", gone}}) {
     QueuedFile f;
     f.name = name;

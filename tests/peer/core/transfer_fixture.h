@@ -78,5 +78,4 @@ class TransferTest : public ::testing::Test {
   MemoryFolder alice_dl_, bob_dl_;
 };
 
-
 }  // namespace duet::peer::testing

@@ -1,0 +1,141 @@
+// Transfers that continue after a PROGRAM restart (not only a relay restart): real duet --cli
+// processes killed with SIGKILL mid-file and started again, nobody typing the command again.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "tests/peer/cli/cli_harness.h"
+
+namespace duet::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr size_t k64MiB = 64u << 20;
+
+std::set<std::string> Listing(const std::string& dir) {
+  std::set<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir)) names.insert(e.path().filename().string());
+  return names;
+}
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// The send queue in `home` holds no file any more (only its header line, or no file at all).
+bool QueueIsEmpty(const std::string& home) {
+  const std::string text = ReadAll(home + "/send-queue");
+  return text.empty() || text == "# duet send queue v1\n";
+}
+
+class FileResumeTest : public ::testing::Test {
+ protected:
+  TempDir tmp_;
+};
+
+TEST_F(FileResumeTest, SenderKilledMidFileResumesWhenItStartsAgain) {
+  const std::string sum = WriteRandomFile(tmp_ / "big.bin", k64MiB, 6);
+  Relay relay = StartRelay();
+  auto alice = StartPeer(relay.addr, "alice", tmp_ / "alice");
+  auto bob = StartPeer(relay.addr, "bob", tmp_ / "bob", "test", {"--accept-files", tmp_ / "dl"});
+  ASSERT_TRUE(Event(*alice, "secure") && Event(*bob, "secure"));
+  alice->WriteLine("/file " + (tmp_ / "big.bin"));
+  ASSERT_TRUE(Event(*bob, "progress"));
+  // Freeze bob mid-file (the window stops alice too), then kill alice's program.
+  bob->Signal(SIGSTOP);
+  alice->Signal(SIGKILL);
+  alice->Wait();
+  // The queue is in alice's home, private, and names bob by his key, not by his name.
+  struct stat st {};
+  ASSERT_EQ(::stat((tmp_ / "alice/send-queue").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  const std::string queue = ReadAll(tmp_ / "alice/send-queue");
+  EXPECT_NE(queue.find(tmp_ / "big.bin"), std::string::npos) << queue;
+  EXPECT_EQ(queue.find("bob"), std::string::npos) << queue;
+
+  auto alice2 = StartPeer(relay.addr, "alice", tmp_ / "alice");  // no /file typed again
+  bob->Signal(SIGCONT);
+  auto done = Event(*bob, "file");
+  ASSERT_TRUE(done) << bob->Transcript() << alice2->Transcript();
+  EXPECT_EQ((*done)["sha256"], sum);
+  EXPECT_EQ(Sha256OfFile(tmp_ / "dl/big.bin"), sum);
+  auto resumed = Event(*bob, "file_started", 1);
+  ASSERT_TRUE(resumed);
+  EXPECT_GT((*resumed)["offset"], 0);
+  EXPECT_LT((*resumed)["offset"], k64MiB);
+  auto at_alice = Event(*alice2, "file_resumed");
+  ASSERT_TRUE(at_alice) << alice2->Transcript();
+  EXPECT_EQ((*at_alice)["offset"], (*resumed)["offset"]);
+  EXPECT_EQ((*at_alice)["direction"], "out");
+  ASSERT_TRUE(Event(*alice2, "file_sent"));
+  EXPECT_EQ(Listing(tmp_ / "dl"), std::set<std::string>{"big.bin"});
+  EXPECT_TRUE(QueueIsEmpty(tmp_ / "alice"));  // saved by bob: forgotten
+  alice2->CloseStdin();
+  EXPECT_EQ(alice2->Wait(), 0) << alice2->Transcript();
+}
+
+TEST_F(FileResumeTest, ReceiverKilledMidFileResumesWithoutAcceptFilesWhenItStartsAgain) {
+  const std::string sum = WriteRandomFile(tmp_ / "big.bin", k64MiB, 7);
+  fs::create_directories(tmp_ / "bob-cwd");
+  Relay relay = StartRelay();
+  auto alice = StartPeer(relay.addr, "alice", tmp_ / "alice");
+  auto bob = StartPeerIn(tmp_ / "bob-cwd", relay.addr, "bob", tmp_ / "bob");
+  ASSERT_TRUE(Event(*alice, "secure") && Event(*bob, "secure"));
+  alice->WriteLine("/file " + (tmp_ / "big.bin"));
+  ASSERT_TRUE(Event(*bob, "file_offer"));
+  bob->WriteLine("/accept");  // into the current folder
+  ASSERT_TRUE(Event(*bob, "progress"));
+  alice->Signal(SIGSTOP);  // so that the file cannot finish before bob is killed
+  bob->Signal(SIGKILL);
+  bob->Wait();
+  EXPECT_TRUE(fs::exists(tmp_ / "bob-cwd/big.bin.part"));
+
+  auto bob2 = StartPeerIn(tmp_ / "bob-cwd", relay.addr, "bob", tmp_ / "bob");  // no /accept
+  alice->Signal(SIGCONT);
+  auto resumed = Event(*bob2, "file_resumed");
+  ASSERT_TRUE(resumed) << bob2->Transcript() << alice->Transcript();
+  EXPECT_EQ((*resumed)["direction"], "in");
+  EXPECT_GT((*resumed)["offset"], 0);
+  EXPECT_LT((*resumed)["offset"], k64MiB);
+  auto done = Event(*bob2, "file");
+  ASSERT_TRUE(done) << bob2->Transcript();
+  EXPECT_EQ((*done)["sha256"], sum);
+  EXPECT_EQ(Sha256OfFile(tmp_ / "bob-cwd/big.bin"), sum);
+  EXPECT_EQ(Listing(tmp_ / "bob-cwd"), std::set<std::string>{"big.bin"});
+  ASSERT_TRUE(Event(*alice, "file_sent"));
+}
+
+TEST_F(FileResumeTest, AQueuedFileModifiedWhileTheSenderIsDownIsNotSent) {
+  WriteRandomFile(tmp_ / "draft.txt", 5000, 8);
+  Relay relay = StartRelay();
+  auto alice = StartPeer(relay.addr, "alice", tmp_ / "alice");
+  ASSERT_TRUE(Event(*alice, "waiting"));
+  alice->WriteLine("/file " + (tmp_ / "draft.txt"));  // nobody there yet: it waits
+  ASSERT_TRUE(Event(*alice, "file_queued"));
+  alice->Signal(SIGKILL);
+  alice->Wait();
+  std::ofstream(tmp_ / "draft.txt", std::ios::app) << "one more line\n";
+
+  auto alice2 = StartPeer(relay.addr, "alice", tmp_ / "alice");
+  auto failed = Event(*alice2, "file_failed");
+  ASSERT_TRUE(failed) << alice2->Transcript();
+  EXPECT_EQ((*failed)["code"], "QUEUED_FILE_CHANGED");
+  EXPECT_EQ((*failed)["name"], "draft.txt");
+  EXPECT_TRUE(QueueIsEmpty(tmp_ / "alice"));
+  auto bob = StartPeer(relay.addr, "bob", tmp_ / "bob", "test", {"--accept-files", tmp_ / "dl"});
+  ASSERT_TRUE(Event(*alice2, "secure") && Event(*bob, "secure"));
+  // A message sent now arrives after anything queued before it: no offer came first.
+  alice2->WriteLine("after the restart");
+  ASSERT_TRUE(Event(*bob, "message"));
+  EXPECT_EQ(bob->Count("\"event\":\"file_offer\""), 0u);
+  EXPECT_FALSE(fs::exists(tmp_ / "dl/draft.txt"));
+}
+
+}  // namespace
+}  // namespace duet::testing
