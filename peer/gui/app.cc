@@ -187,6 +187,8 @@ void App::Connect() {
   config.now_ms = NowMs;
   OpenDownloads();
   config.downloads = downloads_.get();
+  if (!send_queue_) send_queue_ = OpenSendQueue(home_ / "send-queue");
+  config.send_queue = send_queue_.get();
   RelayClientOptions net;
   net.relay = *relay;
   leaving_ = false;

@@ -28,6 +28,7 @@
 #include "peer/gui/ui_queue.h"
 #include "peer/gui/verify_dialog.h"
 #include "peer/net/posix_files.h"
+#include "peer/net/posix_send_queue.h"
 #include "peer/net/relay_client.h"
 
 namespace duet::peer::gui {
@@ -80,6 +81,7 @@ class App {
   std::optional<crypto::Identity> identity_;
   std::optional<crypto::PinStore> pins_;
   std::unique_ptr<DownloadFolder> downloads_;  // outlives client_ (the session uses it)
+  std::unique_ptr<SendQueueStore> send_queue_;  // likewise; files queued survive a restart
   std::unique_ptr<RelayClient> client_;
   std::thread worker_;
   std::vector<std::thread> hashers_;  // read and hash files to send; joined by ~App

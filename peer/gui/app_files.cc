@@ -95,7 +95,8 @@ void App::Attach(const std::vector<std::string>& paths) {
         }
         auto f = std::make_shared<FileToSend>(std::move(**file));
         client_->Post([this, f, card](Session& s) {
-          Result<std::string> id = s.SendFile(std::move(f->source), f->name, f->size, f->sha256);
+          Result<std::string> id =
+              s.SendFile(std::move(f->source), f->name, f->size, f->sha256, f->origin);
           queue_.Post([this, card, id = std::move(id)] {
             if (id)
               model_.AttachFileId(card, *id);

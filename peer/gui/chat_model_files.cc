@@ -68,6 +68,19 @@ void ChatModel::FailFile(size_t card, const Error& error) {
   Changed();
 }
 
+FileCard* ChatModel::CardOrRestored(const FileTransfer& file) {
+  if (FileCard* c = Card(file); c != nullptr || file.incoming) return c;
+  const size_t card = AddOutgoingFile(file.name, file.size, "");
+  files_[card].id = file.id;
+  files_[card].state = FileState::kOffered;
+  return &files_[card];
+}
+
+void ChatModel::OnFileResumed(const FileTransfer& file, uint64_t /*offset*/) {
+  CardOrRestored(file);  // OnFileStarted follows and shows where it resumes
+  Changed();
+}
+
 void ChatModel::OnFileStarted(const FileTransfer& file, uint64_t offset) {
   FileCard* c = Card(file);
   if (c == nullptr || c->state == FileState::kFailed) return;
@@ -99,7 +112,7 @@ void ChatModel::OnFileDone(const FileTransfer& file) {
 }
 
 void ChatModel::OnFileFailed(const FileTransfer& file, const Error& error) {
-  FileCard* c = Card(file);
+  FileCard* c = CardOrRestored(file);  // a queued file that changed while Duet was closed
   if (c == nullptr) return;
   c->state = FileState::kFailed;
   c->error = error.message;

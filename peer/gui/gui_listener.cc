@@ -37,6 +37,10 @@ void GuiListener::OnFileOffered(const FileTransfer& file) {
   Hand([file](ChatModel& m) { m.OnFileOffered(file); });
 }
 
+void GuiListener::OnFileResumed(const FileTransfer& file, uint64_t offset) {
+  Hand([file, offset](ChatModel& m) { m.OnFileResumed(file, offset); });
+}
+
 void GuiListener::OnFileStarted(const FileTransfer& file, uint64_t offset) {
   Hand([file, offset](ChatModel& m) { m.OnFileStarted(file, offset); });
 }

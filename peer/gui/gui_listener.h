@@ -26,6 +26,7 @@ class GuiListener : public SessionListener {
   void OnPeerLeft() override;
   void OnError(const Error& error, bool fatal) override;
   void OnFileOffered(const FileTransfer& file) override;
+  void OnFileResumed(const FileTransfer& file, uint64_t offset) override;
   void OnFileStarted(const FileTransfer& file, uint64_t offset) override;
   void OnFileProgress(const FileTransfer& file, uint64_t done) override;
   void OnFileDone(const FileTransfer& file) override;

@@ -139,6 +139,22 @@ TEST(FileCardModel, OutgoingCardsWaitForTheirIdAndFailPlainly) {
   EXPECT_EQ(model.files()[card].state, FileState::kFailed);
 }
 
+TEST(FileCardModel, AFileQueuedInAnEarlierRunGetsItsCardWhenItResumesOrIsDropped) {
+  ChatModel model([] { return int64_t{0}; });
+  FileTransfer resumed{std::string(32, 'b'), false, "big.iso", 100, "", ""};
+  model.OnFileResumed(resumed, 40);
+  model.OnFileStarted(resumed, 40);
+  ASSERT_EQ(model.files().size(), 1u);
+  EXPECT_EQ(model.files()[0].name, "big.iso");
+  EXPECT_EQ(model.files()[0].state, FileState::kTransferring);
+  EXPECT_EQ(model.files()[0].start_offset, 40u);
+  FileTransfer changed{std::string(32, 'c'), false, "draft.txt", 5, "", ""};
+  model.OnFileFailed(changed, Error{"QUEUED_FILE_CHANGED", "draft.txt changed."});
+  ASSERT_EQ(model.files().size(), 2u);
+  EXPECT_EQ(model.files()[1].state, FileState::kFailed);
+  EXPECT_EQ(model.files()[1].error, "draft.txt changed.");
+}
+
 TEST(FileCardModel, FilesUnderWayFailWhenTheConversationEnds) {
   ChatModel model([] { return int64_t{0}; });
   FileTransfer f = Incoming(10);
