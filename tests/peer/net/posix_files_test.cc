@@ -86,7 +86,7 @@ TEST_F(PosixFilesTest, APartIsResumedByTheSameTransferOnlyAndContinuesWhereItSto
     std::unique_ptr<PartFile> part = Open("r.bin", 2);
     ASSERT_TRUE(part);
     ASSERT_TRUE(part->Append(wire::ByteView(data.data(), cut)));
-  }  // the run ends with the part on disk
+  }                                   // the run ends with the part on disk
   folder_ = OpenFolder(dir_.path());  // as a new run would
   // Another transfer with the same name gets a numbered part, not this one.
   std::unique_ptr<PartFile> other = Open("r.bin", 3);
