@@ -60,7 +60,8 @@ App::App(const GuiOptions& options)
   window_.begin();
   setup_ = new SetupScreen(0, 0, kWidth, kHeight, [this] { OnSetupContinue(); });
   connect_ = new ConnectScreen(
-      0, 0, kWidth, kHeight, [this] { OnConnectPressed(); }, [] { return NewRoomCode(); });
+      0, 0, kWidth, kHeight, [this] { OnConnectPressed(); }, [] { return NewRoomCode(); },
+      [this] { ChooseDownloads(); });
   chat_ =
       new ChatScreen(0, 0, kWidth, kHeight, model_,
                      ChatActions{[this](const std::string& t) { Send(t); },
@@ -81,6 +82,7 @@ App::App(const GuiOptions& options)
   connect_->room().value(room.c_str());
   connect_->name().value(name.c_str());
   setup_->name().value(name.c_str());
+  ResolveDownloads();
 
   verify_ = std::make_unique<VerifyDialog>([this] { Trust(); }, [this] { Reject(); });
   verify_->OnHidden([this] {

@@ -63,9 +63,14 @@ class App {
   // --- files (app_files.cc) ---
   void Attach(const std::vector<std::string>& paths);
   void OnCardAction(size_t card, CardAction action);
-  // Opens the download folder for a new session (the remembered one, else ~/Downloads or
-  // $HOME; DUET_DOWNLOADS wins). nullptr and a transcript warning when it cannot be opened.
+  // Opens downloads_path_ for a new session. nullptr and a transcript warning when it cannot
+  // be opened.
   void OpenDownloads();
+  // "Change…" on the connect screen: a folder chooser (for tests, the path in
+  // DUET_TEST_CHOOSE_FOLDER), then the folder is checked, used and remembered.
+  void ChooseDownloads();
+  // Sets downloads_path_ at start.
+  void ResolveDownloads();
   // Runs `work` on the worker thread, then `done` with its result on the main thread.
   void RunOnWorker(std::function<Result<crypto::Identity>()> work,
                    std::function<void(Result<crypto::Identity>)> done);
@@ -80,6 +85,9 @@ class App {
   GuiListener listener_{queue_, model_, [this] { OnModelChanged(); }};
   std::optional<crypto::Identity> identity_;
   std::optional<crypto::PinStore> pins_;
+  // Where received files go: DUET_DOWNLOADS, else the remembered choice, else ~/Downloads or
+  // $HOME; a choice made with "Change…" replaces it (and is remembered).
+  std::string downloads_path_;
   std::unique_ptr<DownloadFolder> downloads_;  // outlives client_ (the session uses it)
   std::unique_ptr<SendQueueStore> send_queue_;  // likewise; files queued survive a restart
   std::unique_ptr<RelayClient> client_;

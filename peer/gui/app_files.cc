@@ -1,4 +1,5 @@
 // `duet` without --cli: files (Attach and drops, the card buttons, the download folder).
+#include <FL/Fl_Native_File_Chooser.H>
 #include <FL/Fl_Preferences.H>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -55,22 +56,49 @@ std::string DefaultDownloads() {
 
 }  // namespace
 
-void App::OpenDownloads() {
-  Fl_Preferences prefs(home_.string().c_str(), "duet", "gui");
-  char buf[4096];
-  prefs.get("downloads", buf, "", sizeof buf);
-  std::string path = buf;
+void App::ResolveDownloads() {
   if (const char* env = std::getenv("DUET_DOWNLOADS"); env != nullptr && *env != '\0') {
-    path = env;
-  } else if (path.empty()) {
-    path = DefaultDownloads();
-    prefs.set("downloads", path.c_str());  // remembered: the next version can offer to change it
-    prefs.flush();
+    downloads_path_ = env;
+  } else {
+    Fl_Preferences prefs(home_.string().c_str(), "duet", "gui");
+    char buf[4096];
+    prefs.get("downloads", buf, "", sizeof buf);
+    downloads_path_ = *buf != '\0' ? buf : DefaultDownloads();
   }
+  connect_->SetDownloads(downloads_path_);
+}
+
+void App::OpenDownloads() {
   downloads_.reset();
-  Result<std::unique_ptr<DownloadFolder>> folder = OpenDownloadFolder(path);
+  Result<std::unique_ptr<DownloadFolder>> folder = OpenDownloadFolder(downloads_path_);
   if (!folder) return model_.OnError(folder.error(), false);
   downloads_ = std::move(*folder);
+}
+
+void App::ChooseDownloads() {
+  std::string path;
+  if (const char* test = std::getenv("DUET_TEST_CHOOSE_FOLDER"); test != nullptr && *test) {
+    path = test;
+  } else {
+    Fl_Native_File_Chooser chooser;
+    chooser.title("Save received files in");
+    chooser.type(Fl_Native_File_Chooser::BROWSE_DIRECTORY);
+    chooser.directory(downloads_path_.c_str());
+    if (chooser.show() != 0 || chooser.filename() == nullptr) return;  // cancelled
+    path = chooser.filename();
+  }
+  // Checked now, so a folder that cannot be used is said here rather than at the first file.
+  if (Result<std::unique_ptr<DownloadFolder>> folder = OpenDownloadFolder(path); !folder) {
+    connect_->SetError(folder.error().message);
+    return Refresh();
+  }
+  downloads_path_ = path;
+  Fl_Preferences prefs(home_.string().c_str(), "duet", "gui");
+  prefs.set("downloads", path.c_str());
+  prefs.flush();
+  connect_->SetError("");
+  connect_->SetDownloads(path);
+  Refresh();
 }
 
 void App::Attach(const std::vector<std::string>& paths) {

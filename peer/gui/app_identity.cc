@@ -142,6 +142,8 @@ void App::DumpIfChanged() {
   s.widgets["verify"] = Box(chat_->verify_button());
   if (chat_->banner_shown()) s.widgets["accept_key"] = Box(chat_->accept_key_button());
   s.widgets["connect"] = Box(connect_->connect_button());
+  s.widgets["change_downloads"] = Box(connect_->change_downloads_button());
+  s.downloads = downloads_path_;
   s.widgets["continue"] = Box(setup_->continue_button());
   std::string line = DumpState(s, model_);
   if (line == last_dump_) return;

@@ -11,7 +11,8 @@ namespace duet::peer::gui {
 namespace {
 
 constexpr int kFieldH = 34;
-constexpr int kLabelH = 20;  // a field's label sits above it
+constexpr int kLabelH = 20;      // a field's label sits above it
+constexpr int kDownloadsH = 34;  // the download folder line (two lines of small text)
 
 void StyleTitle(Fl_Box& b) {
   b.labelfont(theme::kBold);
@@ -162,10 +163,12 @@ void SetupScreen::SetError(const std::string& sentence) {
 // --- ConnectScreen -----------------------------------------------------------------------------
 
 ConnectScreen::ConnectScreen(int x, int y, int w, int h, std::function<void()> on_connect,
-                             std::function<std::string()> new_room_code)
+                             std::function<std::string()> new_room_code,
+                             std::function<void()> on_change_downloads)
     : CardScreen(x, y, w, h),
       on_connect_(std::move(on_connect)),
       new_room_code_(std::move(new_room_code)),
+      on_change_downloads_(std::move(on_change_downloads)),
       title_(x, y, 10, 10, "Duet"),
       tagline_(x, y, 10, 10,
                "An end-to-end encrypted line between two people. The relay passes the bytes "
@@ -175,6 +178,8 @@ ConnectScreen::ConnectScreen(int x, int y, int w, int h, std::function<void()> o
       new_code_(x, y, 10, 10, "New code"),
       name_(x, y, 10, 10, "Your name"),
       pass_(x, y, 10, 10, "Passphrase of your key"),
+      downloads_(x, y, 10, 10),
+      change_downloads_(x, y, 10, 10, "Change…"),
       error_(x, y, 10, 10),
       connect_(x, y, 10, 10, "Connect"),
       fingerprint_(x, y, 10, 10) {
@@ -193,6 +198,13 @@ ConnectScreen::ConnectScreen(int x, int y, int w, int h, std::function<void()> o
         self->room_.value(self->room_code_.c_str());
       },
       this);
+  StyleText(downloads_);
+  downloads_.labelsize(theme::kSmall);
+  downloads_.align(downloads_.align() | FL_ALIGN_CLIP);  // a long path without spaces
+  theme::StyleSecondary(&change_downloads_);
+  change_downloads_.tooltip("Choose the folder received files are saved into");
+  change_downloads_.callback(
+      [](Fl_Widget*, void* s) { static_cast<ConnectScreen*>(s)->on_change_downloads_(); }, this);
   StyleText(error_, theme::kDanger);
   theme::StylePrimary(&connect_);
   connect_.shortcut(FL_Enter);
@@ -207,8 +219,8 @@ ConnectScreen::ConnectScreen(int x, int y, int w, int h, std::function<void()> o
 int ConnectScreen::CardHeight() const {
   const int cw = std::min(kCardW, w() - 32) - 2 * kPad;
   return 2 * kPad + 34 + 56 + 3 * (kLabelH + kFieldH + 12) +
-         (pass_.visible() ? kLabelH + kFieldH + 12 : 0) + TextHeight(error_text_, cw) + 8 + 40 +
-         14 + 34;
+         (pass_.visible() ? kLabelH + kFieldH + 12 : 0) + kDownloadsH + 12 +
+         TextHeight(error_text_, cw) + 8 + 40 + 14 + 34;
 }
 
 void ConnectScreen::Layout(int cx, int cy, int cw) {
@@ -226,6 +238,9 @@ void ConnectScreen::Layout(int cx, int cy, int cw) {
   field(room_, cw - 108);
   field(name_, cw);
   if (pass_.visible()) field(pass_, cw);
+  downloads_.resize(cx, y, cw - 108, kDownloadsH);
+  change_downloads_.resize(cx + cw - 100, y + (kDownloadsH - 30) / 2, 100, 30);
+  y += kDownloadsH + 12;
   const int eh = TextHeight(error_text_, cw);
   error_.resize(cx, y, cw, eh);
   y += eh + 8;
@@ -257,6 +272,12 @@ void ConnectScreen::SetBusy(bool busy) {
     connect_.label("Connect");
     connect_.activate();
   }
+}
+
+void ConnectScreen::SetDownloads(const std::string& path) {
+  downloads_text_ = "Received files are saved in " + path;
+  downloads_.label(downloads_text_.c_str());
+  redraw();
 }
 
 void ConnectScreen::SetFingerprint(const std::string& grouped) {

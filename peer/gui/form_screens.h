@@ -66,13 +66,17 @@ class SetupScreen : public CardScreen {
 class ConnectScreen : public CardScreen {
  public:
   ConnectScreen(int x, int y, int w, int h, std::function<void()> on_connect,
-                std::function<std::string()> new_room_code);
+                std::function<std::string()> new_room_code,
+                std::function<void()> on_change_downloads);
 
   Fl_Input& relay() { return relay_; }
   Fl_Input& room() { return room_; }
   Fl_Input& name() { return name_; }
   Fl_Secret_Input& passphrase() { return pass_; }
   Fl_Button& connect_button() { return connect_; }
+  Fl_Button& change_downloads_button() { return change_downloads_; }
+  // The folder received files are saved into, shown under the fields.
+  void SetDownloads(const std::string& path);
   // The passphrase field shows only for a key that has one.
   void ShowPassphrase(bool show);
   void SetError(const std::string& sentence);
@@ -87,12 +91,15 @@ class ConnectScreen : public CardScreen {
  private:
   std::function<void()> on_connect_;
   std::function<std::string()> new_room_code_;
-  std::string error_text_, fingerprint_text_, room_code_;
+  std::function<void()> on_change_downloads_;
+  std::string error_text_, fingerprint_text_, room_code_, downloads_text_;
   Fl_Box title_, tagline_;
   Fl_Input relay_, room_;
   Fl_Button new_code_;
   Fl_Input name_;
   Fl_Secret_Input pass_;
+  Fl_Box downloads_;
+  Fl_Button change_downloads_;
   Fl_Box error_;
   Fl_Button connect_;
   Fl_Box fingerprint_;

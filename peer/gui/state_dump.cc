@@ -13,6 +13,7 @@ std::string DumpState(const ShownState& shown, const ChatModel& model) {
   j["error"] = shown.error;
   j["dialog"] = shown.dialog;
   j["sas"] = shown.sas;
+  j["downloads"] = shown.downloads;
   j["xid"] = shown.xid;
   j["dialog_xid"] = shown.dialog_xid;
   j["widgets"] = shown.widgets;

@@ -1,5 +1,5 @@
 // The test hook: what the window shows, as one JSON object (GUI tests assert on it, people look
-// at screenshots). Keys: screen, title, key, error, conn, peer, trust, can_send, banner,
+// at screenshots). Keys: screen, title, key, error, downloads, conn, peer, trust, can_send, banner,
 // dialog, sas, transcript [{who, text, delivered}], files [{name, size, incoming, state, done,
 // progress, bar, preview, error, path}], xid, and widgets (the file cards' buttons as
 // "file<index>_accept", _decline, _cancel, _open, _show) {name: [x, y, w, h]} in
@@ -21,6 +21,7 @@ struct ShownState {
   std::string error;      // the sentence on the setup or connect screen
   std::string dialog;     // "verify" when the verify dialog is open
   std::string sas;        // the SAS the dialog shows
+  std::string downloads;  // the folder received files are saved into
   unsigned long xid = 0;  // the main window's X id
   unsigned long dialog_xid = 0;
   std::map<std::string, std::vector<int>> widgets;

@@ -17,6 +17,12 @@ namespace {
 
 constexpr int kMaxNumbered = 10'000;
 constexpr size_t kHashBlock = 1 << 20;
+// A part is written back to disk and dropped from the page cache in steps of this size, so a
+// large file streams through a few MiB of cache instead of filling gigabytes of it. Filling
+// fresh page cache is the most expensive thing a receiver does (in a VM whose free memory is
+// handed back to the host, each new page is a fault on the host as well): 1 GiB costs ~1.5 s of
+// CPU that way against ~0.15 s when the same few pages are reused.
+constexpr uint64_t kWriteBehind = 8 << 20;
 
 // An owned file descriptor.
 class Fd {
@@ -111,7 +117,7 @@ class PosixPartFile : public PartFile {
       done += static_cast<size_t>(n);
     }
     size_ += done;
-    return Ok();
+    return WriteBehind();
   }
 
   Result<std::string> Commit() override {
@@ -138,11 +144,46 @@ class PosixPartFile : public PartFile {
   std::string part_name() const { return base_ + ".part"; }
   std::string id_name() const { return base_ + ".part.id"; }
 
+  // Starts writing back each full step as soon as it is written, then waits for the step before
+  // it (normally on disk by then) and drops it from the cache. A disk error found on the way is
+  // a failed write; a file system without sync_file_range just keeps the usual caching.
+  Status WriteBehind() {
+    while (write_behind_ && size_ - started_ >= kWriteBehind) {
+      if (::sync_file_range(fd_.get(), static_cast<off_t>(started_), kWriteBehind,
+                            SYNC_FILE_RANGE_WRITE) != 0) {
+        return WriteBehindFailed();
+      }
+      started_ += kWriteBehind;
+      if (started_ - dropped_ < 2 * kWriteBehind) continue;
+      const uint64_t len = started_ - kWriteBehind - dropped_;
+      if (::sync_file_range(fd_.get(), static_cast<off_t>(dropped_), static_cast<off_t>(len),
+                            SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
+                                SYNC_FILE_RANGE_WAIT_AFTER) != 0) {
+        return WriteBehindFailed();
+      }
+      ::posix_fadvise(fd_.get(), static_cast<off_t>(dropped_), static_cast<off_t>(len),
+                      POSIX_FADV_DONTNEED);
+      dropped_ += len;
+    }
+    return Ok();
+  }
+
+  Status WriteBehindFailed() {
+    if (errno == EIO || errno == ENOSPC) {
+      return SysError("FILE_WRITE_FAILED", "Could not write " + part_name());
+    }
+    write_behind_ = false;
+    return Ok();
+  }
+
   std::shared_ptr<Fd> dir_;
   std::string dir_path_;
   std::string base_;  // the name the part was created under (maybe numbered)
   Fd fd_;
   uint64_t size_;
+  bool write_behind_ = true;
+  uint64_t started_ = size_;  // writeback started for [.., started_)
+  uint64_t dropped_ = size_;  // on disk and out of the cache: [.., dropped_)
 };
 
 class PosixDownloadFolder : public DownloadFolder {

@@ -219,5 +219,57 @@ TEST_F(GuiTest, AnImageSentWithAttachArrivesWithAProgressBarAndAPreview) {
   EXPECT_EQ((*sent)["files"][0]["preview"], true);
 }
 
+TEST_F(GuiTest, TheFolderChosenOnTheConnectScreenReceivesFilesAndIsRemembered) {
+  const std::string image = DUET_SOURCE_DIR "/tests/peer/gui/testdata/gradient.png";
+  const std::string chosen = tmp_ / "chosen";  // made when chosen
+  auto downloads_is = [](const std::string& path) {
+    return [path](const json& j) { return j["screen"] == "connect" && j["downloads"] == path; };
+  };
+  GuiApp alice(tmp_ / "alice", Flags(addr_, "alice", "gui-6", true), {"DUET_TEST_ATTACH=" + image});
+  {
+    GuiApp bob(tmp_ / "bob", Flags(addr_, "bob", "gui-6", false),
+               {"DUET_TEST_CHOOSE_FOLDER=" + chosen});
+    ASSERT_TRUE(bob.WaitState([](const json& j) {
+      return j["screen"] == "setup" && j["key"] == "ready";
+    })) << bob.process().Transcript();
+    bob.Key("Return");  // Continue
+    auto shown = bob.WaitState(Screen("connect"));
+    ASSERT_TRUE(shown) << bob.process().Transcript();
+    EXPECT_NE((*shown)["downloads"], chosen);
+    EXPECT_NE((*shown)["downloads"], "");
+    bob.Click("change_downloads");
+    ASSERT_TRUE(bob.WaitState(downloads_is(chosen))) << bob.process().Transcript();
+    EXPECT_TRUE(std::filesystem::is_directory(chosen));
+    bob.Click("connect");
+    ASSERT_TRUE(alice.WaitState(Secure()) && bob.WaitState(Secure()))
+        << alice.process().Transcript() << bob.process().Transcript();
+
+    alice.Click("attach");
+    ASSERT_TRUE(bob.WaitState([](const json& j) {
+      return FileCardIs("offered")(j) && j["widgets"].contains("file0_accept");
+    })) << bob.process().Transcript();
+    bob.Click("file0_accept");
+    auto saved = bob.WaitState(FileCardIs("done"));
+    ASSERT_TRUE(saved) << bob.process().Transcript();
+    EXPECT_EQ((*saved)["files"][0]["path"], chosen + "/gradient.png");
+    EXPECT_EQ(ReadAll(chosen + "/gradient.png"), ReadAll(image));
+    bob.Key("ctrl+q");
+    EXPECT_EQ(bob.process().Wait(30s), 0) << bob.process().Transcript();
+  }
+  // The next run shows the remembered folder; a folder that cannot be used is a sentence and
+  // changes nothing.
+  const std::string not_a_folder = tmp_ / "plain-file";
+  std::ofstream(not_a_folder) << "x";
+  GuiApp bob(tmp_ / "bob", Flags(addr_, "bob", "gui-6", false),
+             {"DUET_TEST_CHOOSE_FOLDER=" + not_a_folder});
+  ASSERT_TRUE(bob.WaitState(downloads_is(chosen))) << bob.process().Transcript();
+  bob.Click("change_downloads");
+  auto refused = bob.WaitState([](const json& j) { return j["error"] != ""; });
+  ASSERT_TRUE(refused) << bob.process().Transcript();
+  EXPECT_EQ((*refused)["downloads"], chosen);
+  EXPECT_NE((*refused)["error"].get<std::string>().find(not_a_folder), std::string::npos)
+      << (*refused)["error"];
+}
+
 }  // namespace
 }  // namespace duet::testing

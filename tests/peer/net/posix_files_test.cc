@@ -1,0 +1,123 @@
+// The real download folder (peer/net/posix_files): parts written in many steps (the write-behind
+// that keeps big files out of the page cache), resumed parts, final names that never replace a
+// file.
+#include "peer/net/posix_files.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "tests/support/process.h"
+
+namespace duet::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using peer::PartFile;
+
+wire::app::Id IdOf(uint8_t k) {
+  wire::app::Id id{};
+  id.fill(k);
+  return id;
+}
+
+// Bytes that differ at every position of a large file (a repeated block would hide misplaced
+// steps).
+std::vector<uint8_t> Pattern(size_t n, uint32_t seed) {
+  std::vector<uint8_t> v(n);
+  uint32_t x = seed * 2654435761u + 1;
+  for (auto& b : v) {
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    b = static_cast<uint8_t>(x);
+  }
+  return v;
+}
+
+std::vector<uint8_t> Slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), {});
+}
+
+std::unique_ptr<peer::DownloadFolder> OpenFolder(const std::string& path) {
+  auto folder = peer::OpenDownloadFolder(path);
+  EXPECT_TRUE(folder) << (folder ? "" : folder.error().message);
+  return folder ? std::move(*folder) : nullptr;
+}
+
+class PosixFilesTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<PartFile> Open(const std::string& name, uint8_t id) {
+    auto part = folder_->OpenPart(name, IdOf(id));
+    EXPECT_TRUE(part) << (part ? "" : part.error().message);
+    return part ? std::move(*part) : nullptr;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<peer::DownloadFolder> folder_ = OpenFolder(dir_.path());
+};
+
+TEST_F(PosixFilesTest, AFileWrittenInManyStepsArrivesIntactUnderItsName) {
+  std::unique_ptr<PartFile> part = Open("big.bin", 1);
+  ASSERT_TRUE(part);
+  // 40 MiB plus a tail, in uneven pieces: crosses several write-behind steps and their edges.
+  const std::vector<uint8_t> data = Pattern((40 << 20) + 12345, 7);
+  for (size_t at = 0; at < data.size();) {
+    const size_t n = std::min<size_t>(data.size() - at, 1'000'003);
+    ASSERT_TRUE(part->Append(wire::ByteView(data.data() + at, n)));
+    at += n;
+  }
+  EXPECT_EQ(part->size(), data.size());
+  auto path = part->Commit();
+  ASSERT_TRUE(path) << path.error().message;
+  EXPECT_EQ(*path, dir_ / "big.bin");
+  EXPECT_TRUE(Slurp(*path) == data);
+  EXPECT_FALSE(fs::exists(dir_ / "big.bin.part"));
+  EXPECT_FALSE(fs::exists(dir_ / "big.bin.part.id"));
+}
+
+TEST_F(PosixFilesTest, APartIsResumedByTheSameTransferOnlyAndContinuesWhereItStopped) {
+  const std::vector<uint8_t> data = Pattern(30 << 20, 9);
+  const size_t cut = (17 << 20) + 4321;  // not on a write-behind step
+  {
+    std::unique_ptr<PartFile> part = Open("r.bin", 2);
+    ASSERT_TRUE(part);
+    ASSERT_TRUE(part->Append(wire::ByteView(data.data(), cut)));
+  }                                   // the run ends with the part on disk
+  folder_ = OpenFolder(dir_.path());  // as a new run would
+  // Another transfer with the same name gets a numbered part, not this one.
+  std::unique_ptr<PartFile> other = Open("r.bin", 3);
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->size(), 0u);
+  other->Remove();
+  std::unique_ptr<PartFile> part = Open("r.bin", 2);
+  ASSERT_TRUE(part);
+  ASSERT_EQ(part->size(), cut);
+  std::vector<uint8_t> back(cut);
+  auto got = part->ReadAt(0, back);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(*got, cut);
+  EXPECT_TRUE(std::equal(back.begin(), back.end(), data.begin()));
+  ASSERT_TRUE(part->Append(wire::ByteView(data.data() + cut, data.size() - cut)));
+  auto path = part->Commit();
+  ASSERT_TRUE(path);
+  EXPECT_TRUE(Slurp(*path) == data);
+}
+
+TEST_F(PosixFilesTest, TheFinalNameNeverReplacesAFileThatAppearedMeanwhile) {
+  std::unique_ptr<PartFile> part = Open("a.txt", 4);
+  ASSERT_TRUE(part);
+  ASSERT_TRUE(part->Append(wire::ByteView(reinterpret_cast<const uint8_t*>("new"), 3)));
+  std::ofstream(dir_ / "a.txt") << "mine";
+  auto path = part->Commit();
+  ASSERT_TRUE(path);
+  EXPECT_EQ(*path, dir_ / "a (1).txt");
+  std::ifstream mine(dir_ / "a.txt");
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(mine), {}), "mine");
+}
+
+}  // namespace
+}  // namespace duet::testing
