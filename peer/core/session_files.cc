@@ -18,9 +18,8 @@ Result<std::string> Session::SendFile(std::unique_ptr<FileSource> source, std::s
     return Error{"SESSION_CLOSED", "The session has ended; the file was not sent."};
   }
   wire::Bytes out;
-  Result<std::string> id =
-      transfers_.Send(std::move(source), std::move(name), size, sha256,
-                                               can_send(), out, std::move(origin));
+  Result<std::string> id = transfers_.Send(std::move(source), std::move(name), size, sha256,
+                                           can_send(), out, std::move(origin));
   SendPlain(out);
   return id;
 }

@@ -20,8 +20,8 @@ struct Transfers::Outgoing {
   wire::app::Id id{};
   crypto::Digest256 sha256{};
   std::unique_ptr<FileSource> source;
-  FileOrigin origin;  // remembered in the queue store when it has a path
-  std::string peer;   // fingerprint of the peer it is meant for; "" until first offered
+  FileOrigin origin;      // remembered in the queue store when it has a path
+  std::string peer;       // fingerprint of the peer it is meant for; "" until first offered
   bool restored = false;  // taken back from the queue store after a restart
   State state = State::kQueued;
   uint64_t next = 0;   // next offset to send

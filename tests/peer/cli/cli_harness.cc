@@ -94,7 +94,6 @@ std::string Sha256OfFile(const std::string& path) {
   return wire::ToHex(h.Finish());
 }
 
-
 std::optional<json> Event(Process& p, const std::string& kind, size_t n) {
   const std::string needle = "\"event\":\"" + kind + "\"";
   if (!p.WaitForCount(needle, n + 1, 30s)) return std::nullopt;
