@@ -76,8 +76,8 @@ class SessionListener {
   virtual void OnFileOffered(const FileTransfer& /*file*/) {}
   // A transfer from an earlier run of this program continues without the user starting it
   // again: outgoing, the peer accepted a file remembered in the send queue; incoming, the offer
-  // matched a part this user accepted before (it is taken without asking). `offset` is where it
-  // resumes; OnFileStarted follows at once.
+  // matched a part this user accepted before (it is taken without asking, and without an
+  // OnFileOffered). `offset` is where it resumes; OnFileStarted follows at once.
   virtual void OnFileResumed(const FileTransfer& /*file*/, uint64_t /*offset*/) {}
   // Bytes flow, from `offset` on (non-zero: resumed after a reconnect or a restart).
   virtual void OnFileStarted(const FileTransfer& /*file*/, uint64_t /*offset*/) {}

@@ -54,10 +54,12 @@ Status Transfers::OnOffer(const app::FileOffer& m, bool trusted, wire::Bytes& ou
   in.sha256 = m.sha256;
   in.info = FileTransfer{wire::ToHex(m.transfer_id), true, SafeFileName(m.name), m.size,
                          wire::ToHex(m.sha256),      ""};
-  listener_.OnFileOffered(in.info);
+  // A part of this transfer in the folder means the user accepted it in an earlier run: it is
+  // taken again without asking (OnFileResumed instead of OnFileOffered).
+  in.earlier_run = trusted && config_.downloads != nullptr &&
+                   config_.downloads->HasPart(in.info.name, in.id);
+  if (!in.earlier_run) listener_.OnFileOffered(in.info);
   if (!trusted || config_.downloads == nullptr) return Ok();
-  // A part of this transfer in the folder means the user accepted it in an earlier run.
-  in.earlier_run = config_.downloads->HasPart(in.info.name, in.id);
   if (config_.auto_accept || in.earlier_run) return StartReceiving(in, out);
   return Ok();
 }

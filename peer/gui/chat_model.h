@@ -53,8 +53,8 @@ class ChatModel {
 
   // --- files (chat_model_files.cc) ---
   void OnFileOffered(const FileTransfer& file);
-  // A transfer from an earlier run continues: an outgoing one (queued before a restart) gets its
-  // card here, an incoming one has it from the offer.
+  // A transfer from an earlier run continues: it gets its card here (there was no offer, or no
+  // file picked, in this run).
   void OnFileResumed(const FileTransfer& file, uint64_t offset);
   void OnFileStarted(const FileTransfer& file, uint64_t offset);
   void OnFileProgress(const FileTransfer& file, uint64_t done);
@@ -101,7 +101,7 @@ class ChatModel {
   void Add(TranscriptLine line);
   void Changed() { ++version_; }
   FileCard* Card(const FileTransfer& file);
-  // The card of `file`; for an outgoing file queued in an earlier run, a new one.
+  // The card of `file`; for a transfer from an earlier run, a new one.
   FileCard* CardOrRestored(const FileTransfer& file);
   // The session ended: a card still under way never completes (never shown as success).
   void FailUnfinishedFiles();

@@ -69,7 +69,11 @@ void ChatModel::FailFile(size_t card, const Error& error) {
 }
 
 FileCard* ChatModel::CardOrRestored(const FileTransfer& file) {
-  if (FileCard* c = Card(file); c != nullptr || file.incoming) return c;
+  if (FileCard* c = Card(file); c != nullptr) return c;
+  if (file.incoming) {
+    OnFileOffered(file);  // a card as for an offer; OnFileStarted moves it on
+    return Card(file);
+  }
   const size_t card = AddOutgoingFile(file.name, file.size, "");
   files_[card].id = file.id;
   files_[card].state = FileState::kOffered;

@@ -103,6 +103,7 @@ TEST_F(FileResumeTest, ReceiverKilledMidFileResumesWithoutAcceptFilesWhenItStart
   EXPECT_EQ((*resumed)["direction"], "in");
   EXPECT_GT((*resumed)["offset"], 0);
   EXPECT_LT((*resumed)["offset"], k64MiB);
+  EXPECT_EQ(bob2->Count("\"event\":\"file_offer\""), 0u);  // not asked again
   auto done = Event(*bob2, "file");
   ASSERT_TRUE(done) << bob2->Transcript();
   EXPECT_EQ((*done)["sha256"], sum);

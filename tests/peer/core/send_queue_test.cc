@@ -228,6 +228,7 @@ TEST_F(SendQueueTest, ReceiverRestartTakesAPartItAcceptedBeforeWithoutAsking) {
   relay_.Pump();
   ASSERT_EQ(b2->rec.resumed.size(), 1u);
   EXPECT_EQ(b2->rec.resumed[0].second, held);
+  EXPECT_TRUE(b2->rec.offers.empty());  // not asked again
   ASSERT_EQ(b2->rec.files_done.size(), 1u);
   EXPECT_EQ(bob_dl_.files.at("big.bin"), *data);
   EXPECT_TRUE(a->rec.resumed.empty());  // alice did not restart

@@ -153,6 +153,12 @@ TEST(FileCardModel, AFileQueuedInAnEarlierRunGetsItsCardWhenItResumesOrIsDropped
   ASSERT_EQ(model.files().size(), 2u);
   EXPECT_EQ(model.files()[1].state, FileState::kFailed);
   EXPECT_EQ(model.files()[1].error, "draft.txt changed.");
+  FileTransfer incoming{std::string(32, 'd'), true, "photo.jpg", 50, "", ""};
+  model.OnFileResumed(incoming, 20);  // accepted in an earlier run: no offer in this one
+  model.OnFileStarted(incoming, 20);
+  ASSERT_EQ(model.files().size(), 3u);
+  EXPECT_TRUE(model.files()[2].incoming);
+  EXPECT_EQ(model.files()[2].state, FileState::kTransferring);
 }
 
 TEST(FileCardModel, FilesUnderWayFailWhenTheConversationEnds) {
