@@ -1,5 +1,7 @@
 #include "peer/cli/cli.h"
 
+#include <openssl/crypto.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -9,16 +11,14 @@
 #include <sstream>
 #include <thread>
 
-#include <openssl/crypto.h>
-
 #include "crypto/identity.h"
 #include "crypto/pin_store.h"
 #include "peer/cli/printer.h"
 #include "peer/net/posix_files.h"
 #include "peer/net/posix_send_queue.h"
 #include "peer/net/relay_client.h"
-#include "wire/hex.h"
 #include "wire/app_protocol.h"
+#include "wire/hex.h"
 #include "wire/relay_protocol.h"
 #include "wire/utf8.h"
 
@@ -172,8 +172,8 @@ void ReadStdin(RelayClient& client, Printer& printer, std::chrono::milliseconds 
           if (!st) printer.LocalError(st.error());
         });
       } else {
-        printer.LocalError(Error{"UNKNOWN_COMMAND",
-                                 "There is no command " + cmd + ". Type /help for the list."});
+        printer.LocalError(
+            Error{"UNKNOWN_COMMAND", "There is no command " + cmd + ". Type /help for the list."});
       }
       continue;
     }
@@ -204,11 +204,12 @@ int RunCli(const CliOptions& options) {
     printer->LocalError(relay.error());
     return kExitUsage;
   }
-  const std::string room = options.room.empty() ? std::string(wire::relay::kDefaultRoom)
-                                               : options.room;
+  const std::string room =
+      options.room.empty() ? std::string(wire::relay::kDefaultRoom) : options.room;
   if (!wire::relay::IsValidRoomCode(room)) {
-    printer->LocalError(Error{"BAD_ROOM_CODE", "A room code may only use letters, digits, '.', "
-                                               "'_' and '-', 64 at most."});
+    printer->LocalError(Error{"BAD_ROOM_CODE",
+                              "A room code may only use letters, digits, '.', "
+                              "'_' and '-', 64 at most."});
     return kExitUsage;
   }
   if (options.name.empty() || options.name.size() > wire::app::kMaxNameBytes ||
@@ -277,6 +278,14 @@ int RunCli(const CliOptions& options) {
   if (session.pending_count() > 0 || !files.empty()) {
     printer->Undelivered(session.pending_ids(), files);
     if (code == kExitOk) code = session.sending_blocked() ? kExitSecurity : kExitUndelivered;
+  }
+  // Not this session's business (and not lost): they wait on disk for the peer they were meant for.
+  if (const size_t kept = session.files_kept_for_other_peers(); kept > 0) {
+    printer->Notice(kept == 1 ? "1 file stays queued for another person; it is offered when that "
+                                "person is next connected."
+                              : std::to_string(kept) +
+                                    " files stay queued for another person; they are offered "
+                                    "when that person is next connected.");
   }
   std::fflush(stdout);
   return code;

@@ -38,14 +38,14 @@ struct SessionConfig {
   crypto::PinStore* pins = nullptr;
   std::function<int64_t()> now_ms;  // wall clock, ms since the Unix epoch
   std::string client_version = "duet/0.1";
-  int64_t keepalive_ms = 20'000;         // send a relay PING after this long without sending
-  int64_t handshake_timeout_ms = 30'000; // paired but not secure after this long: start over
-  size_t max_pending = 10'000;           // messages waiting for a receipt
+  int64_t keepalive_ms = 20'000;          // send a relay PING after this long without sending
+  int64_t handshake_timeout_ms = 30'000;  // paired but not secure after this long: start over
+  size_t max_pending = 10'000;            // messages waiting for a receipt
   crypto::TlsOptions tls;
-  DownloadFolder* downloads = nullptr;  // where accepted files go; must outlive the session
-  bool auto_accept_files = false;       // accept every offer into `downloads`
-  SendQueueStore* send_queue = nullptr; // remembers queued files across runs; must outlive it
-  size_t bulk_burst_bytes = 1u << 20;   // file data encrypted per TakeOutgoing(true)
+  DownloadFolder* downloads = nullptr;   // where accepted files go; must outlive the session
+  bool auto_accept_files = false;        // accept every offer into `downloads`
+  SendQueueStore* send_queue = nullptr;  // remembers queued files across runs; must outlive it
+  size_t bulk_burst_bytes = 1u << 20;    // file data encrypted per TakeOutgoing(true)
 };
 
 class Session {
@@ -91,9 +91,8 @@ class Session {
   // Queues a file (offered now or in the next secure session); `source` is read on this thread.
   // With an `origin` on disk and a send_queue, the file is remembered until it ends: after a
   // restart it is offered again to the same peer (the first transport takes the queue back).
-  Result<std::string> SendFile(std::unique_ptr<FileSource> source, std::string name,
-                               uint64_t size, const crypto::Digest256& sha256,
-                               FileOrigin origin = {});
+  Result<std::string> SendFile(std::unique_ptr<FileSource> source, std::string name, uint64_t size,
+                               const crypto::Digest256& sha256, FileOrigin origin = {});
   Status AcceptFile(std::string_view id);
   Status DeclineFile(std::string_view id);
   Status CancelFile(std::string_view id);
@@ -104,9 +103,14 @@ class Session {
   // Ids (hex) of the messages not yet delivered, oldest first.
   std::vector<std::string> pending_ids() const;
   bool sending_blocked() const { return secure_ && peer_.trust == TrustLevel::kChanged; }
-  // Files not yet saved by the peer (outgoing) or accepted and not yet complete (incoming).
-  size_t pending_files() const { return transfers_.outgoing_count() + transfers_.receiving_count(); }
+  // Files not yet saved by the peer (outgoing, for the peer of the current or last secure
+  // session) or accepted and not yet complete (incoming).
+  size_t pending_files() const {
+    return transfers_.outgoing_count() + transfers_.receiving_count();
+  }
   std::vector<FileTransfer> pending_outgoing_files() const { return transfers_.outgoing(); }
+  // Files remembered for another peer than the last one (not pending for this session).
+  size_t files_kept_for_other_peers() const { return transfers_.kept_for_other_peers(); }
 
  private:
   struct Outgoing {
@@ -160,9 +164,9 @@ class Session {
 
   std::deque<Outgoing> outbox_;
   Transfers transfers_;
-  wire::Bytes burst_;  // file chunks being encrypted (reused)
-  std::set<wire::app::Id> seen_ids_;       // received message ids (drop duplicates)
-  std::deque<wire::app::Id> seen_order_;   // eviction order for seen_ids_
+  wire::Bytes burst_;                     // file chunks being encrypted (reused)
+  std::set<wire::app::Id> seen_ids_;      // received message ids (drop duplicates)
+  std::deque<wire::app::Id> seen_order_;  // eviction order for seen_ids_
 };
 
 }  // namespace duet::peer

@@ -118,7 +118,7 @@ void Transfers::Offer(Outgoing& o, wire::Bytes& out) {
 }
 
 void Transfers::OnSecure(const std::string& peer_fingerprint, wire::Bytes& out) {
-  peer_ = peer_fingerprint;
+  peer_ = last_peer_ = peer_fingerprint;
   for (Outgoing& o : outgoing_) {
     if (o.state == Outgoing::State::kQueued && (o.peer.empty() || o.peer == peer_)) Offer(o, out);
   }
@@ -257,9 +257,20 @@ void Transfers::FillBulk(size_t budget, wire::Bytes& out) {
   }
 }
 
+bool Transfers::ForLastPeer(const Outgoing& o) const {
+  return last_peer_.empty() || o.peer.empty() || o.peer == last_peer_;
+}
+
+size_t Transfers::outgoing_count() const {
+  return static_cast<size_t>(std::count_if(outgoing_.begin(), outgoing_.end(),
+                                           [&](const Outgoing& o) { return ForLastPeer(o); }));
+}
+
 std::vector<FileTransfer> Transfers::outgoing() const {
   std::vector<FileTransfer> files;
-  for (const Outgoing& o : outgoing_) files.push_back(o.info);
+  for (const Outgoing& o : outgoing_) {
+    if (ForLastPeer(o)) files.push_back(o.info);
+  }
   return files;
 }
 

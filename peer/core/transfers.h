@@ -81,10 +81,14 @@ class Transfers {
   // Whether FillBulk would produce something now.
   bool has_bulk() const;
 
-  // Outgoing files not yet confirmed saved by the peer, and incoming ones being received.
-  size_t outgoing_count() const { return outgoing_.size(); }
-  size_t receiving_count() const;
+  // Outgoing files not yet confirmed saved that the peer of the current (else the last) secure
+  // session may take: those meant for it or for no peer yet. Before any secure session, all.
+  size_t outgoing_count() const;
   std::vector<FileTransfer> outgoing() const;
+  // Files remembered for another peer than that one: they wait, on disk, for their own peer.
+  size_t kept_for_other_peers() const { return outgoing_.size() - outgoing_count(); }
+  // Incoming files being received.
+  size_t receiving_count() const;
 
  private:
   struct Outgoing;
@@ -107,6 +111,8 @@ class Transfers {
   void Progress(const FileTransfer& f, uint64_t done, int64_t& last_ms);
   // Writes the outgoing files that have an origin to the queue store.
   void SaveQueue();
+  // Whether `o` may go to the peer of the current (else the last) secure session.
+  bool ForLastPeer(const Outgoing& o) const;
 
   TransferConfig config_;
   SessionListener& listener_;
@@ -114,6 +120,7 @@ class Transfers {
   std::list<Incoming> incoming_;
   std::set<wire::app::Id> refused_;  // declined or cancelled offline: declined when re-offered
   std::string peer_;                 // fingerprint of the peer of the current secure session
+  std::string last_peer_;            // ... of the last one (kept after it ends)
 };
 
 }  // namespace duet::peer

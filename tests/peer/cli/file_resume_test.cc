@@ -138,5 +138,37 @@ TEST_F(FileResumeTest, AQueuedFileModifiedWhileTheSenderIsDownIsNotSent) {
   EXPECT_FALSE(fs::exists(tmp_ / "dl/draft.txt"));
 }
 
+TEST_F(FileResumeTest, AFileKeptForAnotherPersonDoesNotHoldUpASessionWithSomeoneElse) {
+  WriteRandomFile(tmp_ / "for-bob.bin", 1000, 8);
+  Relay relay = StartRelay();
+  {
+    auto alice = StartPeer(relay.addr, "alice", tmp_ / "alice");
+    auto bob = StartPeer(relay.addr, "bob", tmp_ / "bob");  // no --accept-files: the offer waits
+    ASSERT_TRUE(Event(*alice, "secure") && Event(*bob, "secure"));
+    alice->WriteLine("/file " + (tmp_ / "for-bob.bin"));
+    ASSERT_TRUE(Event(*bob, "file_offer")) << bob->Transcript();
+    alice->Signal(SIGKILL);  // the file stays queued for bob
+    alice->Wait();
+  }
+  // Next run, carol is in the room: the message is delivered and the program ends at once with
+  // success (--wait 60 would hold it a minute if it waited for bob's file), saying what waits.
+  auto carol = StartPeer(relay.addr, "carol", tmp_ / "carol", "test", {"--wait", "60"});
+  auto alice = StartPeer(relay.addr, "alice", tmp_ / "alice", "test", {"--wait", "60"});
+  ASSERT_TRUE(Event(*alice, "secure") && Event(*carol, "secure"));
+  alice->WriteLine("hi carol");
+  alice->CloseStdin();
+  ASSERT_TRUE(Event(*carol, "message")) << carol->Transcript();
+  auto kept = Event(*alice, "notice");
+  ASSERT_TRUE(kept) << alice->Transcript();
+  EXPECT_NE((*kept)["text"].get<std::string>().find("1 file stays queued for another person"),
+            std::string::npos)
+      << *kept;
+  EXPECT_EQ(alice->Wait(), 0) << alice->Transcript();  // within 20 s, not after --wait 60
+  for (const std::string& line : carol->lines()) {
+    EXPECT_EQ(line.find("file_offer"), std::string::npos) << line;  // bob's file is not hers
+  }
+  EXPECT_FALSE(QueueIsEmpty(tmp_ / "alice"));  // still remembered for bob
+}
+
 }  // namespace
 }  // namespace duet::testing
