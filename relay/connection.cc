@@ -54,13 +54,6 @@ void Connection::Resume() {
 void Connection::ReadAvailable() {
   size_t budget = kReadBudget;
   while (budget > 0 && (state_ == State::kJoining || state_ == State::kJoined) && !paused_) {
-    if (in_len_ == 0 && state_ == State::kJoined && bulk_) {
-      // A large frame: its rest goes by splice; after one, the next header is peeked at.
-      const Step step = fwd_left_ > 0 ? SpliceBody(budget) : PeekFrame();
-      if (step == Step::kClosed) return;
-      if (step == Step::kWait) break;
-      if (step == Step::kMoved) continue;
-    }
     if (in_cap_ - in_len_ < kReadChunk / 2) {
       // Allocate (or grow) only now that there is data to read. ProcessInput keeps a partial
       // frame at the front, so growing is rare: only for a frame larger than the buffer.
@@ -106,15 +99,11 @@ bool Connection::ProcessInput() {
   while (pos < in_len_) {
     wire::ByteView rest(in_.get() + pos, in_len_ - pos);
     if (fwd_left_ > 0) {
-      // More of a DATA frame already under way: pass on what is here. (Its header is still to
-      // come too when a frame begun by splice went on by copy: splice_hdr_.)
-      const size_t n = std::min<size_t>(rest.size(), splice_hdr_ + size_t{fwd_left_});
-      const size_t header = std::min<size_t>(n, splice_hdr_);
-      splice_hdr_ = static_cast<uint8_t>(splice_hdr_ - header);
-      fwd_left_ -= static_cast<uint32_t>(n - header);
+      // More of a DATA frame already under way: pass on what is here.
+      const uint32_t n = static_cast<uint32_t>(std::min<size_t>(rest.size(), fwd_left_));
+      fwd_left_ -= n;
       pos += n;
-      server_.ForwardRest(*this, ForwardTarget(), rest.first(n), n - header,
-                          splice_hdr_ + fwd_left_);
+      server_.ForwardRest(*this, ForwardTarget(), rest.first(n), fwd_left_);
       if (state_ != State::kJoined) return false;
       continue;
     }
@@ -136,7 +125,6 @@ bool Connection::ProcessInput() {
       // Cut-through: start as soon as the bytes the console shows are here.
       if (body_here < std::min<size_t>(h.length, Console::kHexPrefixBytes)) break;
       const size_t n = std::min<size_t>(body_here, h.length);
-      bulk_ = h.length >= kSpliceMin;
       fwd_to_ = partner != nullptr ? partner->id() : 0;
       fwd_left_ = h.length - static_cast<uint32_t>(n);
       pos += wire::kFrameHeaderSize + n;
@@ -222,7 +210,7 @@ void Connection::Enqueue(wire::ByteView bytes) {
     if (ec) n = 0;
     bytes = bytes.subspan(n);
     if (bytes.empty()) {
-      if (state_ == State::kClosing && OutputIdle()) FinishClose();
+      if (state_ == State::kClosing && !writing_) FinishClose();
       return;
     }
   }
@@ -254,10 +242,6 @@ void Connection::PadPartialFrame() {
 }
 
 void Connection::WriteMore() {
-  if (pipe_ && !pipe_->empty()) {
-    writing_ = false;  // the queue follows the pipe: DrainPipe calls again once it is empty
-    return;
-  }
   if (out_pending_.empty()) {
     writing_ = false;  // buffers are kept for the next burst; the server trims idle ones
     if (state_ == State::kClosing) FinishClose();
@@ -285,7 +269,7 @@ void Connection::SendError(const RelayError& error) {
   state_ = State::kClosing;
   closing_since = std::chrono::steady_clock::now();
   server_.OnLeaving(*this);  // out of its room now: no more frames are forwarded to it
-  if (OutputIdle()) FinishClose();
+  if (!writing_) FinishClose();
 }
 
 void Connection::FinishClose() {
@@ -305,7 +289,6 @@ void Connection::Close() {
   state_ = State::kClosed;
   std::error_code ec;
   socket_.close(ec);
-  server_.pipes().Release(std::move(pipe_));  // closed, not reused, if it holds bytes
   // The input buffer is freed with the object, not here: a frame loop up the stack may still
   // hold views into it.
   server_.OnClosed(*this);

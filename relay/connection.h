@@ -12,17 +12,8 @@
 // frame is neither buffered nor delayed. Once its header (and the first bytes the console shows)
 // are in, the frame is bound to the partner of that moment; if the partner changes before the
 // frame ends, the rest is dropped. The receiving side keeps its output framed: frames the relay
-// itself sends wait until a partner's frame that is part-way into the output is complete.
-//
-// Splice (connection_splice.cc): the rest of a large DATA frame (kSpliceMin and up) moves from
-// the sender's socket into a pipe owned by the receiving connection and on into its socket with
-// splice(2), never through the relay's memory. The receiver's output is then, in this order:
-// the pipe, then its queue (out_pending_); bytes go into the pipe only while the queue is empty
-// and no write is in flight, so the stream stays in order. After a large frame, the sender peeks
-// at the next header (MSG_PEEK) so that a following large frame is spliced header and all.
-//
-// The server owns connections (shared_ptr); handlers hold a shared_ptr so a closed connection
-// outlives its last callback.
+// itself sends wait until a partner's frame that is part-way into the output is complete. The server owns connections (shared_ptr); handlers
+// hold a shared_ptr so a closed connection outlives its last callback.
 #pragma once
 
 #include <asio.hpp>
@@ -32,7 +23,6 @@
 #include <string>
 
 #include "relay/errors.h"
-#include "relay/pipe.h"
 #include "relay/room_table.h"
 #include "wire/codec.h"
 
@@ -43,8 +33,6 @@ using SteadyTime = std::chrono::steady_clock::time_point;
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  // DATA frames of this size and up are spliced (below it, copying costs less than the calls).
-  static constexpr uint32_t kSpliceMin = 32 * 1024;
   enum class State { kJoining, kJoined, kClosing, kClosed };
 
   Connection(Server& server, asio::ip::tcp::socket socket, ConnId id, std::string addr);
@@ -81,9 +69,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   ConnId id() const { return id_; }
   const std::string& addr() const { return addr_; }
   State state() const { return state_; }
-  size_t pending_output() const {
-    return out_pending_.size() + out_writing_.size() + (pipe_ ? pipe_->size() : 0);
-  }
+  size_t pending_output() const { return out_pending_.size() + out_writing_.size(); }
 
   // Set by the server when the connection joins or pairs.
   std::string room;
@@ -108,23 +94,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Connection* ForwardTarget() const;
   void WriteMore();
   void FinishClose();
-  // Nothing is being written: no write in flight and no bytes in the pipe.
-  bool OutputIdle() const { return !writing_ && (!pipe_ || pipe_->empty()); }
-
-  // --- splice (connection_splice.cc) ---
-  enum class Step { kMoved, kWait, kCopy, kClosed };
-  // As sender, at a frame boundary after a large frame: peeks at the next header and, for a
-  // large DATA frame the partner can take, starts splicing it. kCopy: read it the usual way.
-  Step PeekFrame();
-  // As sender, part-way through a large frame: splices more of it to the partner.
-  Step SpliceBody(size_t& budget);
-  // As receiver: whether a partner's bytes may go into the pipe now (it is the output's tail).
-  bool TakesSplice() const;
-  // As receiver: bytes of the partner's frame went into the pipe; `left` are still to come.
-  void SplicedIn(uint32_t left);
-  // As receiver: writes what the pipe holds; waits for writability when the socket is full.
-  void DrainPipe();
-  void WaitWritable();
 
   Server& server_;
   asio::ip::tcp::socket socket_;
@@ -142,14 +111,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool writing_ = false;
   bool paused_ = false;
   bool write_failed_ = false;  // the socket refused a write, or a close is posted
-  bool draining_ = false;      // as receiver: waiting for writability to drain the pipe
-  bool bulk_ = false;          // as sender: the current (or last) DATA frame is large
-  uint8_t splice_hdr_ = 0;     // as sender: header bytes of a peeked frame still in the socket
   uint32_t fwd_left_ = 0;      // as sender: body bytes of the current DATA frame to come
   ConnId fwd_to_ = 0;          // as sender: where the current DATA frame goes (0: dropped)
   uint32_t partial_left_ = 0;  // as receiver: bytes of a partner's frame still to come
   wire::Bytes held_;           // as receiver: the relay's own frames waiting for that frame
-  std::unique_ptr<Pipe> pipe_;  // as receiver: spliced bytes, ahead of out_pending_
 };
 
 }  // namespace duet::relay

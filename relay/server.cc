@@ -144,28 +144,22 @@ void Server::ForwardStart(Connection& from, Connection* to, wire::ByteView bytes
   totals_.bytes += body.size();
 }
 
-void Server::ForwardRest(Connection& from, Connection* to, wire::ByteView bytes, size_t body,
-                         uint32_t left) {
+void Server::ForwardRest(Connection& from, Connection* to, wire::ByteView bytes, uint32_t left) {
   if (to == nullptr) return;  // the rest of a dropped frame
   ForwardBytes(from, *to, bytes, left);
-  totals_.bytes += body;
+  totals_.bytes += bytes.size();
 }
 
-void Server::ForwardSpliceStart(Connection& from, uint32_t size, wire::ByteView prefix) {
-  ++totals_.frames;
-  console_.Frame(from.room, from.first_in_room, size, prefix);
-}
-
-size_t Server::pause_threshold() const { return std::min(config_.max_output, kPauseAt); }
+size_t Server::PauseThreshold() const { return std::min(config_.max_output, kPauseAt); }
 
 void Server::ForwardBytes(Connection& from, Connection& to, wire::ByteView bytes, uint32_t left) {
   to.AppendForwarded(bytes, left);
   // Backpressure: stop reading the fast side until the slow side drains.
-  if (to.pending_output() >= pause_threshold()) from.Pause();
+  if (to.pending_output() >= PauseThreshold()) from.Pause();
 }
 
 void Server::OnOutputProgress(Connection& conn) {
-  if (conn.partner != nullptr && conn.pending_output() < pause_threshold() / 2) {
+  if (conn.partner != nullptr && conn.pending_output() < PauseThreshold() / 2) {
     conn.partner->Resume();
   }
 }
@@ -240,7 +234,6 @@ void Server::Sweep() {
     }
   }
 
-  pipes_.Trim();
   console_.Tick();
   if (config_.stats_interval.count() > 0 && now - last_totals_ >= config_.stats_interval &&
       !conns_.empty()) {

@@ -14,7 +14,6 @@
 #include "relay/config.h"
 #include "relay/connection.h"
 #include "relay/console.h"
-#include "relay/pipe.h"
 #include "relay/room_table.h"
 #include "wire/result.h"
 
@@ -40,18 +39,7 @@ class Server {
   // payload bytes (at least the console's prefix), ForwardRest the following bytes.
   void ForwardStart(Connection& from, Connection* to, wire::ByteView bytes, uint32_t size,
                     uint32_t left);
-  // `body` of `bytes` are payload (the rest is header, when a frame begun by splice goes on by
-  // copy).
-  void ForwardRest(Connection& from, Connection* to, wire::ByteView bytes, size_t body,
-                   uint32_t left);
-  // A DATA frame of `size` that is spliced from `from` to its partner, header and all; `prefix`
-  // is its first payload bytes (peeked), for the console.
-  void ForwardSpliceStart(Connection& from, uint32_t size, wire::ByteView prefix);
-  // Payload bytes that went by splice.
-  void CountSpliced(size_t body) { totals_.bytes += body; }
-  PipePool& pipes() { return pipes_; }
-  // Output waiting for a connection at which its partner stops being read.
-  size_t pause_threshold() const;
+  void ForwardRest(Connection& from, Connection* to, wire::ByteView bytes, uint32_t left);
   void OnOutputProgress(Connection& conn);
   void OnRefused(Connection& conn, const RelayError& error);
   void OnLeaving(Connection& conn);  // out of its room (before the close completes)
@@ -63,6 +51,7 @@ class Server {
   void Shutdown();
   void Unpair(Connection& conn);
   void ForwardBytes(Connection& from, Connection& to, wire::ByteView bytes, uint32_t left);
+  size_t PauseThreshold() const;
 
   asio::io_context& io_;
   RelayConfig config_;
@@ -74,7 +63,6 @@ class Server {
   uint16_t port_ = 0;
   bool shutting_down_ = false;
 
-  PipePool pipes_;
   RoomTable rooms_;
   std::unordered_map<ConnId, std::shared_ptr<Connection>> conns_;
   std::unordered_map<std::string, size_t> per_address_;
