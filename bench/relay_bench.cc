@@ -5,7 +5,12 @@
 //      and direct;
 //   2. round-trip latency of 64-byte frames, p50 and p99, via duet-relay and via socat;
 //   3. relay memory with 10,000 idle pairs (20,000 connections) and the time to pair them.
+//
+// Usage: relay_bench [RELAY_BIN] [--only bulk|latency|memory] [--rounds N]
+// The bulk rows also give the CPU seconds (user + system) the forwarder process spent per GiB,
+// a figure that other load on the machine distorts far less than MB/s.
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -21,6 +26,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <memory>
 #include <optional>
 #include <string>
 #include <thread>
@@ -37,7 +43,7 @@ namespace rp = duet::wire::relay;
 constexpr size_t kBulkBytes = size_t{1} << 30;
 constexpr size_t kChunk = 256 * 1024;
 constexpr int kRoundTrips = 20000;
-constexpr int kRounds = 3;
+constexpr int kDefaultRounds = 3;
 
 double Median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
@@ -254,6 +260,23 @@ long RssKb(pid_t pid) {
   return -1;
 }
 
+// CPU time of a process (all its threads), in seconds: the first field of
+// /proc/PID/task/TID/schedstat, in nanoseconds (finer than utime + stime, counted in ticks).
+double CpuSeconds(pid_t pid) {
+  const std::string dir = "/proc/" + std::to_string(pid) + "/task";
+  double total = 0;
+  DIR* d = opendir(dir.c_str());
+  if (d == nullptr) return 0;
+  while (dirent* e = readdir(d)) {
+    if (e->d_name[0] == '.') continue;
+    std::ifstream in(dir + "/" + e->d_name + "/schedstat");
+    unsigned long long ns = 0;
+    if (in >> ns) total += static_cast<double>(ns) / 1e9;
+  }
+  closedir(d);
+  return total;
+}
+
 bool HaveSocat() { return std::system("command -v socat >/dev/null 2>&1") == 0; }
 
 std::unique_ptr<Child> StartRelay(const std::string& relay_bin, uint16_t& port) {
@@ -296,101 +319,65 @@ int Accept(int listener) {
   return fd;
 }
 
+struct Options {
+  std::string relay_bin = std::string(DUET_BIN_DIR) + "/duet-relay";
+  std::string only;  // empty: every section
+  int rounds = kDefaultRounds;
+  bool Runs(const char* section) const { return only.empty() || only == section; }
+};
+
+Options ParseOptions(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--help" || a == "-h") {
+      std::printf("usage: relay_bench [RELAY_BIN] [--only bulk|latency|memory] [--rounds N]\n");
+      std::exit(0);
+    } else if (a == "--only" && i + 1 < argc) {
+      o.only = argv[++i];
+      if (o.only != "bulk" && o.only != "latency" && o.only != "memory") Die("bad --only " + o.only);
+    } else if (a == "--rounds" && i + 1 < argc) {
+      o.rounds = std::max(1, std::atoi(argv[++i]));
+    } else if (!a.empty() && a[0] != '-') {
+      o.relay_bin = a;
+    } else {
+      Die("unknown argument " + a + " (try --help)");
+    }
+  }
+  return o;
+}
+
+// Bulk through a forwarder process: MB/s, and the process's CPU seconds per GiB.
+struct BulkRun {
+  double mbps = 0, cpu_per_gib = 0;
+};
+
+BulkRun MeasureBulk(pid_t forwarder, int tx, int rx) {
+  const double cpu0 = CpuSeconds(forwarder);
+  BulkRun r;
+  r.mbps = Bulk(tx, rx);
+  r.cpu_per_gib = (CpuSeconds(forwarder) - cpu0) * static_cast<double>(size_t{1} << 30) /
+                  static_cast<double>(kBulkBytes);
+  return r;
+}
+
+std::string Range(const std::vector<double>& v, const char* fmt) {
+  if (v.empty()) return "-";
+  char buf[96];
+  auto [lo, hi] = std::minmax_element(v.begin(), v.end());
+  std::string f = std::string(fmt) + "-" + fmt;
+  std::snprintf(buf, sizeof(buf), f.c_str(), *lo, *hi);
+  return buf;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  const std::string relay_bin = argc > 1 ? argv[1] : std::string(DUET_BIN_DIR) + "/duet-relay";
+  const Options opt = ParseOptions(argc, argv);
+  const std::string& relay_bin = opt.relay_bin;
   signal(SIGPIPE, SIG_IGN);
   const bool socat = HaveSocat();
   std::printf("Duet relay benchmark (loopback, this machine, one run; figures, not verdicts)\n\n");
-
-  // --- 1. bulk throughput: the three paths in turn, three rounds, the median of each --------
-  std::vector<double> relay_runs, socat_runs, direct_runs;
-  for (int round = 0; round < kRounds; ++round) {
-    {
-      uint16_t port;
-      auto relay = StartRelay(relay_bin, port);
-      auto [a, b] = RelayPair(port, "bulk");
-      relay_runs.push_back(Bulk(a, b));
-      close(a);
-      close(b);
-    }
-    if (socat) {
-      std::unique_ptr<Child> s;
-      auto [a, b] = SocatPair(s);
-      socat_runs.push_back(Bulk(a, b));
-      close(a);
-      close(b);
-    }
-    {
-      uint16_t target;
-      int l = Listen(target);
-      int a = Connect(target);
-      int b = Accept(l);
-      direct_runs.push_back(Bulk(a, b));
-      close(a);
-      close(b);
-      close(l);
-    }
-  }
-  const double via_relay = Median(relay_runs);
-  const double via_socat = socat ? Median(socat_runs) : 0;
-  const double direct = Median(direct_runs);
-
-  // --- 2. latency ---------------------------------------------------------------------------
-  Latency lat_relay, lat_socat;
-  {
-    uint16_t port;
-    auto relay = StartRelay(relay_bin, port);
-    auto [a, b] = RelayPair(port, "latency");
-    lat_relay = PingPong(a, b);
-    close(a);
-    close(b);
-  }
-  if (socat) {
-    std::unique_ptr<Child> s;
-    auto [a, b] = SocatPair(s);
-    lat_socat = PingPong(a, b);
-    close(a);
-    close(b);
-  }
-
-  // --- 3. idle pairs --------------------------------------------------------------------------
-  int pairs = 10000;
-  rlimit lim{};
-  getrlimit(RLIMIT_NOFILE, &lim);
-  rlimit want{65536, 65536};
-  if (setrlimit(RLIMIT_NOFILE, &want) != 0) {
-    lim.rlim_cur = lim.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &lim);
-    pairs = static_cast<int>(std::min<rlim_t>(10000, (lim.rlim_max - 100) / 2));
-  }
-  double pair_secs = 0;
-  long rss_before = 0, rss_after = 0;
-  {
-    uint16_t port;
-    auto relay = StartRelay(relay_bin, port);
-    rss_before = RssKb(relay->pid);
-    std::vector<int> fds;
-    fds.reserve(static_cast<size_t>(pairs) * 2);
-    auto start = Clock::now();
-    for (int i = 0; i < pairs; ++i) {
-      const std::string room = "idle-" + std::to_string(i);
-      int a = Connect(port);
-      JoinAndWaitPaired(a, room);
-      int b = Connect(port);
-      JoinAndWaitPaired(b, room);
-      fds.push_back(a);
-      fds.push_back(b);
-    }
-    for (int fd : fds) ExpectPaired(fd);
-    pair_secs = std::chrono::duration<double>(Clock::now() - start).count();
-    rss_after = RssKb(relay->pid);
-    for (int fd : fds) close(fd);
-  }
-  const double per_conn = static_cast<double>(rss_after - rss_before) * 1024.0 / (2.0 * pairs);
-
-  // --- the table ------------------------------------------------------------------------------
   auto socat_cell = [&](double v, const char* fmt) {
     if (!socat) return std::string("socat not installed");
     char buf[64];
@@ -398,20 +385,125 @@ int main(int argc, char** argv) {
     return std::string(buf);
   };
   std::printf("| measure | duet-relay | baseline | ratio |\n|---|---|---|---|\n");
-  std::printf("| bulk 1 GiB, MB/s (median of %d) | %.0f | socat -b 262144: %s | %s |\n", kRounds,
-              via_relay,
-              socat_cell(via_socat, "%.0f").c_str(),
-              socat ? socat_cell(via_relay / via_socat, "%.2fx").c_str() : "-");
-  std::printf("| bulk 1 GiB, MB/s (median of %d) | %.0f | direct TCP: %.0f | %.2fx |\n", kRounds,
-              via_relay, direct, via_relay / direct);
-  std::printf("| RTT 64 B p50, us | %.1f | socat: %s | %s |\n", lat_relay.p50_us,
-              socat_cell(lat_socat.p50_us, "%.1f").c_str(),
-              socat ? socat_cell(lat_relay.p50_us / lat_socat.p50_us, "%.2fx").c_str() : "-");
-  std::printf("| RTT 64 B p99, us | %.1f | socat: %s | %s |\n", lat_relay.p99_us,
-              socat_cell(lat_socat.p99_us, "%.1f").c_str(),
-              socat ? socat_cell(lat_relay.p99_us / lat_socat.p99_us, "%.2fx").c_str() : "-");
-  std::printf("| relay RSS per idle connection (%d pairs), bytes | %.0f | target 1024 | %.2fx |\n",
-              pairs, per_conn, per_conn / 1024.0);
-  std::printf("| time to pair %d pairs, s | %.2f | - | - |\n", pairs, pair_secs);
+
+  // --- 1. bulk throughput: the three paths in turn, N rounds, the median of each -------------
+  if (opt.Runs("bulk")) {
+    std::vector<double> relay_runs, socat_runs, direct_runs, ratios, relay_cpu, socat_cpu;
+    for (int round = 0; round < opt.rounds; ++round) {
+      {
+        uint16_t port;
+        auto relay = StartRelay(relay_bin, port);
+        auto [a, b] = RelayPair(port, "bulk");
+        BulkRun r = MeasureBulk(relay->pid, a, b);
+        relay_runs.push_back(r.mbps);
+        relay_cpu.push_back(r.cpu_per_gib);
+        close(a);
+        close(b);
+      }
+      if (socat) {
+        std::unique_ptr<Child> s;
+        auto [a, b] = SocatPair(s);
+        BulkRun r = MeasureBulk(s->pid, a, b);
+        socat_runs.push_back(r.mbps);
+        socat_cpu.push_back(r.cpu_per_gib);
+        ratios.push_back(relay_runs.back() / r.mbps);
+        close(a);
+        close(b);
+      }
+      {
+        uint16_t target;
+        int l = Listen(target);
+        int a = Connect(target);
+        int b = Accept(l);
+        direct_runs.push_back(Bulk(a, b));
+        close(a);
+        close(b);
+        close(l);
+      }
+    }
+    const double via_relay = Median(relay_runs);
+    const double direct = Median(direct_runs);
+    std::printf("| bulk 1 GiB, MB/s (median of %d) | %.0f | socat -b 262144: %s | %s |\n",
+                opt.rounds, via_relay, socat ? socat_cell(Median(socat_runs), "%.0f").c_str() : "-",
+                socat ? socat_cell(Median(ratios), "%.2fx").c_str() : "-");
+    std::printf("| bulk 1 GiB, MB/s (range of %d) | %s | socat: %s | %s |\n", opt.rounds,
+                Range(relay_runs, "%.0f").c_str(), Range(socat_runs, "%.0f").c_str(),
+                Range(ratios, "%.2fx").c_str());
+    std::printf("| bulk 1 GiB, MB/s (median of %d) | %.0f | direct TCP: %.0f | %.2fx |\n",
+                opt.rounds, via_relay, direct, via_relay / direct);
+    std::printf("| forwarder CPU s per GiB (median, range) | %.3f (%s) | socat: %s (%s) | %s |\n",
+                Median(relay_cpu), Range(relay_cpu, "%.3f").c_str(),
+                socat ? socat_cell(Median(socat_cpu), "%.3f").c_str() : "-",
+                Range(socat_cpu, "%.3f").c_str(),
+                socat ? socat_cell(Median(relay_cpu) / Median(socat_cpu), "%.2fx").c_str() : "-");
+    std::fflush(stdout);
+  }
+
+  // --- 2. latency ---------------------------------------------------------------------------
+  if (opt.Runs("latency")) {
+    Latency lat_relay, lat_socat;
+    {
+      uint16_t port;
+      auto relay = StartRelay(relay_bin, port);
+      auto [a, b] = RelayPair(port, "latency");
+      lat_relay = PingPong(a, b);
+      close(a);
+      close(b);
+    }
+    if (socat) {
+      std::unique_ptr<Child> s;
+      auto [a, b] = SocatPair(s);
+      lat_socat = PingPong(a, b);
+      close(a);
+      close(b);
+    }
+    std::printf("| RTT 64 B p50, us | %.1f | socat: %s | %s |\n", lat_relay.p50_us,
+                socat_cell(lat_socat.p50_us, "%.1f").c_str(),
+                socat ? socat_cell(lat_relay.p50_us / lat_socat.p50_us, "%.2fx").c_str() : "-");
+    std::printf("| RTT 64 B p99, us | %.1f | socat: %s | %s |\n", lat_relay.p99_us,
+                socat_cell(lat_socat.p99_us, "%.1f").c_str(),
+                socat ? socat_cell(lat_relay.p99_us / lat_socat.p99_us, "%.2fx").c_str() : "-");
+    std::fflush(stdout);
+  }
+
+  // --- 3. idle pairs --------------------------------------------------------------------------
+  if (opt.Runs("memory")) {
+    int pairs = 10000;
+    rlimit lim{};
+    getrlimit(RLIMIT_NOFILE, &lim);
+    rlimit want{65536, 65536};
+    if (setrlimit(RLIMIT_NOFILE, &want) != 0) {
+      lim.rlim_cur = lim.rlim_max;
+      setrlimit(RLIMIT_NOFILE, &lim);
+      pairs = static_cast<int>(std::min<rlim_t>(10000, (lim.rlim_max - 100) / 2));
+    }
+    double pair_secs = 0;
+    long rss_before = 0, rss_after = 0;
+    {
+      uint16_t port;
+      auto relay = StartRelay(relay_bin, port);
+      rss_before = RssKb(relay->pid);
+      std::vector<int> fds;
+      fds.reserve(static_cast<size_t>(pairs) * 2);
+      auto start = Clock::now();
+      for (int i = 0; i < pairs; ++i) {
+        const std::string room = "idle-" + std::to_string(i);
+        int a = Connect(port);
+        JoinAndWaitPaired(a, room);
+        int b = Connect(port);
+        JoinAndWaitPaired(b, room);
+        fds.push_back(a);
+        fds.push_back(b);
+      }
+      for (int fd : fds) ExpectPaired(fd);
+      pair_secs = std::chrono::duration<double>(Clock::now() - start).count();
+      rss_after = RssKb(relay->pid);
+      for (int fd : fds) close(fd);
+    }
+    const double per_conn = static_cast<double>(rss_after - rss_before) * 1024.0 / (2.0 * pairs);
+    std::printf("| relay RSS per idle connection (%d pairs), bytes | %.0f | target 1024 | %.2fx |\n",
+                pairs, per_conn, per_conn / 1024.0);
+    std::printf("| time to pair %d pairs, s | %.2f | - | - |\n", pairs, pair_secs);
+  }
   return 0;
 }

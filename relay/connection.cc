@@ -94,6 +94,13 @@ void Connection::TrimIdle() {
 }
 
 bool Connection::ProcessInput() {
+  // What this loop forwards is written once, at its end: one write for all the frames of a read
+  // rather than one per frame. The partner's deferred bytes are views into in_, so they are
+  // written before in_ changes and whichever way the loop ends.
+  struct FlushPartner {
+    Connection& self;
+    ~FlushPartner() { self.FlushForwarded(); }
+  } flush_partner{*this};
   size_t pos = 0;
   const uint32_t cap = state_ == State::kJoining ? kMaxJoinPayload : server_.config().max_frame;
   while (pos < in_len_) {
@@ -139,11 +146,19 @@ bool Connection::ProcessInput() {
     if (!HandleFrame(h.type, whole.subspan(wire::kFrameHeaderSize))) return false;
     if (state_ != State::kJoining && state_ != State::kJoined) return false;
   }
+  FlushForwarded();
   if (pos > 0) {
     std::memmove(in_.get(), in_.get() + pos, in_len_ - pos);
     in_len_ -= pos;
   }
   return true;
+}
+
+void Connection::FlushForwarded() {
+  if (partner == nullptr) return;
+  partner->FlushDeferred();
+  // Backpressure: stop reading this side until the partner's output drains.
+  if (partner->pending_output() >= server_.pause_threshold()) Pause();
 }
 
 Connection* Connection::ForwardTarget() const {
@@ -194,28 +209,52 @@ bool Connection::HandleFrame(uint8_t type, wire::ByteView payload) {
   }
 }
 
-void Connection::Enqueue(wire::ByteView bytes) {
+void Connection::Enqueue(wire::ByteView bytes, bool defer) {
   if (state_ == State::kClosed || write_failed_) return;
+  if (defer && !deferred_.empty() && bytes.data() == deferred_.data() + deferred_.size()) {
+    deferred_ = wire::ByteView(deferred_.data(), deferred_.size() + bytes.size());
+    return;
+  }
+  FlushDeferred();
   if (pending_output() == 0) {
     output_since = std::chrono::steady_clock::now();
-    // Fast path: nothing queued, so write straight from the caller's buffer (the sender's input
-    // buffer) and queue only what the kernel did not take. Saves a copy per forwarded byte.
-    std::error_code ec;
-    size_t n = socket_.write_some(asio::buffer(bytes.data(), bytes.size()), ec);
-    if (ec && ec != asio::error::would_block && ec != asio::error::try_again) {
-      // The peer is gone. Close later, not here: the caller may be in the middle of another
-      // connection's frame loop (closing sends PEER_LEFT back to it).
-      return CloseSoon();
-    }
-    if (ec) n = 0;
-    bytes = bytes.subspan(n);
-    if (bytes.empty()) {
-      if (state_ == State::kClosing && !writing_) FinishClose();
+    if (defer) {
+      deferred_ = bytes;  // the sender's ProcessInput writes it (FlushDeferred) before it returns
       return;
     }
+    bytes = WriteNow(bytes);
+    if (bytes.empty()) return;
   }
   out_pending_.insert(out_pending_.end(), bytes.begin(), bytes.end());
   if (!writing_) WriteMore();
+}
+
+void Connection::FlushDeferred() {
+  if (deferred_.empty()) return;
+  wire::ByteView bytes = deferred_;
+  deferred_ = {};
+  if (state_ == State::kClosed || write_failed_) return;
+  bytes = WriteNow(bytes);
+  if (bytes.empty()) return;
+  out_pending_.insert(out_pending_.end(), bytes.begin(), bytes.end());
+  if (!writing_) WriteMore();
+}
+
+wire::ByteView Connection::WriteNow(wire::ByteView bytes) {
+  // Nothing is queued, so write straight from the caller's buffer (the sender's input buffer)
+  // and queue only what the kernel did not take. Saves a copy per forwarded byte.
+  std::error_code ec;
+  size_t n = socket_.write_some(asio::buffer(bytes.data(), bytes.size()), ec);
+  if (ec && ec != asio::error::would_block && ec != asio::error::try_again) {
+    // The peer is gone. Close later, not here: the caller may be in the middle of another
+    // connection's frame loop (closing sends PEER_LEFT back to it).
+    CloseSoon();
+    return {};
+  }
+  if (ec) n = 0;
+  bytes = bytes.subspan(n);
+  if (bytes.empty() && state_ == State::kClosing && !writing_) FinishClose();
+  return bytes;
 }
 
 void Connection::SendFrame(wire::ByteView frame) {
@@ -226,8 +265,8 @@ void Connection::SendFrame(wire::ByteView frame) {
   Enqueue(frame);
 }
 
-void Connection::AppendForwarded(wire::ByteView bytes, uint32_t left) {
-  Enqueue(bytes);
+void Connection::AppendForwarded(wire::ByteView bytes, uint32_t left, bool from_input) {
+  Enqueue(bytes, from_input);
   partial_left_ = left;
   if (left == 0 && !held_.empty()) {
     wire::Bytes held;
@@ -238,7 +277,7 @@ void Connection::AppendForwarded(wire::ByteView bytes, uint32_t left) {
 
 void Connection::PadPartialFrame() {
   if (partial_left_ == 0) return;
-  AppendForwarded(wire::Bytes(partial_left_, 0), 0);
+  AppendForwarded(wire::Bytes(partial_left_, 0), 0, /*from_input=*/false);
 }
 
 void Connection::WriteMore() {
@@ -287,6 +326,7 @@ void Connection::CloseSoon() {
 void Connection::Close() {
   if (state_ == State::kClosed) return;
   state_ = State::kClosed;
+  deferred_ = {};
   std::error_code ec;
   socket_.close(ec);
   // The input buffer is freed with the object, not here: a frame loop up the stack may still

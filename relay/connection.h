@@ -41,8 +41,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // A whole frame of the relay's own (WAITING, PAIRED, PONG, PEER_LEFT): sent now, or held back
   // while a partner's DATA frame is part-way into the output.
   void SendFrame(wire::ByteView frame);
-  // Bytes of a partner's DATA frame; `left` bytes of that frame are still to come.
-  void AppendForwarded(wire::ByteView bytes, uint32_t left);
+  // Bytes of a partner's DATA frame; `left` bytes of that frame are still to come. Bytes
+  // `from_input` are a view into the partner's input buffer: they may be held as a view until
+  // the partner's frame loop ends (FlushDeferred), so that the frames of one read go out in one
+  // write.
+  void AppendForwarded(wire::ByteView bytes, uint32_t left, bool from_input = true);
+  // Writes the bytes held as a view (see AppendForwarded); the sender's frame loop calls it
+  // before its input buffer changes.
+  void FlushDeferred();
   // Whether a partner's DATA frame is part-way into the output.
   bool mid_frame() const { return partial_left_ > 0; }
   // The partner stopped part-way through a frame to us: fill it up with zero bytes so that the
@@ -69,7 +75,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   ConnId id() const { return id_; }
   const std::string& addr() const { return addr_; }
   State state() const { return state_; }
-  size_t pending_output() const { return out_pending_.size() + out_writing_.size(); }
+  size_t pending_output() const {
+    return deferred_.size() + out_pending_.size() + out_writing_.size();
+  }
 
   // Set by the server when the connection joins or pairs.
   std::string room;
@@ -88,8 +96,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // closed or refused.
   bool ProcessInput();
   bool HandleFrame(uint8_t type, wire::ByteView payload);
-  // Appends bytes to the output and starts writing.
-  void Enqueue(wire::ByteView bytes);
+  // Appends bytes to the output and starts writing (`defer`: see AppendForwarded).
+  void Enqueue(wire::ByteView bytes, bool defer = false);
+  // Writes what the socket takes now (nothing may be queued); returns the rest.
+  wire::ByteView WriteNow(wire::ByteView bytes);
+  // Writes what this side's frame loop forwarded to the partner, then pauses this side if the
+  // partner has too much output waiting.
+  void FlushForwarded();
   // The partner the current DATA frame goes to, or null when it is being dropped.
   Connection* ForwardTarget() const;
   void WriteMore();
@@ -105,6 +118,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   size_t in_cap_ = 0;
   size_t in_len_ = 0;
   size_t last_read_ = 0;
+  wire::ByteView deferred_;  // forwarded bytes in the partner's input buffer, written first
   wire::Bytes out_pending_;
   wire::Bytes out_writing_;
   bool reading_ = false;

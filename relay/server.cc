@@ -140,26 +140,27 @@ void Server::ForwardStart(Connection& from, Connection* to, wire::ByteView bytes
   }
   ++totals_.frames;
   console_.Frame(from.room, from.first_in_room, size, body);
-  ForwardBytes(from, *to, bytes, left);
+  ForwardBytes(*to, bytes, left);
   totals_.bytes += body.size();
 }
 
-void Server::ForwardRest(Connection& from, Connection* to, wire::ByteView bytes, uint32_t left) {
+void Server::ForwardRest(Connection& /*from*/, Connection* to, wire::ByteView bytes,
+                         uint32_t left) {
   if (to == nullptr) return;  // the rest of a dropped frame
-  ForwardBytes(from, *to, bytes, left);
+  ForwardBytes(*to, bytes, left);
   totals_.bytes += bytes.size();
 }
 
-size_t Server::PauseThreshold() const { return std::min(config_.max_output, kPauseAt); }
+size_t Server::pause_threshold() const { return std::min(config_.max_output, kPauseAt); }
 
-void Server::ForwardBytes(Connection& from, Connection& to, wire::ByteView bytes, uint32_t left) {
+void Server::ForwardBytes(Connection& to, wire::ByteView bytes, uint32_t left) {
+  // Backpressure (pausing the sender when `to` has too much waiting) is checked once the
+  // sender's frame loop has written what it forwarded: Connection::FlushForwarded.
   to.AppendForwarded(bytes, left);
-  // Backpressure: stop reading the fast side until the slow side drains.
-  if (to.pending_output() >= PauseThreshold()) from.Pause();
 }
 
 void Server::OnOutputProgress(Connection& conn) {
-  if (conn.partner != nullptr && conn.pending_output() < PauseThreshold() / 2) {
+  if (conn.partner != nullptr && conn.pending_output() < pause_threshold() / 2) {
     conn.partner->Resume();
   }
 }

@@ -41,6 +41,8 @@ class Server {
                     uint32_t left);
   void ForwardRest(Connection& from, Connection* to, wire::ByteView bytes, uint32_t left);
   void OnOutputProgress(Connection& conn);
+  // Output waiting for a connection at which its partner stops being read (backpressure).
+  size_t pause_threshold() const;
   void OnRefused(Connection& conn, const RelayError& error);
   void OnLeaving(Connection& conn);  // out of its room (before the close completes)
   void OnClosed(Connection& conn);
@@ -50,8 +52,7 @@ class Server {
   void Sweep();
   void Shutdown();
   void Unpair(Connection& conn);
-  void ForwardBytes(Connection& from, Connection& to, wire::ByteView bytes, uint32_t left);
-  size_t PauseThreshold() const;
+  void ForwardBytes(Connection& to, wire::ByteView bytes, uint32_t left);
 
   asio::io_context& io_;
   RelayConfig config_;

@@ -23,6 +23,21 @@ constexpr uint8_t kError = static_cast<uint8_t>(rp::FrameType::kError);
 constexpr uint8_t kData = static_cast<uint8_t>(rp::FrameType::kData);
 constexpr uint8_t kPeerLeft = static_cast<uint8_t>(rp::FrameType::kPeerLeft);
 
+// The header and the first `n` payload bytes of a DATA frame of `payload`.
+inline wire::Bytes DataHead(const wire::Bytes& payload, size_t n) {
+  wire::Bytes frame;
+  rp::AppendData(frame, payload);
+  frame.resize(wire::kFrameHeaderSize + n);
+  return frame;
+}
+
+// `n` bytes that differ from frame to frame (by `seed`) and from offset to offset.
+inline wire::Bytes Pattern(size_t n, uint8_t seed = 1) {
+  wire::Bytes out(n);
+  for (size_t i = 0; i < n; ++i) out[i] = static_cast<uint8_t>(i * 13 + seed + (i >> 12));
+  return out;
+}
+
 class RelayFixture : public ::testing::Test {
  protected:
   void StartRelay(std::vector<std::string> flags = {}) {

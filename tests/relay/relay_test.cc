@@ -245,20 +245,6 @@ TEST_F(RelayTest, TooManyConnectionsFromOneAddressIsRefused) {
 
 // --- cut-through forwarding: a DATA frame goes on as its bytes arrive ---
 
-// The header and the first `n` payload bytes of a DATA frame of `payload`.
-wire::Bytes DataHead(const wire::Bytes& payload, size_t n) {
-  wire::Bytes frame;
-  rp::AppendData(frame, payload);
-  frame.resize(wire::kFrameHeaderSize + n);
-  return frame;
-}
-
-wire::Bytes Pattern(size_t n) {
-  wire::Bytes out(n);
-  for (size_t i = 0; i < n; ++i) out[i] = static_cast<uint8_t>(i * 13 + 1);
-  return out;
-}
-
 TEST_F(RelayTest, RelayFramesWaitUntilAPartlyForwardedFrameIsComplete) {
   StartRelay();
   auto [a, b] = Pair("cut");
