@@ -134,7 +134,8 @@ int Listen(uint16_t& port) {
   sockaddr_in a{};
   a.sin_family = AF_INET;
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0 || listen(fd, 64) != 0) Die("listen");
+  if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0 || listen(fd, 64) != 0)
+    Die("listen");
   socklen_t len = sizeof(a);
   getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
   port = ntohs(a.sin_port);
@@ -244,7 +245,8 @@ Latency PingPong(int a, int b) {
     auto t0 = Clock::now();
     SendAll(a, frame.data(), frame.size());
     RecvExactly(a, buf.data(), buf.size());
-    if (i >= 100) rtt.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
+    if (i >= 100)
+      rtt.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
   }
   echo.join();
   std::sort(rtt.begin(), rtt.end());
@@ -280,9 +282,9 @@ double CpuSeconds(pid_t pid) {
 bool HaveSocat() { return std::system("command -v socat >/dev/null 2>&1") == 0; }
 
 std::unique_ptr<Child> StartRelay(const std::string& relay_bin, uint16_t& port) {
-  auto relay = Spawn({relay_bin, "--listen", "127.0.0.1:0", "--quiet", "--stats-interval", "0",
-                      "--max-connections", "60000", "--max-per-address", "60000",
-                      "--max-rooms", "40000"});
+  auto relay =
+      Spawn({relay_bin, "--listen", "127.0.0.1:0", "--quiet", "--stats-interval", "0",
+             "--max-connections", "60000", "--max-per-address", "60000", "--max-rooms", "40000"});
   std::string line = FirstLine(*relay);
   if (line.rfind("listening on ", 0) != 0) Die("relay did not start: " + line);
   port = static_cast<uint16_t>(std::stoi(line.substr(line.rfind(':') + 1)));
@@ -335,7 +337,8 @@ Options ParseOptions(int argc, char** argv) {
       std::exit(0);
     } else if (a == "--only" && i + 1 < argc) {
       o.only = argv[++i];
-      if (o.only != "bulk" && o.only != "latency" && o.only != "memory") Die("bad --only " + o.only);
+      if (o.only != "bulk" && o.only != "latency" && o.only != "memory")
+        Die("bad --only " + o.only);
     } else if (a == "--rounds" && i + 1 < argc) {
       o.rounds = std::max(1, std::atoi(argv[++i]));
     } else if (!a.empty() && a[0] != '-') {
@@ -501,8 +504,9 @@ int main(int argc, char** argv) {
       for (int fd : fds) close(fd);
     }
     const double per_conn = static_cast<double>(rss_after - rss_before) * 1024.0 / (2.0 * pairs);
-    std::printf("| relay RSS per idle connection (%d pairs), bytes | %.0f | target 1024 | %.2fx |\n",
-                pairs, per_conn, per_conn / 1024.0);
+    std::printf(
+        "| relay RSS per idle connection (%d pairs), bytes | %.0f | target 1024 | %.2fx |\n", pairs,
+        per_conn, per_conn / 1024.0);
     std::printf("| time to pair %d pairs, s | %.2f | - | - |\n", pairs, pair_secs);
   }
   return 0;

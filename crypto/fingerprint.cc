@@ -6,9 +6,7 @@
 #include "wire/hex.h"
 
 namespace duet::crypto {
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 std::string Fingerprint::Hex() const { return wire::ToHex(bytes); }
 
@@ -43,8 +41,8 @@ Result<Fingerprint> FingerprintOfKey(const EVP_PKEY* key) {
   if (len <= 0) return Error{"CRYPTO_ERROR", OpensslError("Could not encode a public key")};
   Fingerprint f;
   unsigned int out_len = 0;
-  int ok = EVP_Digest(der, static_cast<size_t>(len), f.bytes.data(), &out_len, EVP_sha256(),
-                      nullptr);
+  int ok =
+      EVP_Digest(der, static_cast<size_t>(len), f.bytes.data(), &out_len, EVP_sha256(), nullptr);
   OPENSSL_free(der);
   if (ok != 1 || out_len != f.bytes.size()) {
     return Error{"CRYPTO_ERROR", OpensslError("Could not hash a public key")};

@@ -54,7 +54,7 @@ Result<X509Ptr> MakeSelfSignedCertificate(EVP_PKEY* key);
 
 // For the front ends: loads the identity in `dir`, or, when there is no key file at all,
 // generates one and saves it (`*created` says which). Never overwrites a damaged key.
-Result<Identity> LoadOrCreateIdentity(const std::filesystem::path& dir,
-                                      std::string_view passphrase, bool* created);
+Result<Identity> LoadOrCreateIdentity(const std::filesystem::path& dir, std::string_view passphrase,
+                                      bool* created);
 
 }  // namespace duet::crypto

@@ -40,8 +40,8 @@ Result<std::string> EncodeKey(EVP_PKEY* key, std::string_view passphrase) {
   // PKCS#8 EncryptedPrivateKeyInfo, PBES2 with scrypt and AES-256-CBC (random salt and IV).
   std::unique_ptr<PKCS8_PRIV_KEY_INFO, OsslDeleter<PKCS8_PRIV_KEY_INFO_free>> p8(
       EVP_PKEY2PKCS8(key));
-  X509_ALGOR* pbe = PKCS5_pbe2_set_scrypt(EVP_aes_256_cbc(), nullptr, 0, nullptr, kScryptN,
-                                          kScryptR, kScryptP);
+  X509_ALGOR* pbe =
+      PKCS5_pbe2_set_scrypt(EVP_aes_256_cbc(), nullptr, 0, nullptr, kScryptN, kScryptR, kScryptP);
   if (!p8 || pbe == nullptr) {
     X509_ALGOR_free(pbe);
     return CryptoError("Could not set up key encryption");
@@ -77,7 +77,7 @@ Error KeyDamaged(const std::filesystem::path& path) {
 }
 
 Result<PkeyPtr> LoadKey(const std::filesystem::path& path, std::string_view passphrase) {
-  struct stat st{};
+  struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
     return Error{"KEY_NOT_FOUND", "There is no identity key at " + path.string() + "."};
   }
@@ -175,8 +175,8 @@ Result<Identity> Identity::Load(const std::filesystem::path& dir, std::string_vi
   return id;
 }
 
-Result<Identity> LoadOrCreateIdentity(const std::filesystem::path& dir,
-                                      std::string_view passphrase, bool* created) {
+Result<Identity> LoadOrCreateIdentity(const std::filesystem::path& dir, std::string_view passphrase,
+                                      bool* created) {
   if (created != nullptr) *created = false;
   Result<Identity> id = Identity::Load(dir, passphrase);
   if (id || id.error().code != "KEY_NOT_FOUND") return id;

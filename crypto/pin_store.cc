@@ -39,7 +39,8 @@ bool ParseTime(std::string_view s, int64_t& out) {
   std::tm tm{};
   int y, mo, d, h, mi, se;
   if (!num(0, 4, y) || !num(5, 2, mo) || !num(8, 2, d) || !num(11, 2, h) || !num(14, 2, mi) ||
-      !num(17, 2, se) || y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) {
+      !num(17, 2, se) || y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
+      se > 60) {
     return false;
   }
   tm.tm_year = y - 1900;

@@ -13,8 +13,7 @@ namespace duet::crypto {
 namespace {
 
 Error WriteError(const std::filesystem::path& path, int err) {
-  return Error{"FILE_WRITE_FAILED", "Could not write " + path.string() + " (" +
-                                        std::strerror(err) +
+  return Error{"FILE_WRITE_FAILED", "Could not write " + path.string() + " (" + std::strerror(err) +
                                         "). Check that the folder exists and is writable."};
 }
 

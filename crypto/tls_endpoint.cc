@@ -15,9 +15,7 @@ constexpr char kSigAlgs[] =
     "rsa_pss_rsae_sha256:rsa_pss_rsae_sha384:rsa_pss_rsae_sha512:"
     "rsa_pss_pss_sha256:rsa_pss_pss_sha384:rsa_pss_pss_sha512";
 
-Error ConfigError(std::string_view what) {
-  return Error{"CRYPTO_ERROR", OpensslError(what)};
-}
+Error ConfigError(std::string_view what) { return Error{"CRYPTO_ERROR", OpensslError(what)}; }
 
 // Accepts the peer's self-signed certificate: the chain is the certificate alone, its key is an
 // RSA key of an accepted size and its self-signature verifies. Who the key belongs to is the pin
@@ -44,10 +42,10 @@ Result<SslCtxPtr> MakeContext(const Identity& identity) {
   SSL_CTX* c = ctx.get();
   if (SSL_CTX_set_min_proto_version(c, TLS1_3_VERSION) != 1 ||
       SSL_CTX_set_max_proto_version(c, TLS1_3_VERSION) != 1 ||
-      SSL_CTX_set_ciphersuites(c, kCipherSuites) != 1 || SSL_CTX_set1_groups_list(c, kGroups) != 1 ||
-      SSL_CTX_set1_sigalgs_list(c, kSigAlgs) != 1 ||
-      SSL_CTX_set1_client_sigalgs_list(c, kSigAlgs) != 1 ||
-      SSL_CTX_set_num_tickets(c, 0) != 1 || SSL_CTX_set_max_early_data(c, 0) != 1 ||
+      SSL_CTX_set_ciphersuites(c, kCipherSuites) != 1 ||
+      SSL_CTX_set1_groups_list(c, kGroups) != 1 || SSL_CTX_set1_sigalgs_list(c, kSigAlgs) != 1 ||
+      SSL_CTX_set1_client_sigalgs_list(c, kSigAlgs) != 1 || SSL_CTX_set_num_tickets(c, 0) != 1 ||
+      SSL_CTX_set_max_early_data(c, 0) != 1 ||
       SSL_CTX_use_certificate(c, identity.certificate()) != 1 ||
       SSL_CTX_use_PrivateKey(c, identity.key()) != 1 || SSL_CTX_check_private_key(c) != 1) {
     return ConfigError("Could not configure TLS");
@@ -61,7 +59,7 @@ Result<SslCtxPtr> MakeContext(const Identity& identity) {
 }  // namespace
 
 Result<std::unique_ptr<TlsEndpoint>> TlsEndpoint::Create(TlsRole role, const Identity& identity,
-                                                          TlsOptions options) {
+                                                         TlsOptions options) {
   ClearOpensslErrors();
   Result<SslCtxPtr> ctx = MakeContext(identity);
   if (!ctx) return ctx.error();
@@ -73,7 +71,7 @@ Result<std::unique_ptr<TlsEndpoint>> TlsEndpoint::Create(TlsRole role, const Ide
     BIO_free(out);
     return ConfigError("Could not create a TLS session");
   }
-  BIO_set_mem_eof_return(in, -1);  // an empty input BIO means "wait", not end of stream
+  BIO_set_mem_eof_return(in, -1);   // an empty input BIO means "wait", not end of stream
   SSL_set_bio(ssl.get(), in, out);  // ssl owns both BIOs now
   if (options.record_padding_block > 1 &&
       SSL_set_block_padding(ssl.get(), options.record_padding_block) != 1) {
@@ -88,9 +86,7 @@ Result<std::unique_ptr<TlsEndpoint>> TlsEndpoint::Create(TlsRole role, const Ide
       new TlsEndpoint(std::move(*ctx), std::move(ssl), in, out, options));
 }
 
-TlsEndpoint::~TlsEndpoint() {
-  OPENSSL_cleanse(plaintext_.data(), plaintext_.size());
-}
+TlsEndpoint::~TlsEndpoint() { OPENSSL_cleanse(plaintext_.data(), plaintext_.size()); }
 
 Status TlsEndpoint::Start() { return Pump(); }
 

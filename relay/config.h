@@ -14,7 +14,7 @@ struct RelayConfig {
   std::string host = "0.0.0.0";
   uint16_t port = 7878;
   uint32_t max_frame = wire::relay::kDefaultMaxFrame;  // DATA payload cap, checked before buffering
-  size_t max_output = 4u << 20;        // per-connection output buffer; over it, the sender pauses
+  size_t max_output = 4u << 20;  // per-connection output buffer; over it, the sender pauses
   std::chrono::milliseconds join_timeout{10'000};
   std::chrono::milliseconds idle_timeout{300'000};
   std::chrono::milliseconds slow_consumer_timeout{60'000};  // output stuck this long: close

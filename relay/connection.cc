@@ -135,8 +135,8 @@ bool Connection::ProcessInput() {
       fwd_to_ = partner != nullptr ? partner->id() : 0;
       fwd_left_ = h.length - static_cast<uint32_t>(n);
       pos += wire::kFrameHeaderSize + n;
-      server_.ForwardStart(*this, ForwardTarget(), rest.first(wire::kFrameHeaderSize + n),
-                           h.length, fwd_left_);
+      server_.ForwardStart(*this, ForwardTarget(), rest.first(wire::kFrameHeaderSize + n), h.length,
+                           fwd_left_);
       if (state_ != State::kJoined) return false;
       continue;
     }

@@ -12,8 +12,9 @@
 // frame is neither buffered nor delayed. Once its header (and the first bytes the console shows)
 // are in, the frame is bound to the partner of that moment; if the partner changes before the
 // frame ends, the rest is dropped. The receiving side keeps its output framed: frames the relay
-// itself sends wait until a partner's frame that is part-way into the output is complete. The server owns connections (shared_ptr); handlers
-// hold a shared_ptr so a closed connection outlives its last callback.
+// itself sends wait until a partner's frame that is part-way into the output is complete. The
+// server owns connections (shared_ptr); handlers hold a shared_ptr so a closed connection outlives
+// its last callback.
 #pragma once
 
 #include <asio.hpp>

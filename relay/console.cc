@@ -1,14 +1,13 @@
 #include "relay/console.h"
 
-#include "wire/hex.h"
-
 #include <chrono>
 #include <ctime>
 #include <utility>
 
+#include "wire/hex.h"
+
 namespace duet::relay {
 namespace {
-
 
 std::string Now() {
   using namespace std::chrono;
@@ -110,9 +109,8 @@ void Console::Banner(const RelayConfig& c) {
            std::to_string(c.max_connections) + " (" + std::to_string(c.max_per_address) +
            " per address), rooms " + std::to_string(c.max_rooms),
        "\"max_frame\":" + std::to_string(c.max_frame) +
-           ",\"max_output\":" + std::to_string(c.max_output) +
-           ",\"max_connections\":" + std::to_string(c.max_connections) +
-           ",\"max_rooms\":" + std::to_string(c.max_rooms));
+           ",\"max_output\":" + std::to_string(c.max_output) + ",\"max_connections\":" +
+           std::to_string(c.max_connections) + ",\"max_rooms\":" + std::to_string(c.max_rooms));
 }
 
 void Console::Join(const std::string& room, const std::string& addr) {
@@ -168,12 +166,12 @@ void Console::ShowTotals(const Totals& t, const char* label) {
   Line(label,
        std::string(label) + ": " + std::to_string(t.connections) + " connections, " +
            std::to_string(t.rooms) + " rooms, " + std::to_string(t.accepted) + " accepted, " +
-           std::to_string(t.refused) + " refused, " + std::to_string(t.frames) +
-           " frames / " + std::to_string(t.bytes) + " B forwarded",
-       "\"connections\":" + std::to_string(t.connections) + ",\"rooms\":" +
-           std::to_string(t.rooms) + ",\"accepted\":" + std::to_string(t.accepted) +
-           ",\"refused\":" + std::to_string(t.refused) + ",\"frames\":" +
-           std::to_string(t.frames) + ",\"bytes\":" + std::to_string(t.bytes));
+           std::to_string(t.refused) + " refused, " + std::to_string(t.frames) + " frames / " +
+           std::to_string(t.bytes) + " B forwarded",
+       "\"connections\":" + std::to_string(t.connections) +
+           ",\"rooms\":" + std::to_string(t.rooms) + ",\"accepted\":" + std::to_string(t.accepted) +
+           ",\"refused\":" + std::to_string(t.refused) + ",\"frames\":" + std::to_string(t.frames) +
+           ",\"bytes\":" + std::to_string(t.bytes));
 }
 
 }  // namespace duet::relay

@@ -62,9 +62,9 @@ class Console {
   static constexpr size_t kMaxBuffered = 1 << 20;
   std::mutex mu_;
   std::condition_variable cv_;
-  std::string buffer_;        // guarded by mu_
+  std::string buffer_;          // guarded by mu_
   uint64_t dropped_lines_ = 0;  // guarded by mu_
-  bool stopping_ = false;     // guarded by mu_
+  bool stopping_ = false;       // guarded by mu_
   std::thread writer_;
 
   std::FILE* out_;

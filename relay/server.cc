@@ -26,7 +26,7 @@ std::string IpOf(const Connection& c) {
   size_t colon = a.rfind(':');
   return colon == std::string::npos ? a : a.substr(0, colon);
 }
-constexpr auto kTrimAfter = std::chrono::seconds(1);   // quiet this long: buffers are freed
+constexpr auto kTrimAfter = std::chrono::seconds(1);  // quiet this long: buffers are freed
 }  // namespace
 
 Server::Server(asio::io_context& io, RelayConfig config, std::FILE* console_out)
@@ -101,12 +101,8 @@ void Server::Accept() {
 bool Server::OnJoin(Connection& conn, const std::string& room) {
   JoinOutcome o = rooms_.Join(conn.id(), room);
   switch (o.kind) {
-    case JoinOutcome::Kind::kRoomFull:
-      conn.SendError(RoomFull(room));
-      return false;
-    case JoinOutcome::Kind::kTooManyRooms:
-      conn.SendError(TooManyRooms());
-      return false;
+    case JoinOutcome::Kind::kRoomFull: conn.SendError(RoomFull(room)); return false;
+    case JoinOutcome::Kind::kTooManyRooms: conn.SendError(TooManyRooms()); return false;
     case JoinOutcome::Kind::kWaiting:
       conn.MarkJoined();
       conn.room = room;
@@ -219,8 +215,7 @@ void Server::Sweep() {
       case Connection::State::kClosing:
         if (now - c->closing_since > kCloseGrace) due.push_back(c);
         break;
-      case Connection::State::kClosed:
-        break;
+      case Connection::State::kClosed: break;
     }
   }
   for (auto& c : due) {

@@ -79,11 +79,10 @@ struct Encoder {
   void operator()(const Bye& m) { w.U8(m.reason); }
 };
 
-constexpr Type kTypeOf[] = {Type::kHello,      Type::kMessage,    Type::kReceipt,
-                            Type::kFileOffer,  Type::kFileAccept, Type::kFileDecline,
-                            Type::kFileChunk,  Type::kFileDone,   Type::kFileCancel,
-                            Type::kFileResult, Type::kFileAck,    Type::kPing,
-                            Type::kPong,       Type::kBye};
+constexpr Type kTypeOf[] = {
+    Type::kHello,       Type::kMessage,   Type::kReceipt,  Type::kFileOffer,  Type::kFileAccept,
+    Type::kFileDecline, Type::kFileChunk, Type::kFileDone, Type::kFileCancel, Type::kFileResult,
+    Type::kFileAck,     Type::kPing,      Type::kPong,     Type::kBye};
 
 // Reads a u8-length string of at most `max` bytes.
 bool GetString8(Reader& r, size_t max, std::string& out) {
@@ -167,7 +166,8 @@ Result<AppMessage> DecodeBody(Type type, Reader& r, const std::string& name) {
     case Type::kFileChunk: {
       Result<FileChunkView> v = DecodeChunkBody(r);
       if (!v) return v.error();
-      return AppMessage(FileChunk{v->transfer_id, v->offset, Bytes(v->data.begin(), v->data.end())});
+      return AppMessage(
+          FileChunk{v->transfer_id, v->offset, Bytes(v->data.begin(), v->data.end())});
     }
     case Type::kFileResult: {
       FileResult m;
@@ -239,8 +239,7 @@ Bytes EncodeAppMessage(const AppMessage& msg) {
   return out;
 }
 
-std::span<uint8_t> PrepareFileChunk(Bytes& out, const Id& transfer_id, uint64_t offset,
-                                    size_t n) {
+std::span<uint8_t> PrepareFileChunk(Bytes& out, const Id& transfer_id, uint64_t offset, size_t n) {
   assert(n > 0 && n <= kMaxChunkBytes);
   out.reserve(out.size() + kFrameHeaderSize + transfer_id.size() + 8 + n);
   Writer w(out);

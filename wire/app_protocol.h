@@ -109,9 +109,9 @@ struct Bye {
   uint8_t reason = 0;  // 0 user left, 1 verification failed, 2 key rejected
 };
 
-using AppMessage = std::variant<Hello, ChatMessage, Receipt, FileOffer, FileAccept, FileDecline,
-                                FileChunk, FileDone, FileCancel, FileResult, FileAck, Ping, Pong,
-                                Bye>;
+using AppMessage =
+    std::variant<Hello, ChatMessage, Receipt, FileOffer, FileAccept, FileDecline, FileChunk,
+                 FileDone, FileCancel, FileResult, FileAck, Ping, Pong, Bye>;
 
 // A whole frame. Values out of their limits are our own bug (asserted), never sent.
 Bytes EncodeAppMessage(const AppMessage& msg);

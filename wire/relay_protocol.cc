@@ -20,8 +20,8 @@ Bytes Encode(FrameType type, ByteView payload) {
 bool IsValidRoomCode(std::string_view room) {
   if (room.size() > kMaxRoomLength) return false;
   return std::all_of(room.begin(), room.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '.' || c == '_' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '-';
   });
 }
 
@@ -68,7 +68,8 @@ Result<Join> DecodeJoin(ByteView payload) {
   uint16_t version = 0;
   uint8_t room_len = 0;
   if (!r.Raw(sizeof(kMagic), magic) || !std::equal(magic.begin(), magic.end(), kMagic)) {
-    return BadFrame("The JOIN frame does not start with the Duet magic; this is not a Duet client.");
+    return BadFrame(
+        "The JOIN frame does not start with the Duet magic; this is not a Duet client.");
   }
   if (!r.U16(version)) return BadFrame("The JOIN frame is too short.");
   if (version != kVersion) {

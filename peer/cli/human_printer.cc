@@ -28,7 +28,8 @@ class HumanPrinter : public Printer {
  public:
   void Identity(const std::string&, const std::string& grouped, bool created,
                 const std::string& home) override {
-    Line(created ? "Created a new identity in " + home + "." : "Using the identity in " + home + ".");
+    Line(created ? "Created a new identity in " + home + "."
+                 : "Using the identity in " + home + ".");
     Line("Your fingerprint: " + grouped);
   }
   void Queued(const std::string& id, const std::string& text) override {
@@ -86,8 +87,8 @@ class HumanPrinter : public Printer {
   void OnDelivered(std::string_view id) override {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = previews_.find(std::string(id));
-    Print("[" + Clock() + "] delivered: " +
-          (it == previews_.end() ? std::string(id) : "\"" + it->second + "\""));
+    Print("[" + Clock() +
+          "] delivered: " + (it == previews_.end() ? std::string(id) : "\"" + it->second + "\""));
     if (it != previews_.end()) previews_.erase(it);
   }
   void OnFileOffered(const FileTransfer& f) override {
@@ -158,7 +159,7 @@ class HumanPrinter : public Printer {
     std::lock_guard<std::mutex> lock(mu_);
     Print("[" + Clock() + "] " + text);
   }
-  void Print(const std::string& line) {  // mu_ held
+  void Print(const std::string& line) {                // mu_ held
     if (progress_open_) std::fputs("\r\033[K", out_);  // the live line gives way
     progress_open_ = false;
     std::fputs(line.c_str(), out_);

@@ -84,8 +84,12 @@ class JsonPrinter : public Printer {
           {"sha256", f.sha256}});
   }
   void OnFileResumed(const FileTransfer& f, uint64_t offset) override {
-    Emit({{"event", "file_resumed"}, {"id", f.id}, {"direction", Direction(f)},
-          {"name", f.name}, {"offset", offset}, {"bytes", f.size}});
+    Emit({{"event", "file_resumed"},
+          {"id", f.id},
+          {"direction", Direction(f)},
+          {"name", f.name},
+          {"offset", offset},
+          {"bytes", f.size}});
   }
   void OnFileStarted(const FileTransfer& f, uint64_t offset) override {
     {
@@ -93,8 +97,12 @@ class JsonPrinter : public Printer {
       TrackOffer(f.id, false);
       clock_.Start(f.id, offset);
     }
-    Emit({{"event", "file_started"}, {"id", f.id}, {"direction", Direction(f)},
-          {"name", f.name}, {"offset", offset}, {"bytes", f.size}});
+    Emit({{"event", "file_started"},
+          {"id", f.id},
+          {"direction", Direction(f)},
+          {"name", f.name},
+          {"offset", offset},
+          {"bytes", f.size}});
   }
   void OnFileProgress(const FileTransfer& f, uint64_t done) override {
     TransferClock::Figures fig;
@@ -117,10 +125,17 @@ class JsonPrinter : public Printer {
       clock_.End(f.id);
     }
     if (f.incoming) {
-      return Emit({{"event", "file"}, {"id", f.id}, {"name", f.name}, {"path", f.path},
-                   {"bytes", f.size}, {"sha256", f.sha256}});
+      return Emit({{"event", "file"},
+                   {"id", f.id},
+                   {"name", f.name},
+                   {"path", f.path},
+                   {"bytes", f.size},
+                   {"sha256", f.sha256}});
     }
-    Emit({{"event", "file_sent"}, {"id", f.id}, {"name", f.name}, {"bytes", f.size},
+    Emit({{"event", "file_sent"},
+          {"id", f.id},
+          {"name", f.name},
+          {"bytes", f.size},
           {"sha256", f.sha256}});
   }
   void OnFileFailed(const FileTransfer& f, const Error& e) override {
@@ -130,8 +145,12 @@ class JsonPrinter : public Printer {
       clock_.End(f.id);
       RememberFailedFile(f);
     }
-    Emit({{"event", "file_failed"}, {"id", f.id}, {"direction", Direction(f)},
-          {"name", f.name}, {"code", e.code}, {"message", e.message}});
+    Emit({{"event", "file_failed"},
+          {"id", f.id},
+          {"direction", Direction(f)},
+          {"name", f.name},
+          {"code", e.code},
+          {"message", e.message}});
   }
   void OnPeerLeft() override { Emit({{"event", "peer_left"}}); }
   void OnError(const Error& e, bool fatal) override {

@@ -29,12 +29,12 @@ enum class TrustLevel { kNew, kKnown, kVerified, kChanged };
 std::string_view TrustName(TrustLevel t);
 
 struct PeerInfo {
-  std::string name;          // sanitized display name
-  std::string fingerprint;   // 64 hex digits
+  std::string name;         // sanitized display name
+  std::string fingerprint;  // 64 hex digits
   std::string fingerprint_grouped;
   std::string own_fingerprint_grouped;
-  std::string sas;           // short authentication string, e.g. "482 913"
-  std::string safety_number; // 12 groups of 5 digits
+  std::string sas;            // short authentication string, e.g. "482 913"
+  std::string safety_number;  // 12 groups of 5 digits
   TrustLevel trust = TrustLevel::kNew;
 };
 
@@ -50,7 +50,7 @@ struct ReceivedMessage {
 struct FileTransfer {
   std::string id;
   bool incoming = false;
-  std::string name;    // incoming: the safe base name; outgoing: the name offered
+  std::string name;  // incoming: the safe base name; outgoing: the name offered
   uint64_t size = 0;
   std::string sha256;  // 64 hex digits, of the whole file
   std::string path;    // incoming, once saved: where the file is

@@ -10,11 +10,11 @@ namespace {
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 
 bool IsDangerous(uint32_t cp) {
-  if (cp < 0x20 || cp == 0x7F) return true;                  // C0 controls, DEL (ESC is here)
-  if (cp >= 0x80 && cp <= 0x9F) return true;                 // C1 controls (CSI is here)
-  if (cp >= 0x202A && cp <= 0x202E) return true;             // bidi embeddings and overrides
-  if (cp >= 0x2066 && cp <= 0x2069) return true;             // bidi isolates
-  if (cp == 0x2028 || cp == 0x2029) return true;             // line and paragraph separators
+  if (cp < 0x20 || cp == 0x7F) return true;       // C0 controls, DEL (ESC is here)
+  if (cp >= 0x80 && cp <= 0x9F) return true;      // C1 controls (CSI is here)
+  if (cp >= 0x202A && cp <= 0x202E) return true;  // bidi embeddings and overrides
+  if (cp >= 0x2066 && cp <= 0x2069) return true;  // bidi isolates
+  if (cp == 0x2028 || cp == 0x2029) return true;  // line and paragraph separators
   return false;
 }
 

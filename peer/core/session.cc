@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cassert>
-#include <utility>
 #include <type_traits>
+#include <utility>
 #include <variant>
 
 #include "crypto/random.h"
@@ -45,9 +45,9 @@ Error RelayProtocolError(std::string what) {
 }
 
 Error PeerProtocolError(std::string what) {
-  return Error{"PEER_PROTOCOL_ERROR",
-               "The peer sent something that is not the Duet protocol (" + std::move(what) +
-                   "). The session was ended; Duet will reconnect."};
+  return Error{"PEER_PROTOCOL_ERROR", "The peer sent something that is not the Duet protocol (" +
+                                          std::move(what) +
+                                          "). The session was ended; Duet will reconnect."};
 }
 
 // Relay errors after which trying again cannot help.
@@ -91,9 +91,8 @@ Session::Session(SessionConfig config, SessionListener& listener)
       listener_(listener),
       relay_decoder_(relay::kDefaultMaxFrame),
       app_decoder_(app::kMaxAppPayload),
-      transfers_(TransferConfig{config_.downloads, config_.auto_accept_files,
-                                app::kFileWindowBytes, app::kFileAckBytes, 250, config_.now_ms,
-                                config_.send_queue},
+      transfers_(TransferConfig{config_.downloads, config_.auto_accept_files, app::kFileWindowBytes,
+                                app::kFileAckBytes, 250, config_.now_ms, config_.send_queue},
                  listener) {}
 
 Session::~Session() = default;
@@ -187,7 +186,7 @@ void Session::HandleRelayFrame(uint8_t type, wire::ByteView payload) {
     case relay::FrameType::kWaiting:
       if (tls_) return FailTransport(RelayProtocolError("WAITING while paired"));
       SetState(state_ == SessionState::kPeerLeft ? SessionState::kPeerLeft
-                                                  : SessionState::kWaitingForPeer);
+                                                 : SessionState::kWaitingForPeer);
       return;
     case relay::FrameType::kPaired: {
       if (tls_) return FailTransport(RelayProtocolError("PAIRED twice"));
@@ -214,8 +213,7 @@ void Session::HandleRelayFrame(uint8_t type, wire::ByteView payload) {
       if (IsFatalRelayError(code)) return Fatal(err);
       return FailTransport(err);
     }
-    case relay::FrameType::kPong:
-      return;
+    case relay::FrameType::kPong: return;
     default:
       return FailTransport(RelayProtocolError("unexpected frame type " + std::to_string(type)));
   }
@@ -267,8 +265,7 @@ void Session::FlushCiphertext() {
   if (!tls_) return;
   const size_t total = tls_->ciphertext_pending();
   out_.reserve(out_.size() + total + (total / kDataFrameBytes + 1) * wire::kFrameHeaderSize);
-  for (size_t pending = total; pending > 0;
-       pending = tls_->ciphertext_pending()) {
+  for (size_t pending = total; pending > 0; pending = tls_->ciphertext_pending()) {
     const size_t n = std::min<size_t>(kDataFrameBytes, pending);
     wire::Writer w(out_);
     w.U8(static_cast<uint8_t>(relay::FrameType::kData));
@@ -346,11 +343,11 @@ void Session::HandleAppMessage(const app::AppMessage& msg) {
           SendApp(app::Pong{m.nonce});
         } else if constexpr (std::is_same_v<T, app::Bye>) {
           if (m.reason == kByeVerificationFailed) {
-            listener_.OnError(Error{"PEER_REJECTED_VERIFICATION",
-                                    peer_.name +
-                                        " said the security codes did not match and ended the "
-                                        "session. Compare them again in person or by phone."},
-                              false);
+            listener_.OnError(
+                Error{"PEER_REJECTED_VERIFICATION",
+                      peer_.name + " said the security codes did not match and ended the "
+                                   "session. Compare them again in person or by phone."},
+                false);
           }
         } else if constexpr (std::is_same_v<T, app::Hello> || std::is_same_v<T, app::Pong>) {
           // HELLO was handled above; PONG needs nothing.
@@ -367,9 +364,9 @@ void Session::HandleAppMessage(const app::AppMessage& msg) {
 void Session::HandleHello(const app::Hello& hello) {
   if (hello_received_) return FailTransport(PeerProtocolError("a second HELLO"));
   if (hello.version != app::kProtocolVersion) {
-    return Fatal(Error{"BAD_VERSION",
-                       "The peer speaks Duet protocol version " + std::to_string(hello.version) +
-                           ". Update Duet on both machines to the same release."});
+    return Fatal(Error{"BAD_VERSION", "The peer speaks Duet protocol version " +
+                                          std::to_string(hello.version) +
+                                          ". Update Duet on both machines to the same release."});
   }
   // The room code is bound into the SAS too, but a mismatch here is already proof that the relay
   // joined two different rooms together.
@@ -404,12 +401,12 @@ void Session::HandleHello(const app::Hello& hello) {
   SetState(SessionState::kSecure);
   listener_.OnSecure(peer_);
   if (peer_.trust == TrustLevel::kChanged) {
-    listener_.OnError(Error{"KEY_CHANGED",
-                            peer_.name +
-                                "'s key is not the one you saw before. Someone may be between you, "
-                                "or they reinstalled Duet. Sending is blocked until you compare the "
-                                "safety number with them and accept the new key (/trust)."},
-                      false);
+    listener_.OnError(
+        Error{"KEY_CHANGED",
+              peer_.name + "'s key is not the one you saw before. Someone may be between you, "
+                           "or they reinstalled Duet. Sending is blocked until you compare the "
+                           "safety number with them and accept the new key (/trust)."},
+        false);
     return;
   }
   FlushOutbox();
@@ -463,8 +460,9 @@ Result<std::string> Session::SendText(std::string_view text) {
     return Error{"MESSAGE_NOT_UTF8", "The message is not valid UTF-8 text."};
   }
   if (outbox_.size() >= config_.max_pending) {
-    return Error{"OUTBOX_FULL", "Too many messages are waiting for the peer. Wait until some are "
-                                "delivered."};
+    return Error{"OUTBOX_FULL",
+                 "Too many messages are waiting for the peer. Wait until some are "
+                 "delivered."};
   }
   if (state_ == SessionState::kClosed) {
     return Error{"SESSION_CLOSED", "The session has ended; the message was not sent."};
@@ -485,7 +483,8 @@ Status Session::TrustPeer() {
   }
   Result<crypto::Fingerprint> fp = crypto::Fingerprint::FromHex(peer_.fingerprint);
   if (!fp) return fp.error();
-  if (peer_.trust == TrustLevel::kChanged) config_.pins->AcceptNewKey(peer_.name, *fp, config_.now_ms());
+  if (peer_.trust == TrustLevel::kChanged)
+    config_.pins->AcceptNewKey(peer_.name, *fp, config_.now_ms());
   config_.pins->MarkVerified(peer_.name, *fp);
   Status saved = config_.pins->Save();
   peer_.trust = TrustLevel::kVerified;

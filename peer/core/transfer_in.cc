@@ -37,12 +37,10 @@ Status Transfers::OnOffer(const app::FileOffer& m, bool trusted, wire::Bytes& ou
       return ProtocolError("a FILE_OFFER reusing a transfer id for another file");
     }
     switch (in->state) {
-      case Incoming::State::kAwaitingUser:
-        return Ok();  // still up to the user
+      case Incoming::State::kAwaitingUser: return Ok();  // still up to the user
       case Incoming::State::kReceiving:
         return ProtocolError("a FILE_OFFER for a transfer already under way");
-      case Incoming::State::kWaitingForOffer:
-        return StartReceiving(*in, out);
+      case Incoming::State::kWaitingForOffer: return StartReceiving(*in, out);
     }
   }
   if (refused_.erase(m.transfer_id) != 0 || incoming_.size() >= kMaxIncoming) {
@@ -56,8 +54,8 @@ Status Transfers::OnOffer(const app::FileOffer& m, bool trusted, wire::Bytes& ou
                          wire::ToHex(m.sha256),      ""};
   // A part of this transfer in the folder means the user accepted it in an earlier run: it is
   // taken again without asking (OnFileResumed instead of OnFileOffered).
-  in.earlier_run = trusted && config_.downloads != nullptr &&
-                   config_.downloads->HasPart(in.info.name, in.id);
+  in.earlier_run =
+      trusted && config_.downloads != nullptr && config_.downloads->HasPart(in.info.name, in.id);
   if (!in.earlier_run) listener_.OnFileOffered(in.info);
   if (!trusted || config_.downloads == nullptr) return Ok();
   if (config_.auto_accept || in.earlier_run) return StartReceiving(in, out);

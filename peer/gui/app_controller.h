@@ -88,7 +88,7 @@ class App {
   // Where received files go: DUET_DOWNLOADS, else the remembered choice, else ~/Downloads or
   // $HOME; a choice made with "Change…" replaces it (and is remembered).
   std::string downloads_path_;
-  std::unique_ptr<DownloadFolder> downloads_;  // outlives client_ (the session uses it)
+  std::unique_ptr<DownloadFolder> downloads_;   // outlives client_ (the session uses it)
   std::unique_ptr<SendQueueStore> send_queue_;  // likewise; files queued survive a restart
   std::unique_ptr<RelayClient> client_;
   std::thread worker_;

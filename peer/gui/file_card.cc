@@ -92,7 +92,8 @@ namespace {
 std::string PercentDecode(std::string_view s) {
   std::string out;
   for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && wire::HexDigitValue(s[i + 1]) >= 0 && wire::HexDigitValue(s[i + 2]) >= 0) {
+    if (s[i] == '%' && i + 2 < s.size() && wire::HexDigitValue(s[i + 1]) >= 0 &&
+        wire::HexDigitValue(s[i + 2]) >= 0) {
       out += static_cast<char>(wire::HexDigitValue(s[i + 1]) * 16 + wire::HexDigitValue(s[i + 2]));
       i += 2;
     } else {

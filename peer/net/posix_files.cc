@@ -303,14 +303,16 @@ Result<std::unique_ptr<FileSource>> ReopenFileToSend(const QueuedFile& file) {
   Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   struct stat st {};
   if (!fd.ok() || ::fstat(fd.get(), &st) != 0) {
-    return Error{"QUEUED_FILE_MISSING", path + " is gone since it was queued in an earlier run, "
-                                               "so it was not sent. Send it again if you find it."};
+    return Error{"QUEUED_FILE_MISSING", path +
+                                            " is gone since it was queued in an earlier run, "
+                                            "so it was not sent. Send it again if you find it."};
   }
   if (!S_ISREG(st.st_mode) || static_cast<uint64_t>(st.st_size) != file.size ||
       MtimeNs(st) != file.origin.mtime_ns) {
     return Error{"QUEUED_FILE_CHANGED",
-                 path + " changed since it was queued in an earlier run, so it was not sent "
-                        "(the peer would get other bytes than the ones offered). Send it again."};
+                 path +
+                     " changed since it was queued in an earlier run, so it was not sent "
+                     "(the peer would get other bytes than the ones offered). Send it again."};
   }
   ::posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
   return std::unique_ptr<FileSource>(new PosixFileSource(std::move(fd), file.name));

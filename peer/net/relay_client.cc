@@ -1,8 +1,8 @@
 #include "peer/net/relay_client.h"
 
-#include <array>
 #include <malloc.h>
 
+#include <array>
 #include <asio.hpp>
 #include <deque>
 #include <thread>
@@ -14,8 +14,9 @@ namespace duet::peer {
 using asio::ip::tcp;
 
 Result<RelayAddress> ParseRelayAddress(std::string_view text) {
-  const Error bad{"BAD_RELAY_ADDRESS", "The relay address must look like HOST:PORT (for example "
-                                       "192.168.1.20:7878)."};
+  const Error bad{"BAD_RELAY_ADDRESS",
+                  "The relay address must look like HOST:PORT (for example "
+                  "192.168.1.20:7878)."};
   size_t colon = text.rfind(':');
   if (colon == std::string_view::npos || colon == 0 || colon + 1 == text.size()) return bad;
   std::string_view host = text.substr(0, colon);
@@ -116,21 +117,22 @@ class RelayClient::Impl {
               socket_.close(ignored);  // aborts the connect; its handler reports the failure
             }
           });
-          asio::async_connect(socket_, results, [this, id](std::error_code cec, const tcp::endpoint&) {
-            if (id != generation_ || finished_) return;
-            connect_timer_.cancel();
-            if (cec) return ConnectFailed(cec == asio::error::operation_aborted
-                                              ? asio::error::timed_out
-                                              : cec);
-            std::error_code ignored;
-            socket_.set_option(tcp::no_delay(true), ignored);
-            connected_ = true;
-            ever_connected_ = true;
-            backoff_ = options_.backoff_initial;
-            session_.OnTransportConnected();
-            AfterSessionCall();
-            Read(id);
-          });
+          asio::async_connect(
+              socket_, results, [this, id](std::error_code cec, const tcp::endpoint&) {
+                if (id != generation_ || finished_) return;
+                connect_timer_.cancel();
+                if (cec)
+                  return ConnectFailed(
+                      cec == asio::error::operation_aborted ? asio::error::timed_out : cec);
+                std::error_code ignored;
+                socket_.set_option(tcp::no_delay(true), ignored);
+                connected_ = true;
+                ever_connected_ = true;
+                backoff_ = options_.backoff_initial;
+                session_.OnTransportConnected();
+                AfterSessionCall();
+                Read(id);
+              });
         });
   }
 
@@ -180,15 +182,16 @@ class RelayClient::Impl {
 
   void WriteNext(uint64_t id) {
     writing_ = true;
-    asio::async_write(socket_, asio::buffer(queue_.front()), [this, id](std::error_code ec, size_t) {
-      if (id != generation_ || finished_) return;
-      writing_ = false;
-      if (ec) return CloseNow();
-      queue_.pop_front();
-      if (!queue_.empty()) return WriteNext(id);
-      if (closing_) return CloseNow();
-      AfterSessionCall();  // the socket has room: the next burst of file data, if any
-    });
+    asio::async_write(
+        socket_, asio::buffer(queue_.front()), [this, id](std::error_code ec, size_t) {
+          if (id != generation_ || finished_) return;
+          writing_ = false;
+          if (ec) return CloseNow();
+          queue_.pop_front();
+          if (!queue_.empty()) return WriteNext(id);
+          if (closing_) return CloseNow();
+          AfterSessionCall();  // the socket has room: the next burst of file data, if any
+        });
   }
 
   // After every call into the session: write what it produced and act on what it wants.

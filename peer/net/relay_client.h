@@ -50,7 +50,8 @@ class RelayClient {
   // Runs `fn` with the session on the I/O thread, then writes what the session produced.
   void Post(std::function<void(Session&)> fn);
   // Finishes delivering: waits (at most `deadline`) until every pending message has its
-  // receipt and every file in flight is saved, then quits (BYE, close_notify) and lets the I/O thread end.
+  // receipt and every file in flight is saved, then quits (BYE, close_notify) and lets the I/O
+  // thread end.
   void Drain(std::chrono::milliseconds deadline);
   // Quits now.
   void Stop();

@@ -250,13 +250,11 @@ class HostileRelay::Impl {
         c.room = join->room;
         return Join(c);
       }
-      case relay::FrameType::kPing:
-        return Send(&c, relay::EncodePong(f.payload));
+      case relay::FrameType::kPing: return Send(&c, relay::EncodePong(f.payload));
       case relay::FrameType::kData:
         if (c.pair == 0) return;  // raced with PEER_LEFT
         return OnData(pairs_[c.pair], c, f.payload);
-      default:
-        return Drop(c);
+      default: return Drop(c);
     }
   }
 

@@ -17,7 +17,7 @@ namespace fs = std::filesystem;
 using testing::TestIdentity;
 
 mode_t ModeOf(const fs::path& p) {
-  struct stat st{};
+  struct stat st {};
   stat(p.c_str(), &st);
   return st.st_mode & 0777;
 }
@@ -94,7 +94,8 @@ TEST_F(IdentityStoreTest, RefusesKeyReadableByOthers) {
     EXPECT_EQ(r.error().code, "KEY_PERMISSIONS");
     EXPECT_EQ(r.error().message, "The identity key " + key().string() +
                                      " can be read by other users of this machine. Run `chmod "
-                                     "600 " + key().string() + "` and start Duet again.");
+                                     "600 " +
+                                     key().string() + "` and start Duet again.");
   }
 }
 
@@ -105,11 +106,11 @@ TEST_F(IdentityStoreTest, MissingKeyIsKeyNotFound) {
 TEST_F(IdentityStoreTest, DamagedKeysAreKeyDamaged) {
   ASSERT_TRUE(TestIdentity(0).Save(dir(), "").ok());
   const std::string good = Slurp(key());
-  const std::vector<std::string> damaged = {
-      "garbage",
-      good.substr(0, good.size() / 2),                              // truncated
-      good.substr(0, 40) + (good[40] == 'A' ? "B" : "A") + good.substr(41),  // a flipped base64 char
-      ""};
+  const std::vector<std::string> damaged = {"garbage",
+                                            good.substr(0, good.size() / 2),  // truncated
+                                            good.substr(0, 40) + (good[40] == 'A' ? "B" : "A") +
+                                                good.substr(41),  // a flipped base64 char
+                                            ""};
   for (const std::string& text : damaged) {
     Spit(key(), text);
     chmod(key().c_str(), 0600);

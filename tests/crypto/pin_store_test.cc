@@ -51,7 +51,7 @@ TEST_F(PinStoreTest, PersistsAcrossReopenWithMode0600AndNoTempFiles) {
     s.Pin("carol", Fp(9), kNow);
     ASSERT_TRUE(s.Save().ok());
   }
-  struct stat st{};
+  struct stat st {};
   ASSERT_EQ(stat(path().c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
   size_t files = 0;
@@ -97,7 +97,7 @@ TEST_F(PinStoreTest, DamagedLinesAreReportedWithTheirNumber) {
       Fp(1).Hex() + " verified 2023-11-14T22:13:20Z\n",
       Fp(1).Hex() + " verified 2023-11-14T22:13:20Z bad%zz\n",
       Fp(2).Hex() + " verified 0226-11-14T22:13:20Z carol\n",  // before 1970 (found by fuzzing)
-      good,  // a second pin for the same name
+      good,                                                    // a second pin for the same name
   };
   for (const std::string& line : bad) {
     Result<std::vector<Pin>> r = ParsePins("# header\n" + good + line);

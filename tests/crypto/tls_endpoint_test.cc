@@ -5,8 +5,8 @@
 
 #include "crypto/pin_store.h"
 #include "crypto/sas.h"
-#include "tests/support/process.h"
 #include "tests/crypto/tls_test_util.h"
+#include "tests/support/process.h"
 #include "wire/codec.h"
 
 namespace duet::crypto {
@@ -31,7 +31,8 @@ TEST(TlsEndpoint, HandshakeIsTls13WithX25519AndAgreedSuite) {
   EXPECT_EQ(p.server->protocol_version(), "TLSv1.3");
   EXPECT_EQ(p.client->group(), "x25519");
   const std::string suite = p.client->cipher();
-  EXPECT_TRUE(suite == "TLS_AES_256_GCM_SHA384" || suite == "TLS_CHACHA20_POLY1305_SHA256") << suite;
+  EXPECT_TRUE(suite == "TLS_AES_256_GCM_SHA384" || suite == "TLS_CHACHA20_POLY1305_SHA256")
+      << suite;
   EXPECT_EQ(p.server->cipher(), suite);
 }
 
@@ -91,7 +92,7 @@ TEST(TlsEndpoint, EveryFlippedBitIsRejectedWithoutPlaintext) {
   auto probe = Handshaken(TestIdentity(0), TestIdentity(1));
   const size_t len = RecordOf(*probe.client, "attack at dawn").size();
   for (size_t pos = 5; pos < len; pos += 7) positions.push_back(pos);  // body and tag
-  positions.push_back(len - 1);                                       // the tag's last byte
+  positions.push_back(len - 1);                                        // the tag's last byte
 
   int flips = 0;
   for (size_t i = 0; i < positions.size(); ++i) {
@@ -174,8 +175,8 @@ TEST(TlsEndpoint, ManInTheMiddleGivesTheTwoSidesDifferentSas) {
   const Identity& alice = TestIdentity(0);
   const Identity& bob = TestIdentity(1);
   const Identity& mallory = TestIdentity(2);
-  auto left = Handshaken(mallory, alice);   // alice (client) <-> mallory (server)
-  auto right = Handshaken(bob, mallory);    // mallory (client) <-> bob (server)
+  auto left = Handshaken(mallory, alice);  // alice (client) <-> mallory (server)
+  auto right = Handshaken(bob, mallory);   // mallory (client) <-> bob (server)
   const std::string alice_sas = left.client->ShortAuthString("room").value();
   const std::string bob_sas = right.server->ShortAuthString("room").value();
   EXPECT_NE(alice_sas, bob_sas);

@@ -133,8 +133,8 @@ TEST(AppProtocol, LimitsAreEnforcedAtTheEdge) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().message, "A MESSAGE frame's text is empty or longer than 65536 bytes.");
 
-  EXPECT_TRUE(DecodeAppMessage(Framed(EncodeAppMessage(Hello{1, std::string(64, 'n'), "", "", 0})))
-                  .ok());
+  EXPECT_TRUE(
+      DecodeAppMessage(Framed(EncodeAppMessage(Hello{1, std::string(64, 'n'), "", "", 0}))).ok());
   Frame long_name = Framed(EncodeAppMessage(Hello{1, std::string(64, 'n'), "", "", 0}));
   long_name.payload[2] = 65;
   long_name.payload.insert(long_name.payload.begin() + 3, 'n');
@@ -173,23 +173,23 @@ TEST(Utf8, ValidatesStrictly) {
   const Case cases[] = {
       {"", true},
       {"plain ascii", true},
-      {"\xC3\xA9", true},                 // é
-      {"\xE2\x82\xAC", true},             // €
-      {"\xF0\x9F\x98\x80", true},         // 😀
-      {"\xF4\x8F\xBF\xBF", true},         // U+10FFFF
-      {"\x80", false},                    // lone continuation
-      {"\xC0\xAF", false},                // overlong /
-      {"\xC1\xBF", false},                // overlong
-      {"\xE0\x80\xAF", false},            // overlong
-      {"\xF0\x80\x80\xAF", false},        // overlong
-      {"\xED\xA0\x80", false},            // surrogate D800
-      {"\xED\xBF\xBF", false},            // surrogate DFFF
-      {"\xF4\x90\x80\x80", false},        // past U+10FFFF
-      {"\xF5\x80\x80\x80", false},        // F5 never starts a sequence
-      {"\xE2\x82", false},                // truncated
-      {"\xF0\x9F\x98", false},            // truncated
-      {"a\xC3", false},                   // truncated at the end
-      {"\xC3\x28", false},                // bad continuation
+      {"\xC3\xA9", true},           // é
+      {"\xE2\x82\xAC", true},       // €
+      {"\xF0\x9F\x98\x80", true},   // 😀
+      {"\xF4\x8F\xBF\xBF", true},   // U+10FFFF
+      {"\x80", false},              // lone continuation
+      {"\xC0\xAF", false},          // overlong /
+      {"\xC1\xBF", false},          // overlong
+      {"\xE0\x80\xAF", false},      // overlong
+      {"\xF0\x80\x80\xAF", false},  // overlong
+      {"\xED\xA0\x80", false},      // surrogate D800
+      {"\xED\xBF\xBF", false},      // surrogate DFFF
+      {"\xF4\x90\x80\x80", false},  // past U+10FFFF
+      {"\xF5\x80\x80\x80", false},  // F5 never starts a sequence
+      {"\xE2\x82", false},          // truncated
+      {"\xF0\x9F\x98", false},      // truncated
+      {"a\xC3", false},             // truncated at the end
+      {"\xC3\x28", false},          // bad continuation
   };
   for (const Case& c : cases) EXPECT_EQ(IsValidUtf8(c.text), c.valid) << c.text;
 }

@@ -95,7 +95,8 @@ TEST(FrameDecoder, ReportsTruncatedStream) {
   Status st = d.Finish();
   ASSERT_FALSE(st.ok());
   EXPECT_EQ(st.error().code, "FRAME_TRUNCATED");
-  EXPECT_EQ(st.error().message, "The stream ended in the middle of a frame (8 bytes of it arrived).");
+  EXPECT_EQ(st.error().message,
+            "The stream ended in the middle of a frame (8 bytes of it arrived).");
 }
 
 TEST(FrameDecoder, TruncatedHeaderIsTruncation) {

@@ -16,8 +16,7 @@ Frame DecodeOne(const Bytes& b) {
 }
 
 TEST(RelayProtocol, JoinHasExactLayout) {
-  EXPECT_EQ(EncodeJoin("ab"),
-            (Bytes{0x01, 0, 0, 0, 9, 'D', 'U', 'E', 'T', 0, 1, 2, 'a', 'b'}));
+  EXPECT_EQ(EncodeJoin("ab"), (Bytes{0x01, 0, 0, 0, 9, 'D', 'U', 'E', 'T', 0, 1, 2, 'a', 'b'}));
 }
 
 TEST(RelayProtocol, JoinRoundTripsAndEmptyRoomIsDefault) {
@@ -39,8 +38,7 @@ TEST(RelayProtocol, RejectsMalformedJoins) {
   }
   Bytes trailing = f.payload;
   trailing.push_back('x');
-  EXPECT_EQ(DecodeJoin(trailing).error().message,
-            "The JOIN frame has bytes after the room code.");
+  EXPECT_EQ(DecodeJoin(trailing).error().message, "The JOIN frame has bytes after the room code.");
   Bytes bad_magic = f.payload;
   bad_magic[0] = 'X';
   EXPECT_EQ(DecodeJoin(bad_magic).error().code, "BAD_FRAME");

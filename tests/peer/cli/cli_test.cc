@@ -113,8 +113,7 @@ TEST_F(CliTest, SecondSessionIsKnownAndANewKeyIsChangedUntilTrusted) {
 
 TEST_F(CliTest, UndeliverableMessageAtEndOfInputIsNamedAndExitsNonZero) {
   Relay relay = StartRelay();
-  auto alice = StartPeer(relay.addr, "alice", tmp_ / "alice", "lonely",
-                         {"--wait", "1"});
+  auto alice = StartPeer(relay.addr, "alice", tmp_ / "alice", "lonely", {"--wait", "1"});
   ASSERT_TRUE(Event(*alice, "waiting"));
   alice->WriteLine("is anybody there");
   auto q = Event(*alice, "queued");

@@ -144,8 +144,8 @@ TEST_F(FileTest, SendsA64MiBFileBothWaysWithIdenticalSha256) {
   EXPECT_EQ(alice->Wait(), 0) << alice->Transcript();
   EXPECT_EQ(bob->Wait(), 0) << bob->Transcript();
   // The relay saw ciphertext frames only: no name, no message, no file name or digest.
-  ExpectConsoleHoldsNone(relay, {"from-alice", "from-bob", "during the transfer", "alice",
-                                 a_sum.substr(0, 16)});
+  ExpectConsoleHoldsNone(
+      relay, {"from-alice", "from-bob", "during the transfer", "alice", a_sum.substr(0, 16)});
 }
 
 TEST_F(FileTest, TransferInterruptedByKillingTheRelayResumesAndCompletes) {

@@ -85,7 +85,8 @@ class MemoryFolder : public DownloadFolder {
     }
     Status Append(wire::ByteView data) override {
       if (folder_.disk_full) {
-        return Error{"FILE_WRITE_FAILED", "Could not write " + base_ + " (No space left on device)."};
+        return Error{"FILE_WRITE_FAILED",
+                     "Could not write " + base_ + " (No space left on device)."};
       }
       auto& b = folder_.parts.at(base_).bytes;
       b.insert(b.end(), data.begin(), data.end());

@@ -201,11 +201,8 @@ class MemoryRelay {
           Send(*p.partner, fwd);
           break;
         }
-        case wire::relay::FrameType::kPing:
-          Send(p, wire::relay::EncodePong(f.payload));
-          break;
-        default:
-          ADD_FAILURE() << "peer sent relay frame type " << int(f.type);
+        case wire::relay::FrameType::kPing: Send(p, wire::relay::EncodePong(f.payload)); break;
+        default: ADD_FAILURE() << "peer sent relay frame type " << int(f.type);
       }
       if (!p.connected) return;
     }

@@ -258,8 +258,8 @@ TEST_F(TransferTest, RefusalsNameWhatWentWrong) {
   auto b = MakePeer("bob", *bob_id_, nullptr, false);  // no download folder
   Connect(*a, *b);
   auto data = PatternBytes(1000);
-  Result<std::string> unnamed = a->session->SendFile(std::make_unique<MemorySource>(data), "",
-                                                     data->size(), Sha256Of(*data));
+  Result<std::string> unnamed =
+      a->session->SendFile(std::make_unique<MemorySource>(data), "", data->size(), Sha256Of(*data));
   ASSERT_FALSE(unnamed.ok());
   EXPECT_EQ(unnamed.error().code, "FILE_NAME_BAD");
   EXPECT_EQ(unnamed.error().message, "A file name must be 1 to 255 bytes of UTF-8 text.");

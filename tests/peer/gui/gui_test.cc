@@ -74,8 +74,7 @@ TEST_F(GuiTest, ConnectsFromTheConnectScreenATypedMessageArrivesAndClosingShowsP
   // busy app can read after the remap is undone (text layout has its own tests for UTF-8).
   alice.Type("hello from alice");
   alice.Key("Return");
-  auto got =
-      bob.WaitState([](const json& j) { return HasLine(j, "peer", "hello from alice"); });
+  auto got = bob.WaitState([](const json& j) { return HasLine(j, "peer", "hello from alice"); });
   ASSERT_TRUE(got) << bob.process().Transcript();
   auto delivered = alice.WaitState([](const json& j) {
     for (const json& l : j["transcript"]) {
