@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <random>
 
@@ -80,6 +81,25 @@ std::string WriteRandomFile(const std::string& path, size_t size, uint32_t seed)
     done += n;
   }
   return wire::ToHex(h.Finish());
+}
+
+std::set<std::string> Listing(const std::string& dir) {
+  std::set<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    names.insert(e.path().filename().string());
+  }
+  return names;
+}
+
+void ExpectSavedAlone(Process& receiver, const std::string& dir, const std::string& name,
+                      const std::string& sum) {
+  auto done = Event(receiver, "file");
+  ASSERT_TRUE(done) << receiver.Transcript();
+  EXPECT_EQ((*done)["sha256"], sum);
+  // The path as the receiver names it (relative when it saves into its working folder).
+  EXPECT_EQ(std::filesystem::path((*done)["path"].get<std::string>()).filename(), name);
+  EXPECT_EQ(Sha256OfFile(dir + "/" + name), sum);
+  EXPECT_EQ(Listing(dir), std::set<std::string>{name});
 }
 
 std::string Sha256OfFile(const std::string& path) {

@@ -4,6 +4,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -30,9 +31,17 @@ std::unique_ptr<Process> StartPeerIn(const std::string& dir, const std::string& 
                                      const std::string& name, const std::string& home,
                                      std::vector<std::string> extra = {});
 
+constexpr size_t k64MiB = 64u << 20;
+
 // Writes `size` pseudo-random bytes (from `seed`) to `path`; returns their SHA-256 in hex.
 std::string WriteRandomFile(const std::string& path, size_t size, uint32_t seed);
 std::string Sha256OfFile(const std::string& path);
+// The names in folder `dir`.
+std::set<std::string> Listing(const std::string& dir);
+// `receiver` reported `name` saved whole (SHA-256 `sum`) into `dir`, and `dir` holds it and
+// nothing else (no part, no id file left behind).
+void ExpectSavedAlone(Process& receiver, const std::string& dir, const std::string& name,
+                      const std::string& sum);
 
 // Stops the relay (SIGTERM) and checks its whole console: frames went a→b, and none of
 // `secrets` (texts, names, codes the peers saw) appears anywhere in it.

@@ -15,14 +15,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr size_t k64MiB = 64u << 20;
-
-std::set<std::string> Listing(const std::string& dir) {
-  std::set<std::string> names;
-  for (const auto& e : fs::directory_iterator(dir)) names.insert(e.path().filename().string());
-  return names;
-}
-
 std::string ReadAll(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -61,10 +53,7 @@ TEST_F(FileResumeTest, SenderKilledMidFileResumesWhenItStartsAgain) {
 
   auto alice2 = StartPeer(relay.addr, "alice", tmp_ / "alice");  // no /file typed again
   bob->Signal(SIGCONT);
-  auto done = Event(*bob, "file");
-  ASSERT_TRUE(done) << bob->Transcript() << alice2->Transcript();
-  EXPECT_EQ((*done)["sha256"], sum);
-  EXPECT_EQ(Sha256OfFile(tmp_ / "dl/big.bin"), sum);
+  ExpectSavedAlone(*bob, tmp_ / "dl", "big.bin", sum);
   auto resumed = Event(*bob, "file_started", 1);
   ASSERT_TRUE(resumed);
   EXPECT_GT((*resumed)["offset"], 0);
@@ -74,7 +63,6 @@ TEST_F(FileResumeTest, SenderKilledMidFileResumesWhenItStartsAgain) {
   EXPECT_EQ((*at_alice)["offset"], (*resumed)["offset"]);
   EXPECT_EQ((*at_alice)["direction"], "out");
   ASSERT_TRUE(Event(*alice2, "file_sent"));
-  EXPECT_EQ(Listing(tmp_ / "dl"), std::set<std::string>{"big.bin"});
   EXPECT_TRUE(QueueIsEmpty(tmp_ / "alice"));  // saved by bob: forgotten
   alice2->CloseStdin();
   EXPECT_EQ(alice2->Wait(), 0) << alice2->Transcript();
@@ -104,11 +92,7 @@ TEST_F(FileResumeTest, ReceiverKilledMidFileResumesWithoutAcceptFilesWhenItStart
   EXPECT_GT((*resumed)["offset"], 0);
   EXPECT_LT((*resumed)["offset"], k64MiB);
   EXPECT_EQ(bob2->Count("\"event\":\"file_offer\""), 0u);  // not asked again
-  auto done = Event(*bob2, "file");
-  ASSERT_TRUE(done) << bob2->Transcript();
-  EXPECT_EQ((*done)["sha256"], sum);
-  EXPECT_EQ(Sha256OfFile(tmp_ / "bob-cwd/big.bin"), sum);
-  EXPECT_EQ(Listing(tmp_ / "bob-cwd"), std::set<std::string>{"big.bin"});
+  ExpectSavedAlone(*bob2, tmp_ / "bob-cwd", "big.bin", sum);
   ASSERT_TRUE(Event(*alice, "file_sent"));
 }
 
