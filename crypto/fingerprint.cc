@@ -25,12 +25,8 @@ Result<Fingerprint> Fingerprint::FromHex(std::string_view hex) {
   if (hex.size() != 64) {
     return Error{"BAD_FINGERPRINT", "A fingerprint must be 64 hex digits."};
   }
-  for (size_t i = 0; i < 32; ++i) {
-    int hi = wire::HexDigitValue(hex[2 * i]), lo = wire::HexDigitValue(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) {
-      return Error{"BAD_FINGERPRINT", "A fingerprint may only contain hex digits."};
-    }
-    f.bytes[i] = static_cast<uint8_t>(hi << 4 | lo);
+  if (!wire::FromHex(hex, f.bytes)) {
+    return Error{"BAD_FINGERPRINT", "A fingerprint may only contain hex digits."};
   }
   return f;
 }

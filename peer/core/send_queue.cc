@@ -2,7 +2,6 @@
 
 #include <array>
 #include <charconv>
-#include <span>
 
 #include "wire/hex.h"
 #include "wire/utf8.h"
@@ -45,18 +44,6 @@ bool Unescape(std::string_view s, std::string& out) {
   return !out.empty();
 }
 
-// Exactly 2 * out.size() hex digits.
-bool ParseHex(std::string_view hex, std::span<uint8_t> out) {
-  if (hex.size() != out.size() * 2) return false;
-  for (size_t i = 0; i < out.size(); ++i) {
-    const int hi = wire::HexDigitValue(hex[2 * i]);
-    const int lo = wire::HexDigitValue(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) return false;
-    out[i] = static_cast<uint8_t>(hi << 4 | lo);
-  }
-  return true;
-}
-
 template <typename T>
 bool ParseNumber(std::string_view s, T& out) {
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
@@ -73,9 +60,9 @@ bool ParseLine(std::string_view line, QueuedFile& f) {
   }
   std::array<uint8_t, 32> fp{};
   const std::string_view peer = fields[4];
-  if (!ParseHex(fields[0], f.id) || !ParseHex(fields[1], f.sha256) ||
+  if (!wire::FromHex(fields[0], f.id) || !wire::FromHex(fields[1], f.sha256) ||
       !ParseNumber(fields[2], f.size) || !ParseNumber(fields[3], f.origin.mtime_ns) ||
-      (peer != "-" && !ParseHex(peer, fp)) || !Unescape(fields[5], f.name) ||
+      (peer != "-" && !wire::FromHex(peer, fp)) || !Unescape(fields[5], f.name) ||
       !Unescape(fields[6], f.origin.path)) {
     return false;
   }

@@ -28,13 +28,7 @@ app::Id DeriveTransferId(std::string_view name, uint64_t size, const crypto::Dig
 
 std::optional<app::Id> ParseTransferId(std::string_view hex) {
   app::Id id{};
-  if (hex.size() != id.size() * 2) return std::nullopt;
-  for (size_t i = 0; i < id.size(); ++i) {
-    int hi = wire::HexDigitValue(hex[2 * i]);
-    int lo = wire::HexDigitValue(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    id[i] = static_cast<uint8_t>(hi << 4 | lo);
-  }
+  if (!wire::FromHex(hex, id)) return std::nullopt;
   return id;
 }
 
