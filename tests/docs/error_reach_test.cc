@@ -20,19 +20,11 @@ namespace fs = std::filesystem;
 namespace relay = wire::relay;
 using peer::testing::MemoryRelay;
 using peer::testing::Recorder;
+using peer::testing::TestIdentity;
 using peer::testing::TestPeer;
 
 class ErrorReach : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    a_id_ = new crypto::Identity(crypto::Identity::Generate().value());
-    b_id_ = new crypto::Identity(crypto::Identity::Generate().value());
-  }
-  static void TearDownTestSuite() {
-    delete a_id_;
-    delete b_id_;
-  }
-
   // `e` has `code` and one of the catalogue's sentences for it.
   void ExpectCatalogued(const Error& e, const std::string& code) {
     EXPECT_EQ(e.code, code) << e.message;
@@ -46,15 +38,13 @@ class ErrorReach : public ::testing::Test {
     return p;
   }
 
-  static crypto::Identity* a_id_;
-  static crypto::Identity* b_id_;
+  const crypto::Identity* a_id_ = &TestIdentity(0);
+  const crypto::Identity* b_id_ = &TestIdentity(1);
   const std::vector<CatalogueRow> rows_ = ReadCatalogue();
   TempDir tmp_;
   int64_t clock_ = 1'700'000'000'000;
   MemoryRelay relay_;
 };
-crypto::Identity* ErrorReach::a_id_ = nullptr;
-crypto::Identity* ErrorReach::b_id_ = nullptr;
 
 TEST_F(ErrorReach, SessionErrorsHaveTheirSentences) {
   auto a = MakePeer("alice", *a_id_);

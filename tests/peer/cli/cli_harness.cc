@@ -91,6 +91,15 @@ std::set<std::string> Listing(const std::string& dir) {
   return names;
 }
 
+std::optional<json> ExpectMidFile(Process& p, const std::string& kind, size_t n, uint64_t size) {
+  std::optional<json> e = Event(p, kind, n);
+  EXPECT_TRUE(e) << p.Transcript();
+  if (!e) return e;
+  EXPECT_GT((*e)["offset"], 0) << *e;
+  EXPECT_LT((*e)["offset"], size) << *e;
+  return e;
+}
+
 void ExpectSavedAlone(Process& receiver, const std::string& dir, const std::string& name,
                       const std::string& sum) {
   auto done = Event(receiver, "file");

@@ -40,6 +40,10 @@ std::string Sha256OfFile(const std::string& path);
 std::set<std::string> Listing(const std::string& dir);
 // `receiver` reported `name` saved whole (SHA-256 `sum`) into `dir`, and `dir` holds it and
 // nothing else (no part, no id file left behind).
+// The n-th `kind` event of `p` (file_started, file_resumed), checked to start the file part-way:
+// after its first byte, before its end (`size`). nullopt, and a failure, when it does not come.
+std::optional<nlohmann::json> ExpectMidFile(Process& p, const std::string& kind, size_t n,
+                                            uint64_t size);
 void ExpectSavedAlone(Process& receiver, const std::string& dir, const std::string& name,
                       const std::string& sum);
 

@@ -15,14 +15,6 @@ namespace {
 
 class SendQueueTest : public TransferTest {
  protected:
-  static void SetUpTestSuite() {
-    TransferTest::SetUpTestSuite();
-    carol_id_ = new crypto::Identity(crypto::Identity::Generate().value());
-  }
-  static void TearDownTestSuite() {
-    TransferTest::TearDownTestSuite();
-    delete carol_id_;
-  }
   // Alice sends `data` as `name` from /home/alice/`name`, remembered in `queue_`.
   std::string SendRemembered(TestPeer& a, std::shared_ptr<std::vector<uint8_t>> data,
                              const std::string& name) {
@@ -34,7 +26,7 @@ class SendQueueTest : public TransferTest {
     return MakePeer("alice", *alice_id_, &alice_dl_, false, &queue_);
   }
 
-  static inline crypto::Identity* carol_id_ = nullptr;
+  const crypto::Identity* carol_id_ = &TestIdentity(2);
   MemorySendQueue queue_;
 };
 

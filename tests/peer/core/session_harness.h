@@ -6,7 +6,9 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +20,17 @@
 #include "wire/relay_protocol.h"
 
 namespace duet::peer::testing {
+
+// The k-th identity of this test binary. An RSA-3072 key takes a good part of a second to make,
+// so each is made once and shared by every fixture (pins live in each test's own folder).
+inline const crypto::Identity& TestIdentity(size_t k) {
+  static std::mutex mu;
+  static std::map<size_t, std::unique_ptr<crypto::Identity>> made;
+  std::lock_guard<std::mutex> lock(mu);
+  auto& id = made[k];
+  if (!id) id = std::make_unique<crypto::Identity>(crypto::Identity::Generate().value());
+  return *id;
+}
 
 class Recorder : public SessionListener {
  public:

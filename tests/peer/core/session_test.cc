@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "tests/peer/core/session_harness.h"
+#include "tests/support/process.h"
 
 namespace duet::peer::testing {
 namespace {
@@ -14,27 +15,6 @@ namespace fs = std::filesystem;
 
 class SessionTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    for (auto* slot : {&alice_id_, &bob_id_, &mallory_id_}) {
-      *slot = new crypto::Identity(crypto::Identity::Generate().value());
-    }
-  }
-  static void TearDownTestSuite() {
-    for (auto* slot : {&alice_id_, &bob_id_, &mallory_id_}) {
-      delete *slot;
-      *slot = nullptr;
-    }
-  }
-
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("duet-session-test-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   std::unique_ptr<TestPeer> MakePeer(const std::string& name, const crypto::Identity& id,
                                      const std::string& pins_file, const std::string& room = "r1") {
     auto p = std::make_unique<TestPeer>(name, room, id, dir_ / pins_file, &clock_);
@@ -50,17 +30,14 @@ class SessionTest : public ::testing::Test {
     ASSERT_EQ(b.session->state(), SessionState::kSecure);
   }
 
-  static crypto::Identity* alice_id_;
-  static crypto::Identity* bob_id_;
-  static crypto::Identity* mallory_id_;
-  fs::path dir_;
+  const crypto::Identity* alice_id_ = &TestIdentity(0);
+  const crypto::Identity* bob_id_ = &TestIdentity(1);
+  const crypto::Identity* mallory_id_ = &TestIdentity(2);
+  duet::testing::TempDir tmp_;
+  const fs::path dir_ = tmp_.path();
   int64_t clock_ = 1'700'000'000'000;
   MemoryRelay relay_;
 };
-
-crypto::Identity* SessionTest::alice_id_ = nullptr;
-crypto::Identity* SessionTest::bob_id_ = nullptr;
-crypto::Identity* SessionTest::mallory_id_ = nullptr;
 
 TEST_F(SessionTest, ChatsBothWaysWithReceipts) {
   auto a = MakePeer("alice", *alice_id_, "a.pins");

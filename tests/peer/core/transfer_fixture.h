@@ -9,6 +9,7 @@
 
 #include "tests/peer/core/memory_files.h"
 #include "tests/peer/core/session_harness.h"
+#include "tests/support/process.h"
 
 namespace duet::peer::testing {
 
@@ -18,23 +19,6 @@ constexpr size_t kMiB = 1 << 20;
 
 class TransferTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    alice_id_ = new crypto::Identity(crypto::Identity::Generate().value());
-    bob_id_ = new crypto::Identity(crypto::Identity::Generate().value());
-  }
-  static void TearDownTestSuite() {
-    delete alice_id_;
-    delete bob_id_;
-  }
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("duet-transfer-test-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   std::unique_ptr<TestPeer> MakePeer(const std::string& name, const crypto::Identity& id,
                                      MemoryFolder* folder, bool auto_accept,
                                      SendQueueStore* queue = nullptr) {
@@ -70,9 +54,10 @@ class TransferTest : public ::testing::Test {
     return it == bob_dl_.parts.end() ? 0 : it->second.bytes.size();
   }
 
-  static inline crypto::Identity* alice_id_ = nullptr;
-  static inline crypto::Identity* bob_id_ = nullptr;
-  fs::path dir_;
+  const crypto::Identity* alice_id_ = &TestIdentity(0);
+  const crypto::Identity* bob_id_ = &TestIdentity(1);
+  duet::testing::TempDir tmp_;
+  const fs::path dir_ = tmp_.path();
   int64_t clock_ = 1'700'000'000'000;
   MemoryRelay relay_;
   MemoryFolder alice_dl_, bob_dl_;
