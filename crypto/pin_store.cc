@@ -126,7 +126,7 @@ Result<std::vector<Pin>> ParsePins(std::string_view text) {
     pin.fingerprint = *fp;
     pin.verified = state == "verified";
     for (const Pin& other : pins) {
-      if (other.name == pin.name) return damaged();  // one pin per name
+      if (other.fingerprint == pin.fingerprint) return damaged();  // one pin per key
     }
     pins.push_back(std::move(pin));
   }
@@ -157,42 +157,9 @@ Result<PinStore> PinStore::Open(std::filesystem::path path) {
   return store;
 }
 
-crypto::Pin* PinStore::Find(std::string_view name) {
-  for (crypto::Pin& p : pins_) {
-    if (p.name == name) return &p;
-  }
-  return nullptr;
+Status PinStore::Store(std::vector<crypto::Pin> pins) {
+  pins_ = std::move(pins);
+  return WriteFileAtomically(path_, FormatPins(pins_));
 }
-
-const crypto::Pin* PinStore::Find(std::string_view name) const {
-  return const_cast<PinStore*>(this)->Find(name);
-}
-
-Trust PinStore::Lookup(std::string_view name, const Fingerprint& fp) const {
-  const crypto::Pin* p = Find(name);
-  if (p == nullptr) return Trust::kNew;
-  if (p->fingerprint != fp) return Trust::kChanged;
-  return p->verified ? Trust::kVerified : Trust::kKnown;
-}
-
-void PinStore::Pin(std::string_view name, const Fingerprint& fp, int64_t now_ms) {
-  if (Find(name) != nullptr) return;
-  pins_.push_back(crypto::Pin{std::string(name), fp, now_ms / 1000, false});
-}
-
-void PinStore::MarkVerified(std::string_view name, const Fingerprint& fp) {
-  crypto::Pin* p = Find(name);
-  if (p != nullptr && p->fingerprint == fp) p->verified = true;
-}
-
-void PinStore::AcceptNewKey(std::string_view name, const Fingerprint& fp, int64_t now_ms) {
-  crypto::Pin* p = Find(name);
-  if (p == nullptr) return Pin(name, fp, now_ms);
-  p->fingerprint = fp;
-  p->first_seen_s = now_ms / 1000;
-  p->verified = false;
-}
-
-Status PinStore::Save() const { return WriteFileAtomically(path_, FormatPins(pins_)); }
 
 }  // namespace duet::crypto

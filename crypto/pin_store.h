@@ -1,5 +1,6 @@
-// The pin store: trust on first use. It remembers, per peer name, the fingerprint first seen
-// under that name, when, and whether the user verified it (compared the SAS or safety number).
+// The pin store's file: trust on first use. It remembers, per key (fingerprint), the name the
+// key was first seen under, when, and whether the user verified it (compared the SAS or safety
+// number). Keys, not names, are the contacts: peer/core/contacts.h decides trust.
 //
 // The file is plain text a person can read (one peer per line, see ParsePins), written
 // atomically with mode 0600. A damaged file is an error (PINS_DAMAGED, with the line number),
@@ -19,10 +20,8 @@
 
 namespace duet::crypto {
 
-enum class Trust { kNew, kKnown, kVerified, kChanged };
-
 struct Pin {
-  std::string name;  // exact bytes of the display name the peer sent
+  std::string name;  // the display name the key was pinned with (the peer's first HELLO)
   Fingerprint fingerprint;
   int64_t first_seen_s = 0;  // Unix time, seconds
   bool verified = false;
@@ -30,7 +29,8 @@ struct Pin {
 
 // The file's lines: "<64 hex> <verified|unverified> <YYYY-MM-DDTHH:MM:SSZ> <name>", where bytes
 // of the name below 0x20, 0x7f and '%' are written as %XX. Lines starting with '#' and blank
-// lines are ignored. Pure, so it can be fuzzed. PINS_DAMAGED names the first bad line.
+// lines are ignored. One line per fingerprint. Pure, so it can be fuzzed. PINS_DAMAGED names the
+// first bad line.
 Result<std::vector<Pin>> ParsePins(std::string_view text);
 std::string FormatPins(const std::vector<Pin>& pins);
 
@@ -39,21 +39,12 @@ class PinStore {
   // A missing file is an empty store.
   static Result<PinStore> Open(std::filesystem::path path);
 
-  Trust Lookup(std::string_view name, const Fingerprint& fp) const;
-  // First contact: pins `fp` under `name` (no-op if the name is pinned already).
-  void Pin(std::string_view name, const Fingerprint& fp, int64_t now_ms);
-  // The user compared codes: marks the pin verified (only if it is `fp`).
-  void MarkVerified(std::string_view name, const Fingerprint& fp);
-  // The user accepts a changed key: replaces the pin, unverified, first seen now.
-  void AcceptNewKey(std::string_view name, const Fingerprint& fp, int64_t now_ms);
-  Status Save() const;
-
   const std::vector<crypto::Pin>& pins() const { return pins_; }
+  // Replaces the pins and writes the file (atomically, 0600).
+  Status Store(std::vector<crypto::Pin> pins);
 
  private:
   explicit PinStore(std::filesystem::path path) : path_(std::move(path)) {}
-  crypto::Pin* Find(std::string_view name);
-  const crypto::Pin* Find(std::string_view name) const;
 
   std::filesystem::path path_;
   std::vector<crypto::Pin> pins_;

@@ -244,11 +244,15 @@ Result<Fingerprint> TlsEndpoint::peer_fingerprint() const {
   return FingerprintOfCertificate(cert);
 }
 
-Result<std::string> TlsEndpoint::ShortAuthString(std::string_view room_code) const {
+Result<SasBytes> TlsEndpoint::SasSecret(std::string_view room_code) const {
   if (state_ != TlsState::kSecure && state_ != TlsState::kClosed) {
     return Error{"NOT_SECURE", "There is no secure session to derive a short code from."};
   }
-  return ComputeSas(ssl_.get(), room_code);
+  return ExportSasSecret(ssl_.get(), room_code);
+}
+
+TlsRole TlsEndpoint::role() const {
+  return SSL_is_server(ssl_.get()) == 1 ? TlsRole::kServer : TlsRole::kClient;
 }
 
 std::string TlsEndpoint::protocol_version() const { return SSL_get_version(ssl_.get()); }

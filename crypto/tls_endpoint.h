@@ -24,6 +24,7 @@
 #include "crypto/fingerprint.h"
 #include "crypto/identity.h"
 #include "crypto/ossl.h"
+#include "crypto/sas.h"
 #include "wire/codec.h"
 #include "wire/result.h"
 
@@ -71,11 +72,13 @@ class TlsEndpoint {
   Status TransportClosed();
 
   TlsState state() const { return state_; }
+  TlsRole role() const;
   // After the handshake; owned by the endpoint.
   X509* peer_certificate() const;
   Result<Fingerprint> peer_fingerprint() const;
-  // The short authentication string bound to this session and `room_code` (see crypto/sas.h).
-  Result<std::string> ShortAuthString(std::string_view room_code) const;
+  // The exporter secret the short authentication string is derived from, bound to this session
+  // and `room_code` (crypto/sas.h; the nonces of the commitment exchange complete it).
+  Result<SasBytes> SasSecret(std::string_view room_code) const;
 
   std::string protocol_version() const;
   std::string cipher() const;

@@ -32,6 +32,14 @@ int main(int argc, char** argv) {
   app.add_option("--accept-files", cli.accept_files,
                  "Accept every file the peer offers and save it in this folder (otherwise "
                  "/accept saves into the current folder)");
+  app.add_option("--stall-after", cli.stall_after_seconds,
+                 "Seconds without an answer from the other side before it is shown as stalled")
+      ->capture_default_str()
+      ->check(CLI::Range(1.0, 3600.0));
+  app.add_option("--lost-after", cli.lost_after_seconds,
+                 "Seconds without an answer before the connection is dropped and made again")
+      ->capture_default_str()
+      ->check(CLI::Range(2.0, 7200.0));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

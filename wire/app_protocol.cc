@@ -77,12 +77,16 @@ struct Encoder {
   void operator()(const Ping& m) { w.U64(m.nonce); }
   void operator()(const Pong& m) { w.U64(m.nonce); }
   void operator()(const Bye& m) { w.U8(m.reason); }
+  void operator()(const SasCommit& m) { w.Raw(ByteView(m.commitment)); }
+  void operator()(const SasNonce& m) { w.Raw(ByteView(m.nonce)); }
+  void operator()(const SasReveal& m) { w.Raw(ByteView(m.nonce)); }
 };
 
 constexpr Type kTypeOf[] = {
     Type::kHello,       Type::kMessage,   Type::kReceipt,  Type::kFileOffer,  Type::kFileAccept,
     Type::kFileDecline, Type::kFileChunk, Type::kFileDone, Type::kFileCancel, Type::kFileResult,
-    Type::kFileAck,     Type::kPing,      Type::kPong,     Type::kBye};
+    Type::kFileAck,     Type::kPing,      Type::kPong,     Type::kBye,        Type::kSasCommit,
+    Type::kSasNonce,    Type::kSasReveal};
 
 // Reads a u8-length string of at most `max` bytes.
 bool GetString8(Reader& r, size_t max, std::string& out) {
@@ -200,6 +204,15 @@ Result<AppMessage> DecodeBody(Type type, Reader& r, const std::string& name) {
       if (!r.U8(m.reason) || !r.done()) return truncated();
       return AppMessage(m);
     }
+    case Type::kSasCommit:
+    case Type::kSasNonce:
+    case Type::kSasReveal: {
+      SasNonceBytes v{};
+      if (!GetArray(r, v) || !r.done()) return truncated();
+      if (type == Type::kSasCommit) return AppMessage(SasCommit{v});
+      if (type == Type::kSasNonce) return AppMessage(SasNonce{v});
+      return AppMessage(SasReveal{v});
+    }
   }
   return Bad("Unknown application frame type " + Hex2(static_cast<uint8_t>(type)) + ".");
 }
@@ -222,6 +235,9 @@ std::string_view AppTypeName(uint8_t type) {
     case Type::kPing: return "PING";
     case Type::kPong: return "PONG";
     case Type::kBye: return "BYE";
+    case Type::kSasCommit: return "SAS_COMMIT";
+    case Type::kSasNonce: return "SAS_NONCE";
+    case Type::kSasReveal: return "SAS_REVEAL";
   }
   return "";
 }

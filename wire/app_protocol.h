@@ -15,7 +15,8 @@
 
 namespace duet::wire::app {
 
-inline constexpr uint16_t kProtocolVersion = 1;
+// 2: the SAS code exchange before HELLO (PROTOCOL.md 3.1); 1 had none.
+inline constexpr uint16_t kProtocolVersion = 2;
 inline constexpr size_t kMaxNameBytes = 64;
 inline constexpr size_t kMaxRoomBytes = 64;
 inline constexpr size_t kMaxClientVersionBytes = 32;
@@ -45,6 +46,9 @@ enum class Type : uint8_t {
   kPing = 0x30,
   kPong = 0x31,
   kBye = 0x3F,
+  kSasCommit = 0x40,
+  kSasNonce = 0x41,
+  kSasReveal = 0x42,
 };
 
 using Id = std::array<uint8_t, 16>;
@@ -108,10 +112,21 @@ struct Pong {
 struct Bye {
   uint8_t reason = 0;  // 0 user left, 1 verification failed, 2 key rejected
 };
+// The SAS commitment exchange (PROTOCOL.md 3.1), before HELLO.
+using SasNonceBytes = std::array<uint8_t, 32>;
+struct SasCommit {
+  SasNonceBytes commitment{};  // SHA-256("duet-sas-commit-v2" || the client's nonce)
+};
+struct SasNonce {
+  SasNonceBytes nonce{};  // the server's nonce
+};
+struct SasReveal {
+  SasNonceBytes nonce{};  // the client's nonce, opening its commitment
+};
 
-using AppMessage =
-    std::variant<Hello, ChatMessage, Receipt, FileOffer, FileAccept, FileDecline, FileChunk,
-                 FileDone, FileCancel, FileResult, FileAck, Ping, Pong, Bye>;
+using AppMessage = std::variant<Hello, ChatMessage, Receipt, FileOffer, FileAccept, FileDecline,
+                                FileChunk, FileDone, FileCancel, FileResult, FileAck, Ping, Pong,
+                                Bye, SasCommit, SasNonce, SasReveal>;
 
 // A whole frame. Values out of their limits are our own bug (asserted), never sent.
 Bytes EncodeAppMessage(const AppMessage& msg);

@@ -12,8 +12,9 @@
 #include <thread>
 
 #include "crypto/identity.h"
-#include "crypto/pin_store.h"
 #include "peer/cli/printer.h"
+#include "peer/core/names.h"
+#include "peer/net/pin_file.h"
 #include "peer/net/posix_files.h"
 #include "peer/net/posix_send_queue.h"
 #include "peer/net/relay_client.h"
@@ -62,6 +63,7 @@ const char kHelp[] =
     "  /cancel ID        stop a transfer, either way\n"
     "  /verify   show the short code and safety number to compare with the other person\n"
     "  /trust    mark the other person verified (or accept their changed key)\n"
+    "  /reject   the codes do not match, or refuse a changed key: end the session\n"
     "  /quit     leave (also Ctrl-D: pending messages are delivered first)\n"
     "  /help     this text\n"
     "Start a message with // to send a line that begins with /.";
@@ -166,6 +168,8 @@ void ReadStdin(RelayClient& client, Printer& printer, std::chrono::milliseconds 
         printer.Notice(kHelp);
       } else if (cmd == "/verify") {
         client.Post([&printer](Session& s) { printer.Verify(s.peer()); });
+      } else if (cmd == "/reject") {
+        client.Post([](Session& s) { s.RejectPeer(); });
       } else if (cmd == "/trust") {
         client.Post([&printer](Session& s) {
           Status st = s.TrustPeer();
@@ -212,9 +216,8 @@ int RunCli(const CliOptions& options) {
                               "'_' and '-', 64 at most."});
     return kExitUsage;
   }
-  if (options.name.empty() || options.name.size() > wire::app::kMaxNameBytes ||
-      !wire::IsValidUtf8(options.name)) {
-    printer->LocalError(Error{"BAD_NAME", "A display name must be 1 to 64 bytes of UTF-8 text."});
+  if (Status name_ok = CheckOwnName(options.name); !name_ok) {
+    printer->LocalError(name_ok.error());
     return kExitUsage;
   }
   const std::string home = ResolveHome(options.home);
@@ -232,7 +235,7 @@ int RunCli(const CliOptions& options) {
   }
   printer->Identity(identity->fingerprint().Hex(), identity->fingerprint().Grouped(), created,
                     home);
-  Result<crypto::PinStore> pins = crypto::PinStore::Open(std::filesystem::path(home) / "pins");
+  Result<std::unique_ptr<PinStorage>> pins = OpenPinFile(std::filesystem::path(home) / "pins");
   if (!pins) {
     printer->LocalError(pins.error());
     return ExitCodeFor(pins.error().code);
@@ -242,7 +245,9 @@ int RunCli(const CliOptions& options) {
   config.name = options.name;
   config.room = room;
   config.identity = &*identity;
-  config.pins = &*pins;
+  config.pins = pins->get();
+  config.stall_after_ms = static_cast<int64_t>(options.stall_after_seconds * 1000);
+  config.lost_after_ms = static_cast<int64_t>(options.lost_after_seconds * 1000);
   config.now_ms = NowMs;
   // Accepted files go to --accept-files (every offer), else to the current folder (/accept).
   // A part accepted in an earlier run is found there again and resumed without asking.

@@ -14,6 +14,8 @@ struct CliOptions {
   std::string passphrase_file;  // optional: the identity key's passphrase
   double wait_seconds = 15;     // at stdin EOF: how long to wait for receipts and files
   std::string accept_files;     // accept every offered file into this folder (else /accept)
+  double stall_after_seconds = 10;  // no answer this long while waiting: "stalled"
+  double lost_after_seconds = 30;   // no answer this long: CONNECTION_STALLED, reconnect
 };
 
 // Exit codes (DESIGN.md section 5).

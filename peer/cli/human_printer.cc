@@ -81,9 +81,27 @@ class HumanPrinter : public Printer {
       std::lock_guard<std::mutex> lock(mu_);
       peer_name_ = peer.name;
     }
-    Line("Secure session with " + peer.name + " (" + trust + "). Short code: " + peer.sas);
+    std::string also;
+    if (!peer.claimed_name.empty() && peer.claimed_name != peer.name) {
+      also = peer.trust == TrustLevel::kChanged
+                 ? " - claims the name of your contact " + peer.contact
+                 : " - now calls itself \"" + peer.claimed_name + "\"";
+    }
+    Line("Secure session with " + peer.name + " (" + trust + ")" + also +
+         ". Short code: " + peer.sas);
   }
-  void OnMessage(const ReceivedMessage& m) override { Line(m.from + ": " + m.text); }
+  void OnMessage(const ReceivedMessage& m) override {
+    Line(m.from + (m.held ? " (sent before you accepted the new key)" : "") + ": " + m.text);
+  }
+  void OnStalled(int64_t silent_ms) override {
+    Line("No answer from the other side for " + std::to_string(silent_ms / 1000) +
+         " s. Waiting...");
+  }
+  void OnLive() override { Line("The other side answers again."); }
+  void OnQuarantined(size_t held) override {
+    Line("The changed key sent something (" + std::to_string(held) +
+         " held unread). /trust to accept the key and read it, /reject to refuse it.");
+  }
   void OnDelivered(std::string_view id) override {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = previews_.find(std::string(id));

@@ -57,6 +57,8 @@ class JsonPrinter : public Printer {
   void OnSecure(const PeerInfo& p) override {
     Emit({{"event", "secure"},
           {"peer", p.name},
+          {"claimed_name", p.claimed_name},
+          {"contact", p.contact.empty() ? json(nullptr) : json(p.contact)},
           {"fingerprint", p.fingerprint},
           {"sas", p.sas},
           {"safety_number", p.safety_number},
@@ -67,7 +69,9 @@ class JsonPrinter : public Printer {
           {"id", m.id},
           {"from", m.from},
           {"text", m.text},
-          {"timestamp_ms", m.timestamp_ms}});
+          {"timestamp_ms", m.timestamp_ms},
+          {"trust", std::string(TrustName(m.trust))},
+          {"held", m.held}});
   }
   void OnDelivered(std::string_view id) override {
     Emit({{"event", "delivered"}, {"id", std::string(id)}});
@@ -153,6 +157,11 @@ class JsonPrinter : public Printer {
           {"message", e.message}});
   }
   void OnPeerLeft() override { Emit({{"event", "peer_left"}}); }
+  void OnStalled(int64_t silent_ms) override {
+    Emit({{"event", "stalled"}, {"silent_s", silent_ms / 1000}});
+  }
+  void OnLive() override { Emit({{"event", "live"}}); }
+  void OnQuarantined(size_t held) override { Emit({{"event", "quarantined"}, {"held", held}}); }
   void OnError(const Error& e, bool fatal) override {
     {
       std::lock_guard<std::mutex> lock(mu_);

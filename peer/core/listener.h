@@ -24,25 +24,36 @@ enum class SessionState {
 };
 std::string_view StateName(SessionState s);
 
-// The trust the pin store gives the peer's key under the peer's name.
+// What the peer's key is to us (peer/core/contacts.h): a key never seen (new), a pinned key
+// (known), a pinned key the user verified, or a new key that claims a pinned contact's name
+// (changed: blocked and quarantined until the user decides).
 enum class TrustLevel { kNew, kKnown, kVerified, kChanged };
 std::string_view TrustName(TrustLevel t);
 
 struct PeerInfo {
-  std::string name;         // sanitized display name
+  // The name to show: for a pinned key the name it was pinned with (whatever it calls itself
+  // now); otherwise the name it sent. Sanitized.
+  std::string name;
+  std::string claimed_name;  // the name it sent in this session's HELLO, sanitized
+  // kKnown/kVerified: the pinned contact (== name). kChanged: the contact whose name the new
+  // key claims. kNew: empty.
+  std::string contact;
   std::string fingerprint;  // 64 hex digits
   std::string fingerprint_grouped;
   std::string own_fingerprint_grouped;
-  std::string sas;            // short authentication string, e.g. "482 913"
+  std::string sas;            // short authentication string, e.g. "482 913"; final
   std::string safety_number;  // 12 groups of 5 digits
   TrustLevel trust = TrustLevel::kNew;
 };
 
 struct ReceivedMessage {
-  std::string id;            // 32 hex digits
-  std::string from;          // sanitized display name
-  std::string text;          // sanitized text
-  int64_t timestamp_ms = 0;  // sender's clock
+  std::string id;                       // 32 hex digits
+  std::string from;                     // sanitized display name
+  std::string text;                     // sanitized text
+  int64_t timestamp_ms = 0;             // sender's clock
+  TrustLevel trust = TrustLevel::kNew;  // of the key that sent it, when it was received
+  // Sent by a changed key and held until the user accepted that key: shown only now, marked.
+  bool held = false;
 };
 
 // A file on its way in or out. `id` (32 hex digits) names the transfer in every event and in
@@ -65,10 +76,19 @@ class SessionListener {
   virtual void OnMessage(const ReceivedMessage& message) = 0;
   // One of our messages got the peer's receipt. `id` is what SendText returned.
   virtual void OnDelivered(std::string_view id) = 0;
+  // The peer ended the session on purpose (close_notify); a peer that vanished without it is
+  // OnError(CONNECTION_LOST) instead.
   virtual void OnPeerLeft() = 0;
   // Something went wrong. `fatal`: the session is over (kClosed follows); otherwise it recovers
   // by itself (a new transport, a fresh handshake) and pending messages stay pending.
   virtual void OnError(const Error& error, bool fatal) = 0;
+
+  // Nothing has come from the peer for `silent_ms` while we wait for its answer ("no answer
+  // from the other side"); OnLive when records come again.
+  virtual void OnStalled(int64_t /*silent_ms*/) {}
+  virtual void OnLive() {}
+  // A changed key sent something; it is held unread. `held` counts this session's items.
+  virtual void OnQuarantined(size_t /*held*/) {}
 
   // --- files (empty defaults: a front end without file UI still compiles) ---
   // The peer offers a file; it waits for AcceptFile or DeclineFile (with automatic acceptance,

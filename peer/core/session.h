@@ -7,8 +7,18 @@
 // many TLS sessions; the outbox of undelivered messages lives with it. It never touches a
 // socket, a clock or a widget: the clock comes in through SessionConfig.
 //
-// Not thread-safe: one thread (peer/net's I/O thread) drives it. The identity and the pin store
-// must outlive it.
+// Two state machines, each one enum checked first by every handler:
+//  - the relay link (Link): connecting, waiting, paired, peer left, reconnecting, closed;
+//  - the secure channel with the peer (Channel): none, handshaking, committing (the SAS
+//    commitment exchange, peer/core/sas_exchange.h), hello, secure, quarantined (a changed
+//    key: nothing it sends is shown, receipted or accepted until the user decides), closing
+//    (the peer's close_notify arrived).
+// The stages live in their own files: session.cc (link, liveness, the user), session_channel.cc
+// (TLS, the code exchange, dispatch), session_trust.cc (HELLO, contacts, quarantine),
+// session_files.cc (file commands).
+//
+// Not thread-safe: one thread (peer/net's I/O thread) drives it. The identity and the pin
+// storage must outlive it.
 #pragma once
 
 #include <array>
@@ -18,12 +28,14 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "crypto/identity.h"
-#include "crypto/pin_store.h"
 #include "crypto/tls_endpoint.h"
+#include "peer/core/contacts.h"
 #include "peer/core/file_io.h"
 #include "peer/core/listener.h"
+#include "peer/core/sas_exchange.h"
 #include "peer/core/transfers.h"
 #include "wire/app_protocol.h"
 #include "wire/frame.h"
@@ -35,12 +47,20 @@ struct SessionConfig {
   std::string name;  // our display name, sent in HELLO
   std::string room;  // room code, sent in JOIN and HELLO, bound into the SAS
   const crypto::Identity* identity = nullptr;
-  crypto::PinStore* pins = nullptr;
+  PinStorage* pins = nullptr;       // the pinned keys; must outlive the session
   std::function<int64_t()> now_ms;  // wall clock, ms since the Unix epoch
   std::string client_version = "duet/0.1";
   int64_t keepalive_ms = 20'000;          // send a relay PING after this long without sending
   int64_t handshake_timeout_ms = 30'000;  // paired but not secure after this long: start over
-  size_t max_pending = 10'000;            // messages waiting for a receipt
+  // Liveness inside TLS: while anything waits for the peer's answer, a PING goes out every
+  // stall_after_ms / 3 (at least 1 s), and every idle_ping_ms otherwise. No record from the peer
+  // for stall_after_ms while waiting is "no answer" (OnStalled); for lost_after_ms it ends the
+  // TLS session as CONNECTION_STALLED and reconnects.
+  int64_t idle_ping_ms = 15'000;
+  int64_t stall_after_ms = 10'000;
+  int64_t lost_after_ms = 30'000;
+  size_t max_held_bytes = 4u << 20;  // quarantine: what a changed key sent, held unread
+  size_t max_pending = 10'000;       // messages waiting for a receipt
   crypto::TlsOptions tls;
   DownloadFolder* downloads = nullptr;   // where accepted files go; must outlive the session
   bool auto_accept_files = false;        // accept every offer into `downloads`
@@ -63,7 +83,7 @@ class Session {
   // Opening the transport failed. With `give_up` the session ends (kClosed) with `error`;
   // otherwise it is reported and the session stays kReconnecting.
   void OnConnectFailed(const Error& error, bool give_up);
-  // Call about once a second: keepalive and handshake timeout.
+  // Call about once a second: keepalive, handshake timeout, liveness.
   void OnTick();
   // Everything to write to the transport now (drains). With `room_for_bulk` (the transport has
   // written everything it was given) file chunks follow, up to bulk_burst_bytes and the window:
@@ -79,10 +99,13 @@ class Session {
   // secure session. Returns the message id (32 hex digits). MESSAGE_EMPTY, MESSAGE_TOO_LONG,
   // MESSAGE_NOT_UTF8, OUTBOX_FULL.
   Result<std::string> SendText(std::string_view text);
-  // /trust: the user compared the SAS or safety number, or accepts a changed key.
+  // /trust: the user compared the SAS or safety number, or accepts a changed key (what it sent
+  // while held is shown then, marked). Acts on the key of this session, never on a name.
   // NOT_SECURE when there is no secure session.
   Status TrustPeer();
-  // "They don't match": ends the session for good (BYE, close_notify) with VERIFICATION_FAILED.
+  // "They don't match" / refuse a changed key: ends the session for good (BYE, close_notify)
+  // with VERIFICATION_FAILED, or KEY_REFUSED for a changed key (after QUARANTINE_DROPPED when
+  // it had sent anything).
   void RejectPeer();
   // Leave: BYE and close_notify when secure, then the transport is closed; no reconnect.
   void Quit();
@@ -98,11 +121,11 @@ class Session {
   Status CancelFile(std::string_view id);
 
   SessionState state() const { return state_; }
-  const PeerInfo* peer() const { return secure_ ? &peer_ : nullptr; }
+  const PeerInfo* peer() const { return has_peer() ? &peer_ : nullptr; }
   size_t pending_count() const { return outbox_.size(); }
   // Ids (hex) of the messages not yet delivered, oldest first.
   std::vector<std::string> pending_ids() const;
-  bool sending_blocked() const { return secure_ && peer_.trust == TrustLevel::kChanged; }
+  bool sending_blocked() const { return channel_ == Channel::kQuarantined; }
   // Files not yet saved by the peer (outgoing, for the peer of the current or last secure
   // session) or accepted and not yet complete (incoming).
   size_t pending_files() const {
@@ -113,6 +136,9 @@ class Session {
   size_t files_kept_for_other_peers() const { return transfers_.kept_for_other_peers(); }
 
  private:
+  enum class Link { kConnecting, kWaiting, kPaired, kPeerLeft, kReconnecting, kClosed };
+  enum class Channel { kNone, kHandshaking, kCommitting, kHello, kSecure, kQuarantined, kClosing };
+
   struct Outgoing {
     wire::app::Id id;
     int64_t timestamp_ms = 0;
@@ -120,21 +146,41 @@ class Session {
     bool sent = false;  // sent in the current TLS session
   };
 
-  void SetState(SessionState s);
+  // --- the relay link (session.cc) ---
+  void SetLink(Link link);
+  void ReportState();
   void HandleRelayFrame(uint8_t type, wire::ByteView payload);
+  void OnPeerLeftFrame();
+  void CheckLiveness(int64_t now);
+  bool awaiting_answer() const;
+
+  // --- the channel (session_channel.cc) ---
   void StartTls(wire::relay::Role role);
   void FeedTls(wire::ByteView ciphertext);
+  void OnHandshakeDone();
   void FlushCiphertext();
   void ProcessPlaintext();
   void HandleAppMessage(const wire::app::AppMessage& msg);
-  void HandleHello(const wire::app::Hello& hello);
+  void HandleSasFrame(const wire::app::AppMessage& msg);
+  void HandleSecureMessage(const wire::app::AppMessage& msg);
+  void ShowMessage(const wire::app::ChatMessage& m, bool held);
   void SendApp(const wire::app::AppMessage& msg);
   // Encrypts application frames already encoded (file replies, bursts of chunks).
   void SendPlain(const wire::Bytes& frames);
+  void SendHello();
+
+  // --- trust (session_trust.cc) ---
+  void HandleHello(const wire::app::Hello& hello);
+  void Hold(const wire::app::AppMessage& msg, size_t bytes);
+  void DropHeld(const std::string& why);
+
   // Runs a user's file command (accept, decline, cancel) and sends what it answers.
   Status FileCommand(Status (Transfers::*command)(std::string_view, bool, wire::Bytes&),
                      std::string_view id);
-  bool can_send() const { return secure_ && !sending_blocked() && tls_ && !wants_disconnect_; }
+  bool has_peer() const {
+    return channel_ == Channel::kSecure || channel_ == Channel::kQuarantined;
+  }
+  bool can_send() const { return channel_ == Channel::kSecure && tls_ && !wants_disconnect_; }
   void FlushOutbox();
   // Ends the current TLS session (not the Session): reports `error`, drops the transport, and
   // lets peer/net reconnect. Pending messages stay pending.
@@ -144,16 +190,21 @@ class Session {
 
   SessionConfig config_;
   SessionListener& listener_;
-  SessionState state_ = SessionState::kConnecting;
+  Contacts contacts_;
+  Link link_ = Link::kConnecting;
+  Channel channel_ = Channel::kNone;
+  SessionState state_ = SessionState::kConnecting;  // what the listener was last told
 
   wire::FrameDecoder relay_decoder_;
   wire::FrameDecoder app_decoder_;
   std::unique_ptr<crypto::TlsEndpoint> tls_;
-  bool hello_sent_ = false;
-  bool hello_received_ = false;
-  bool secure_ = false;
-  bool peer_closed_ = false;  // close_notify received in this TLS session
+  std::unique_ptr<SasExchange> sas_;
   PeerInfo peer_;
+
+  // Quarantine: what a changed key sent, in order, until the user accepts or refuses it.
+  std::vector<wire::app::AppMessage> held_;
+  size_t held_bytes_ = 0;
+  size_t held_dropped_ = 0;  // beyond max_held_bytes: dropped at once, counted
 
   wire::Bytes out_;
   bool wants_disconnect_ = false;
@@ -161,6 +212,12 @@ class Session {
   bool queue_restored_ = false;  // the send queue was taken back (on the first transport)
   int64_t last_send_ms_ = 0;
   int64_t paired_at_ms_ = 0;
+  // Liveness of the channel (inside TLS).
+  int64_t last_rx_ms_ = 0;    // the last record from the peer
+  int64_t last_ping_ms_ = 0;  // the last PING we sent
+  bool ping_outstanding_ = false;
+  bool stalled_ = false;
+  uint64_t ping_nonce_ = 0;
 
   std::deque<Outgoing> outbox_;
   Transfers transfers_;

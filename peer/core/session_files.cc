@@ -4,17 +4,10 @@
 
 namespace duet::peer {
 
-void Session::SendPlain(const wire::Bytes& frames) {
-  if (frames.empty() || !tls_) return;
-  Status st = tls_->Write(frames);
-  if (!st.ok()) return FailTransport(st.error());
-  FlushCiphertext();
-}
-
 Result<std::string> Session::SendFile(std::unique_ptr<FileSource> source, std::string name,
                                       uint64_t size, const crypto::Digest256& sha256,
                                       FileOrigin origin) {
-  if (state_ == SessionState::kClosed) {
+  if (link_ == Link::kClosed) {
     return Error{"SESSION_CLOSED", "The session has ended; the file was not sent."};
   }
   wire::Bytes out;
@@ -31,7 +24,7 @@ Status Session::CancelFile(std::string_view id) { return FileCommand(&Transfers:
 Status Session::FileCommand(Status (Transfers::*command)(std::string_view, bool, wire::Bytes&),
                             std::string_view id) {
   wire::Bytes out;
-  Status st = (transfers_.*command)(id, secure_ && tls_ != nullptr, out);
+  Status st = (transfers_.*command)(id, can_send(), out);
   SendPlain(out);
   return st;
 }

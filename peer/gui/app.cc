@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "peer/core/names.h"
 #include "peer/gui/app_controller.h"
 #include "peer/gui/room_code.h"
 #include "peer/gui/theme.h"
@@ -157,8 +158,8 @@ void App::Connect() {
     problem =
         "The room code may use letters, digits, '.', '_' and '-' (64 at most). Press New "
         "code for a fresh one.";
-  } else if (name.empty() || name.size() > wire::app::kMaxNameBytes || !wire::IsValidUtf8(name)) {
-    problem = "Type your name (1 to 64 characters): the other person sees it.";
+  } else if (Status ok = CheckOwnName(name); !ok) {
+    problem = ok.error().message;
   }
   if (!problem.empty()) {
     connect_->SetBusy(false);
@@ -166,12 +167,12 @@ void App::Connect() {
     return Refresh();
   }
   if (!pins_) {
-    Result<crypto::PinStore> pins = crypto::PinStore::Open(home_ / "pins");
+    Result<std::unique_ptr<PinStorage>> pins = OpenPinFile(home_ / "pins");
     if (!pins) {
       connect_->SetError(pins.error().message);
       return Refresh();
     }
-    pins_.emplace(std::move(*pins));
+    pins_ = std::move(*pins);
   }
   Fl_Preferences prefs(home_.string().c_str(), "duet", "gui");
   prefs.set("relay", connect_->relay().value());
@@ -185,7 +186,7 @@ void App::Connect() {
   config.name = name;
   config.room = room;
   config.identity = &*identity_;
-  config.pins = &*pins_;
+  config.pins = pins_.get();
   config.now_ms = NowMs;
   OpenDownloads();
   config.downloads = downloads_.get();

@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "crypto/identity.h"
-#include "crypto/pin_store.h"
+#include "peer/net/pin_file.h"
 #include "peer/gui/app.h"
 #include "peer/gui/chat_model.h"
 #include "peer/gui/chat_screen.h"
@@ -84,7 +84,7 @@ class App {
   ChatModel model_{NowMs};
   GuiListener listener_{queue_, model_, [this] { OnModelChanged(); }};
   std::optional<crypto::Identity> identity_;
-  std::optional<crypto::PinStore> pins_;
+  std::unique_ptr<PinStorage> pins_;
   // Where received files go: DUET_DOWNLOADS, else the remembered choice, else ~/Downloads or
   // $HOME; a choice made with "Change…" replaces it (and is remembered).
   std::string downloads_path_;

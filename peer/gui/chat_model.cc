@@ -29,6 +29,8 @@ void ChatModel::OnStateChanged(SessionState state) {
       state != SessionState::kClosed) {
     has_peer_ = false;
   }
+  if (state != SessionState::kSecure) stalled_ = false;
+  held_ = 0;
   if (state == SessionState::kWaitingForPeer) {
     AddSystem("Waiting for the other person to join this room.");
   }
@@ -42,6 +44,7 @@ void ChatModel::OnSecure(const PeerInfo& peer) {
   const TrustLevel before = peer_.trust;
   has_peer_ = true;
   peer_ = peer;
+  if (peer.trust != TrustLevel::kChanged) held_ = 0;
   if (!again) {
     std::string how;
     switch (peer.trust) {
@@ -50,7 +53,14 @@ void ChatModel::OnSecure(const PeerInfo& peer) {
       case TrustLevel::kVerified: how = "verified"; break;
       case TrustLevel::kChanged: how = "their key has CHANGED"; break;
     }
-    AddSystem("Secure session with " + peer.name + " (" + how + ").");
+    std::string also;
+    if (!peer.claimed_name.empty() && peer.claimed_name != peer.name) {
+      also = " It calls itself \"" + peer.claimed_name + "\" now.";
+    } else if (peer.trust == TrustLevel::kChanged && !peer.contact.empty() &&
+               peer.contact != peer.name) {
+      also = " Its name looks like your contact " + peer.contact + "'s.";
+    }
+    AddSystem("Secure session with " + peer.name + " (" + how + ")." + also);
   } else if (before != TrustLevel::kVerified && peer.trust == TrustLevel::kVerified) {
     AddSystem(before == TrustLevel::kChanged ? "You accepted " + peer.name + "'s new key."
                                              : "You verified " + peer.name + ".");
@@ -59,8 +69,26 @@ void ChatModel::OnSecure(const PeerInfo& peer) {
 }
 
 void ChatModel::OnMessage(const ReceivedMessage& message) {
+  if (message.held) {
+    AddSystem("Sent before you accepted the new key:");
+  }
   Add(TranscriptLine{TranscriptLine::Kind::kPeer, message.text, message.timestamp_ms, message.id,
                      false, false});
+}
+
+void ChatModel::OnStalled(int64_t /*silent_ms*/) {
+  stalled_ = true;
+  Changed();
+}
+
+void ChatModel::OnLive() {
+  stalled_ = false;
+  Changed();
+}
+
+void ChatModel::OnQuarantined(size_t held) {
+  held_ = held;
+  Changed();
 }
 
 void ChatModel::OnDelivered(const std::string& id) {
@@ -74,6 +102,7 @@ void ChatModel::OnDelivered(const std::string& id) {
 }
 
 void ChatModel::OnPeerLeft() {
+  stalled_ = false;
   AddSystem((has_peer_ ? peer_.name : std::string("The other person")) +
             " left. Waiting for them to come back.");
 }
@@ -110,7 +139,7 @@ std::string ChatModel::StateLabel() const {
     case SessionState::kConnecting: return "connecting";
     case SessionState::kWaitingForPeer: return "waiting for peer";
     case SessionState::kHandshaking: return "securing";
-    case SessionState::kSecure: return "secure";
+    case SessionState::kSecure: return stalled_ ? "no answer from the other side" : "secure";
     case SessionState::kPeerLeft: return "peer left";
     case SessionState::kReconnecting: return "reconnecting";
     case SessionState::kClosed: return "ended";

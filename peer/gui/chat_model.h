@@ -41,6 +41,9 @@ class ChatModel {
   void OnDelivered(const std::string& id);
   void OnPeerLeft();
   void OnError(const Error& error, bool fatal);
+  void OnStalled(int64_t silent_ms);
+  void OnLive();
+  void OnQuarantined(size_t held);
 
   // --- the user ---
   // A new session starts (Connect pressed): the transcript of the last one is kept, state reset.
@@ -76,6 +79,10 @@ class ChatModel {
   const std::vector<FileCard>& files() const { return files_; }
 
   SessionState state() const { return state_; }
+  // Nothing has come from the other side for a while although we wait for its answer.
+  bool stalled() const { return stalled_; }
+  // What the changed key sent, held unread (0 when none or no key change).
+  size_t held() const { return held_; }
   bool has_peer() const { return has_peer_; }
   const PeerInfo& peer() const { return peer_; }
   const std::vector<TranscriptLine>& transcript() const { return transcript_; }
@@ -90,7 +97,8 @@ class ChatModel {
   uint64_t version() const { return version_; }
   int64_t now_ms() const { return now_ms_(); }
 
-  // For people: "waiting for peer", "securing", "secure", "peer left", "reconnecting", ...
+  // For people: "waiting for peer", "securing", "secure", "no answer from the other side",
+  // "peer left", "reconnecting", ...
   std::string StateLabel() const;
   // "new", "verified", "KEY CHANGED" (known keys show as "known").
   std::string TrustLabel() const;
@@ -108,6 +116,8 @@ class ChatModel {
 
   SessionState state_ = SessionState::kConnecting;
   bool has_peer_ = false;
+  bool stalled_ = false;
+  size_t held_ = 0;
   PeerInfo peer_;
   std::vector<TranscriptLine> transcript_;
   std::vector<FileCard> files_;

@@ -192,12 +192,21 @@ void ChatScreen::Refresh() {
   leave_.label(m.ended() ? "New connection" : "Leave");
 
   if (m.key_change_pending() && !m.ended()) {
-    banner_.Set(theme::kDangerSoft, theme::kDanger, "⚠  " + m.peer().name + "'s key has changed",
-                "This is not the key you saw before. Either " + m.peer().name +
-                    " reinstalled Duet or set it up on another computer, or someone is "
-                    "between you and reading everything. Nothing you type will be sent until "
-                    "you compare the codes with them (in person or by phone) and accept the new "
-                    "key, or disconnect.");
+    const std::string& contact = m.peer().contact.empty() ? m.peer().name : m.peer().contact;
+    const std::string held = m.held() == 0 ? std::string()
+                                           : " It has sent " + std::to_string(m.held()) +
+                                                 (m.held() == 1 ? " item" : " items") +
+                                                 ", held unread until you decide.";
+    banner_.Set(
+        theme::kDangerSoft, theme::kDanger,
+        "⚠  " + (m.peer().name == contact ? contact + "'s key has changed"
+                                          : "\"" + m.peer().name + "\" claims to be " + contact),
+        "This is not the key you saw before. Either " + contact +
+            " reinstalled Duet or set it up on another computer, or someone is "
+            "between you and reading everything. Nothing you type will be sent, and "
+            "nothing it sends is shown, until you compare the codes with them (in person "
+            "or by phone) and accept the new key, or disconnect." +
+            held);
     banner_.button(2).label("Compare codes…");
     banner_.button(1).label("Accept new key");
     banner_.button(0).label("Disconnect");

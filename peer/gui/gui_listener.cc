@@ -33,6 +33,18 @@ void GuiListener::OnError(const Error& error, bool fatal) {
   Hand([error, fatal](ChatModel& m) { m.OnError(error, fatal); });
 }
 
+void GuiListener::OnStalled(int64_t silent_ms) {
+  Hand([silent_ms](ChatModel& m) { m.OnStalled(silent_ms); });
+}
+
+void GuiListener::OnLive() {
+  Hand([](ChatModel& m) { m.OnLive(); });
+}
+
+void GuiListener::OnQuarantined(size_t held) {
+  Hand([held](ChatModel& m) { m.OnQuarantined(held); });
+}
+
 void GuiListener::OnFileOffered(const FileTransfer& file) {
   Hand([file](ChatModel& m) { m.OnFileOffered(file); });
 }

@@ -25,6 +25,9 @@ class GuiListener : public SessionListener {
   void OnDelivered(std::string_view id) override;
   void OnPeerLeft() override;
   void OnError(const Error& error, bool fatal) override;
+  void OnStalled(int64_t silent_ms) override;
+  void OnLive() override;
+  void OnQuarantined(size_t held) override;
   void OnFileOffered(const FileTransfer& file) override;
   void OnFileResumed(const FileTransfer& file, uint64_t offset) override;
   void OnFileStarted(const FileTransfer& file, uint64_t offset) override;

@@ -20,6 +20,8 @@ std::string DumpState(const ShownState& shown, const ChatModel& model) {
   j["conn"] = model.StateLabel();
   j["peer"] = model.has_peer() ? model.peer().name : "";
   j["trust"] = model.TrustLabel();
+  j["held"] = model.held();
+  j["stalled"] = model.stalled();
   j["can_send"] = model.can_send();
   j["banner"] = model.key_change_pending() && !model.ended() ? "key_changed"
                 : model.ended()                              ? "ended"

@@ -8,6 +8,7 @@
 #include "tests/crypto/tls_test_util.h"
 #include "tests/support/process.h"
 #include "wire/codec.h"
+#include "wire/hex.h"
 
 namespace duet::crypto {
 namespace {
@@ -42,23 +43,65 @@ TEST(TlsEndpoint, EachSideSeesTheOthersFingerprint) {
   EXPECT_EQ(p.server->peer_fingerprint().value(), TestIdentity(1).fingerprint());
 }
 
-TEST(TlsEndpoint, BothSidesComputeTheSameSasBoundToTheRoom) {
+TEST(TlsEndpoint, BothSidesExportTheSameSasSecretBoundToTheRoom) {
   auto p = Handshaken(TestIdentity(0), TestIdentity(1));
-  std::string a = p.client->ShortAuthString("kitchen").value();
-  std::string b = p.server->ShortAuthString("kitchen").value();
+  SasBytes a = p.client->SasSecret("kitchen").value();
+  SasBytes b = p.server->SasSecret("kitchen").value();
   EXPECT_EQ(a, b);
-  EXPECT_EQ(a.size(), 7u);
-  EXPECT_NE(p.client->ShortAuthString("garden").value(), a);
-  // Another session between the same two keys has another SAS.
+  EXPECT_NE(p.client->SasSecret("garden").value(), a);
+  // Another session between the same two keys has another secret.
   auto q = Handshaken(TestIdentity(0), TestIdentity(1));
-  EXPECT_NE(q.client->ShortAuthString("kitchen").value(), a);
+  EXPECT_NE(q.client->SasSecret("kitchen").value(), a);
 }
 
 TEST(Sas, RendersSixDigitsInTwoGroups) {
-  EXPECT_EQ(RenderSas({0, 0, 0, 0, 9, 9, 9, 9}), "000 000");
-  EXPECT_EQ(RenderSas({0x00, 0x0f, 0x42, 0x3f, 0, 0, 0, 0}), "999 999");  // 999999
-  EXPECT_EQ(RenderSas({0x00, 0x0f, 0x42, 0x40, 0, 0, 0, 0}), "000 000");  // 10^6 wraps
-  EXPECT_EQ(RenderSas({0x00, 0x01, 0xe2, 0x40, 0, 0, 0, 0}), "123 456");
+  EXPECT_EQ(RenderSas(0), "000 000");
+  EXPECT_EQ(RenderSas(999999), "999 999");
+  EXPECT_EQ(RenderSas(1000000), "000 000");  // 10^6 wraps
+  EXPECT_EQ(RenderSas(123456), "123 456");
+}
+
+// The commitment is SHA-256 of the label and the nonce; the expected values were computed
+// independently (Python hashlib over the same bytes), so they pin the construction.
+TEST(Sas, CommitmentOpensOnlyToItsNonce) {
+  SasBytes n{};
+  for (size_t i = 0; i < n.size(); ++i) n[i] = static_cast<uint8_t>(i);
+  SasBytes c = SasCommitment(n);
+  EXPECT_EQ(duet::wire::ToHex(c),
+            "0cd1a721888a60b10a93f51419f53b680912f11f12bd23d1efc8c112a295fd4d");
+  EXPECT_TRUE(SasCommitmentOpens(c, n));
+  for (size_t bit = 0; bit < 256; ++bit) {
+    SasBytes m = n;
+    m[bit / 8] ^= static_cast<uint8_t>(1u << (bit % 8));
+    EXPECT_FALSE(SasCommitmentOpens(c, m)) << bit;
+    SasBytes d = c;
+    d[bit / 8] ^= static_cast<uint8_t>(1u << (bit % 8));
+    EXPECT_FALSE(SasCommitmentOpens(d, n)) << bit;
+  }
+}
+
+TEST(Sas, EveryInputChangesTheCode) {
+  SasBytes s{}, nc{}, ns{};
+  s[0] = 1;
+  nc[0] = 2;
+  ns[0] = 3;
+  const std::string base = DeriveSas(s, nc, ns);
+  EXPECT_EQ(base, "249 916");  // computed independently (Python hashlib)
+  EXPECT_EQ(base, DeriveSas(s, nc, ns));
+  // A change in any input gives another code (these inputs were checked to differ).
+  int same = 0;
+  for (int i = 1; i < 200; ++i) {
+    SasBytes x = s, y = nc, z = ns;
+    x[1] = static_cast<uint8_t>(i);
+    y[1] = static_cast<uint8_t>(i);
+    z[1] = static_cast<uint8_t>(i);
+    same += DeriveSas(x, nc, ns) == base;
+    same += DeriveSas(s, y, ns) == base;
+    same += DeriveSas(s, nc, z) == base;
+  }
+  EXPECT_EQ(same, 0);
+  // Swapping the two nonces is another code: the roles are bound.
+  EXPECT_NE(DeriveSas(s, ns, nc), base);
 }
 
 TEST(TlsEndpoint, DataFlowsBothWaysIncludingAMegabyteInPieces) {
@@ -177,18 +220,15 @@ TEST(TlsEndpoint, ManInTheMiddleGivesTheTwoSidesDifferentSas) {
   const Identity& mallory = TestIdentity(2);
   auto left = Handshaken(mallory, alice);  // alice (client) <-> mallory (server)
   auto right = Handshaken(bob, mallory);   // mallory (client) <-> bob (server)
-  const std::string alice_sas = left.client->ShortAuthString("room").value();
-  const std::string bob_sas = right.server->ShortAuthString("room").value();
-  EXPECT_NE(alice_sas, bob_sas);
+  // Even with the same nonces on both sides, the two sessions' secrets differ.
+  const SasBytes alice_secret = left.client->SasSecret("room").value();
+  const SasBytes bob_secret = right.server->SasSecret("room").value();
+  SasBytes nc = NewSasNonce(), ns = NewSasNonce();
+  EXPECT_NE(DeriveSas(alice_secret, nc, ns), DeriveSas(bob_secret, nc, ns));
   // Each sees mallory's key, not the other's.
   EXPECT_EQ(left.client->peer_fingerprint().value(), mallory.fingerprint());
   EXPECT_EQ(right.server->peer_fingerprint().value(), mallory.fingerprint());
   EXPECT_NE(left.client->peer_fingerprint().value(), bob.fingerprint());
-  // Once alice has pinned bob's real key, mallory's key under bob's name is "changed".
-  duet::testing::TempDir tmp;
-  PinStore pins = PinStore::Open(tmp / "pins").value();
-  pins.Pin("bob", bob.fingerprint(), 0);
-  EXPECT_EQ(pins.Lookup("bob", left.client->peer_fingerprint().value()), Trust::kChanged);
   // She can relay plaintext, which is why the SAS and the pin store matter.
   ASSERT_TRUE(left.client->Write(Text("hi bob")).ok());
   ASSERT_TRUE(Pump(*left.client, *left.server).ok());

@@ -20,6 +20,7 @@ namespace fs = std::filesystem;
 namespace relay = wire::relay;
 using peer::testing::MemoryRelay;
 using peer::testing::Recorder;
+using peer::testing::ScriptedPeer;
 using peer::testing::TestIdentity;
 using peer::testing::TestPeer;
 
@@ -88,69 +89,19 @@ TEST_F(ErrorReach, HandshakeThatNeverFinishesTimesOut) {
   ExpectCatalogued(a->rec.errors.back(), "HANDSHAKE_TIMEOUT");
 }
 
-// A session whose peer is a bare TLS endpoint the test controls, to send what Duet never sends.
-class FakePeer {
- public:
-  FakePeer(const crypto::Identity& ours, const crypto::Identity& theirs, const fs::path& pins,
-           int64_t* clock)
-      : pins_(crypto::PinStore::Open(pins).value()) {
-    peer::SessionConfig c;
-    c.name = "alice";
-    c.room = "r1";
-    c.identity = &ours;
-    c.pins = &pins_;
-    c.now_ms = [clock] { return *clock; };
-    session_ = std::make_unique<peer::Session>(std::move(c), rec);
-    tls_ = crypto::TlsEndpoint::Create(crypto::TlsRole::kServer, theirs).value();
-    session_->OnTransportConnected();
-    (void)session_->TakeOutgoing();  // the JOIN
-    session_->OnTransportData(relay::EncodePaired(relay::Role::kClient));
-    Pump();
-  }
-  // Sends `plaintext` from the fake peer inside TLS, then moves bytes until quiet.
-  void Send(const wire::Bytes& plaintext) {
-    ASSERT_TRUE(tls_->Write(plaintext).ok());
-    Pump();
-  }
-  bool secure() const { return tls_->state() == crypto::TlsState::kSecure; }
-  Recorder rec;
-
- private:
-  void Pump() {
-    for (int round = 0; round < 100; ++round) {
-      std::vector<wire::Frame> frames;
-      (void)decoder_.Feed(session_->TakeOutgoing(), frames);
-      for (const wire::Frame& f : frames) {
-        if (f.type == static_cast<uint8_t>(relay::FrameType::kData))
-          (void)tls_->FeedCiphertext(f.payload);
-      }
-      (void)tls_->TakePlaintext();
-      wire::Bytes ct = tls_->TakeCiphertext();
-      if (frames.empty() && ct.empty()) return;
-      if (ct.empty()) continue;
-      wire::Bytes data;
-      relay::AppendData(data, ct);
-      session_->OnTransportData(data);
-    }
-  }
-
-  crypto::PinStore pins_;
-  std::unique_ptr<peer::Session> session_;
-  std::unique_ptr<crypto::TlsEndpoint> tls_;
-  wire::FrameDecoder decoder_{relay::kDefaultMaxFrame};
-};
-
 TEST_F(ErrorReach, PeerThatBreaksTheProtocolIsNamed) {
+  peer::testing::MemoryPins pins;
   {
-    FakePeer p(*a_id_, *b_id_, fs::path(tmp_.path()) / "1.pins", &clock_);
-    ASSERT_TRUE(p.secure());
+    ScriptedPeer p(*a_id_, *b_id_, pins, &clock_);
+    ASSERT_TRUE(p.tls_up());
     p.Send(wire::Bytes{0x7E, 0, 0, 0, 0});  // an application frame type that does not exist
     ASSERT_FALSE(p.rec.errors.empty());
     ExpectCatalogued(p.rec.errors.back(), "PEER_PROTOCOL_ERROR");
   }
-  FakePeer p(*a_id_, *b_id_, fs::path(tmp_.path()) / "2.pins", &clock_);
+  ScriptedPeer p(*a_id_, *b_id_, pins, &clock_);
+  p.AnswerCommit();
   wire::app::Hello hello;
-  hello.version = 2;
+  hello.version = 3;
   hello.name = "bob";
   hello.room = "r1";
   p.Send(wire::app::EncodeAppMessage(hello));

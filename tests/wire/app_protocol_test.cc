@@ -45,7 +45,21 @@ std::vector<AppMessage> Samples() {
           FileAck{MakeId(3), 1ull << 33},
           Ping{42},
           Pong{42},
-          Bye{1}};
+          Bye{1},
+          SasCommit{sha},
+          SasNonce{sha},
+          SasReveal{sha}};
+}
+
+TEST(AppProtocol, CodeExchangeFramesAreExactly32Bytes) {
+  for (uint8_t type : {0x40, 0x41, 0x42}) {
+    EXPECT_TRUE(DecodeAppMessage(type, Bytes(32, 1)).ok()) << int(type);
+    EXPECT_FALSE(DecodeAppMessage(type, Bytes(31, 1)).ok()) << int(type);
+    EXPECT_FALSE(DecodeAppMessage(type, Bytes(33, 1)).ok()) << int(type);
+  }
+  EXPECT_EQ(AppTypeName(0x40), "SAS_COMMIT");
+  EXPECT_EQ(AppTypeName(0x41), "SAS_NONCE");
+  EXPECT_EQ(AppTypeName(0x42), "SAS_REVEAL");
 }
 
 TEST(AppProtocol, EveryTypeRoundTrips) {

@@ -10,7 +10,7 @@
 #include <random>
 #include <set>
 
-#include "crypto/pin_store.h"
+#include "peer/net/pin_file.h"
 #include "peer/net/relay_client.h"
 #include "tests/peer/cli/cli_harness.h"
 #include "tests/peer/core/memory_files.h"
@@ -27,12 +27,12 @@ class InProcessPeer : public peer::SessionListener {
  public:
   InProcessPeer(const std::string& relay, const std::string& dir)
       : identity_(crypto::Identity::Generate().value()),
-        pins_(crypto::PinStore::Open(fs::path(dir) / "pins").value()) {
+        pins_(peer::OpenPinFile(fs::path(dir) / "pins").value()) {
     peer::SessionConfig c;
     c.name = "mallory";
     c.room = "test";
     c.identity = &identity_;
-    c.pins = &pins_;
+    c.pins = pins_.get();
     c.now_ms = [] {
       return std::chrono::duration_cast<std::chrono::milliseconds>(
                  std::chrono::system_clock::now().time_since_epoch())
@@ -91,7 +91,7 @@ class InProcessPeer : public peer::SessionListener {
     cv_.notify_all();
   }
   crypto::Identity identity_;
-  crypto::PinStore pins_;
+  std::unique_ptr<peer::PinStorage> pins_;
   std::unique_ptr<peer::RelayClient> client_;
   std::mutex mu_;
   std::condition_variable cv_;

@@ -15,7 +15,10 @@
 
 #include "crypto/identity.h"
 #include "crypto/pin_store.h"
+#include "crypto/tls_endpoint.h"
+#include "peer/core/contacts.h"
 #include "peer/core/session.h"
+#include "wire/app_protocol.h"
 #include "wire/frame.h"
 #include "wire/relay_protocol.h"
 
@@ -32,6 +35,30 @@ inline const crypto::Identity& TestIdentity(size_t k) {
   return *id;
 }
 
+// Pins in memory (the core needs no folder). `stores` counts the writes.
+class MemoryPins : public PinStorage {
+ public:
+  const std::vector<crypto::Pin>& pins() const override { return pins_; }
+  Status Store(std::vector<crypto::Pin> pins) override {
+    pins_ = std::move(pins);
+    ++stores;
+    return Status();
+  }
+  std::vector<crypto::Pin> pins_;
+  int stores = 0;
+};
+
+// The in-memory pin store called `key` (a peer made again with the same key, as after a
+// restart, finds the pins it had). Keys hold the test's own folder, so tests never share one.
+inline MemoryPins& PinsNamed(const std::string& key) {
+  static std::mutex mu;
+  static std::map<std::string, std::unique_ptr<MemoryPins>> all;
+  std::lock_guard<std::mutex> lock(mu);
+  auto& p = all[key];
+  if (!p) p = std::make_unique<MemoryPins>();
+  return *p;
+}
+
 class Recorder : public SessionListener {
  public:
   void OnStateChanged(SessionState s) override {
@@ -45,6 +72,9 @@ class Recorder : public SessionListener {
   void OnMessage(const ReceivedMessage& m) override { messages.push_back(m); }
   void OnDelivered(std::string_view id) override { delivered.emplace_back(id); }
   void OnPeerLeft() override { ++peer_left; }
+  void OnStalled(int64_t silent_ms) override { stalled.push_back(silent_ms); }
+  void OnLive() override { ++live; }
+  void OnQuarantined(size_t held) override { quarantined.push_back(held); }
   void OnError(const Error& e, bool fatal) override {
     errors.push_back(e);
     if (fatal) fatal_errors.push_back(e);
@@ -84,6 +114,9 @@ class Recorder : public SessionListener {
   std::vector<ReceivedMessage> messages;
   std::vector<std::string> delivered;
   int peer_left = 0;
+  std::vector<int64_t> stalled;
+  int live = 0;
+  std::vector<size_t> quarantined;
   std::vector<Error> errors;
   std::vector<Error> fatal_errors;
   std::vector<FileTransfer> offers;
@@ -99,7 +132,7 @@ struct TestPeer {
   TestPeer(std::string name, std::string room, const crypto::Identity& identity,
            std::filesystem::path pins_path, int64_t* clock,
            const std::function<void(SessionConfig&)>& tweak = {})
-      : pins(crypto::PinStore::Open(pins_path).value()) {
+      : pins(PinsNamed(pins_path.string())) {
     SessionConfig c;
     if (tweak) tweak(c);
     c.name = std::move(name);
@@ -109,7 +142,7 @@ struct TestPeer {
     c.now_ms = [clock] { return *clock; };
     session = std::make_unique<Session>(std::move(c), rec);
   }
-  crypto::PinStore pins;
+  MemoryPins& pins;
   Recorder rec;
   std::unique_ptr<Session> session;
   // Relay-side view of this peer's connection.
@@ -223,6 +256,83 @@ class MemoryRelay {
 
   std::vector<TestPeer*> peers_;
   std::vector<TestPeer*> room_;  // joined peers, oldest first
+};
+
+// A Session whose peer is a bare TLS endpoint the test scripts, to send what Duet never sends
+// and to walk the channel's states one frame at a time. The session is the TLS client; the
+// script is the server, so the session speaks first after the handshake (SAS_COMMIT).
+class ScriptedPeer {
+ public:
+  ScriptedPeer(const crypto::Identity& ours, const crypto::Identity& theirs, PinStorage& pins,
+               int64_t* clock, const std::string& room = "r1") {
+    SessionConfig c;
+    c.name = "alice";
+    c.room = room;
+    c.identity = &ours;
+    c.pins = &pins;
+    c.now_ms = [clock] { return *clock; };
+    session = std::make_unique<Session>(std::move(c), rec);
+    tls_ = crypto::TlsEndpoint::Create(crypto::TlsRole::kServer, theirs).value();
+    session->OnTransportConnected();
+    (void)session->TakeOutgoing();  // the JOIN
+    session->OnTransportData(wire::relay::EncodePaired(wire::relay::Role::kClient));
+    Pump();
+  }
+  // Sends `plaintext` (application frames) from the scripted side inside TLS, then moves bytes
+  // until quiet.
+  void Send(const wire::Bytes& plaintext) {
+    if (tls_->state() != crypto::TlsState::kSecure) return;
+    ASSERT_TRUE(tls_->Write(plaintext).ok());
+    Pump();
+  }
+  void Send(const wire::app::AppMessage& msg) { Send(wire::app::EncodeAppMessage(msg)); }
+  // The code exchange as an honest server would run it: answers the session's commitment with
+  // a nonce; the session reveals and sends HELLO.
+  void AnswerCommit() { Send(wire::app::SasNonce{crypto::NewSasNonce()}); }
+  // An honest HELLO for `name`.
+  void SendHello(const std::string& name, const std::string& room = "r1") {
+    wire::app::Hello h;
+    h.name = name;
+    h.room = room;
+    h.capabilities = wire::app::kCapFiles | wire::app::kCapReceipts;
+    Send(h);
+  }
+  // The application frames the session sent so far, by type, in order (drains).
+  std::vector<uint8_t> TakeReceivedTypes() {
+    std::vector<wire::Frame> frames;
+    (void)app_decoder_.Feed(std::exchange(received_, {}), frames);
+    std::vector<uint8_t> types;
+    for (const wire::Frame& f : frames) types.push_back(f.type);
+    return types;
+  }
+  bool tls_up() const { return tls_->state() == crypto::TlsState::kSecure; }
+  Recorder rec;
+  std::unique_ptr<Session> session;
+
+ private:
+  void Pump() {
+    for (int round = 0; round < 100; ++round) {
+      std::vector<wire::Frame> frames;
+      (void)decoder_.Feed(session->TakeOutgoing(), frames);
+      for (const wire::Frame& f : frames) {
+        if (f.type == static_cast<uint8_t>(wire::relay::FrameType::kData))
+          (void)tls_->FeedCiphertext(f.payload);
+      }
+      wire::Bytes pt = tls_->TakePlaintext();
+      received_.insert(received_.end(), pt.begin(), pt.end());
+      wire::Bytes ct = tls_->TakeCiphertext();
+      if (frames.empty() && ct.empty()) return;
+      if (ct.empty()) continue;
+      wire::Bytes data;
+      wire::relay::AppendData(data, ct);
+      session->OnTransportData(data);
+    }
+  }
+
+  std::unique_ptr<crypto::TlsEndpoint> tls_;
+  wire::FrameDecoder decoder_{wire::relay::kDefaultMaxFrame};
+  wire::FrameDecoder app_decoder_{wire::app::kMaxAppPayload};
+  wire::Bytes received_;
 };
 
 }  // namespace duet::peer::testing

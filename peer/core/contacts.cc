@@ -1,0 +1,49 @@
+#include "peer/core/contacts.h"
+
+#include <algorithm>
+
+#include "peer/core/names.h"
+
+namespace duet::peer {
+
+KeyVerdict Contacts::Classify(const crypto::Fingerprint& key, std::string_view hello_name) const {
+  const std::vector<crypto::Pin>& pins = storage_.pins();
+  for (const crypto::Pin& p : pins) {
+    if (p.fingerprint == key) {
+      return KeyVerdict{p.verified ? TrustLevel::kVerified : TrustLevel::kKnown, p.name};
+    }
+  }
+  for (const crypto::Pin& p : pins) {
+    if (NamesCollide(p.name, hello_name)) return KeyVerdict{TrustLevel::kChanged, p.name};
+  }
+  return KeyVerdict{};
+}
+
+Status Contacts::PinNew(std::string_view name, const crypto::Fingerprint& key, int64_t now_ms) {
+  std::vector<crypto::Pin> pins = storage_.pins();
+  for (const crypto::Pin& p : pins) {
+    if (p.fingerprint == key) return Status();
+  }
+  pins.push_back(crypto::Pin{std::string(name), key, now_ms / 1000, false});
+  return storage_.Store(std::move(pins));
+}
+
+Status Contacts::MarkVerified(const crypto::Fingerprint& key) {
+  std::vector<crypto::Pin> pins = storage_.pins();
+  auto it = std::find_if(pins.begin(), pins.end(),
+                         [&](const crypto::Pin& p) { return p.fingerprint == key; });
+  if (it == pins.end() || it->verified) return Status();
+  it->verified = true;
+  return storage_.Store(std::move(pins));
+}
+
+Status Contacts::AcceptChangedKey(std::string_view contact, const crypto::Fingerprint& key,
+                                  int64_t now_ms) {
+  std::vector<crypto::Pin> pins = storage_.pins();
+  std::erase_if(pins,
+                [&](const crypto::Pin& p) { return p.name == contact || p.fingerprint == key; });
+  pins.push_back(crypto::Pin{std::string(contact), key, now_ms / 1000, true});
+  return storage_.Store(std::move(pins));
+}
+
+}  // namespace duet::peer

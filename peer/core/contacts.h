@@ -1,0 +1,61 @@
+// Contacts are keys, not names (DESIGN.md section 2). A peer's key (fingerprint) decides who it
+// is: a pinned key is shown under the name it was pinned with, whatever it calls itself now. A
+// name is only a hint, and a dangerous one: a new key whose name a person could take for a
+// pinned contact's (peer/core/names.h: same after normalisation, or confusable) is that
+// contact's key changed, and is blocked like one.
+//
+// Where the pins live comes in through PinStorage (the pin file in the home folder, peer/net;
+// a vector in tests), so the session's logic needs no folder. Not thread-safe: the session's
+// thread uses it. The storage must outlive the Contacts.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "crypto/fingerprint.h"
+#include "crypto/pin_store.h"
+#include "peer/core/listener.h"
+#include "wire/result.h"
+
+namespace duet::peer {
+
+class PinStorage {
+ public:
+  virtual ~PinStorage() = default;
+  virtual const std::vector<crypto::Pin>& pins() const = 0;
+  // Replaces every pin and makes it last (a failure leaves the old pins in force on disk; the
+  // new ones stay in memory for this run).
+  virtual Status Store(std::vector<crypto::Pin> pins) = 0;
+};
+
+// What a key presented under a name is to us.
+struct KeyVerdict {
+  TrustLevel trust = TrustLevel::kNew;
+  // kKnown/kVerified: the name this key was pinned with. kChanged: the pinned contact whose
+  // name the new key's name matches. kNew: empty.
+  std::string contact;
+};
+
+class Contacts {
+ public:
+  explicit Contacts(PinStorage& storage) : storage_(storage) {}
+
+  // The key first, then the name: a pinned key is its contact; an unpinned key whose name
+  // collides with a pinned contact's is that contact's key changed; else it is new.
+  KeyVerdict Classify(const crypto::Fingerprint& key, std::string_view hello_name) const;
+
+  // First contact: pins `key` under `name`.
+  Status PinNew(std::string_view name, const crypto::Fingerprint& key, int64_t now_ms);
+  // The user compared codes: the pin of `key` is verified.
+  Status MarkVerified(const crypto::Fingerprint& key);
+  // The user accepts `key` as `contact`'s new key: the contact's old key is forgotten and
+  // `key` is pinned under the contact's name, verified (the user compared codes to accept it).
+  Status AcceptChangedKey(std::string_view contact, const crypto::Fingerprint& key, int64_t now_ms);
+
+ private:
+  PinStorage& storage_;
+};
+
+}  // namespace duet::peer

@@ -1,0 +1,276 @@
+// The Session's secure channel: the TLS endpoint inside relay DATA frames, the SAS commitment
+// exchange that follows the handshake (peer/core/sas_exchange.h), and the dispatch of
+// application frames by the channel's state.
+#include <openssl/crypto.h>
+
+#include <algorithm>
+#include <cassert>
+#include <type_traits>
+#include <variant>
+
+#include "peer/core/sanitize.h"
+#include "peer/core/session.h"
+#include "peer/core/session_internal.h"
+
+namespace duet::peer {
+
+namespace app = wire::app;
+namespace relay = wire::relay;
+
+void Session::StartTls(relay::Role role) {
+  Result<std::unique_ptr<crypto::TlsEndpoint>> tls = crypto::TlsEndpoint::Create(
+      role == relay::Role::kServer ? crypto::TlsRole::kServer : crypto::TlsRole::kClient,
+      *config_.identity, config_.tls);
+  if (!tls) return Fatal(tls.error());
+  tls_ = std::move(*tls);
+  sas_.reset();
+  app_decoder_ = wire::FrameDecoder(app::kMaxAppPayload);
+  channel_ = Channel::kHandshaking;
+  paired_at_ms_ = last_rx_ms_ = last_ping_ms_ = config_.now_ms();
+  ping_outstanding_ = stalled_ = false;
+  SetLink(Link::kPaired);
+  if (role == relay::Role::kClient) {
+    Status st = tls_->Start();
+    if (!st) return FailTransport(st.error());
+  }
+  FlushCiphertext();
+}
+
+void Session::FeedTls(wire::ByteView ciphertext) {
+  last_rx_ms_ = config_.now_ms();
+  if (stalled_) {
+    stalled_ = false;
+    listener_.OnLive();
+  }
+  Status st = tls_->FeedCiphertext(ciphertext);
+  FlushCiphertext();  // alerts and handshake replies go out even when feeding failed
+  if (st.ok() && channel_ == Channel::kHandshaking &&
+      tls_->state() != crypto::TlsState::kHandshaking) {
+    OnHandshakeDone();
+  }
+  if (st.ok() && tls_ && !wants_disconnect_) ProcessPlaintext();
+  if (!tls_ || wants_disconnect_) return;
+  if (!st.ok()) return FailTransport(st.error());
+  if (tls_->state() == crypto::TlsState::kClosed && channel_ != Channel::kClosing) {
+    // The peer ended the TLS session cleanly; PEER_LEFT will follow.
+    if (channel_ == Channel::kQuarantined) DropHeld("the other side left before you decided");
+    channel_ = Channel::kClosing;
+    ReportState();
+  }
+}
+
+// The handshake is complete: the code exchange comes first. The client commits to its nonce
+// now; the server waits for that commitment before it chooses its own.
+void Session::OnHandshakeDone() {
+  Result<crypto::SasBytes> secret = tls_->SasSecret(config_.room);
+  if (!secret) return FailTransport(secret.error());
+  const bool client = tls_->role() == crypto::TlsRole::kClient;
+  sas_ = std::make_unique<SasExchange>(client, *secret);
+  OPENSSL_cleanse(secret->data(), secret->size());
+  channel_ = Channel::kCommitting;
+  if (client) SendApp(sas_->Commit());
+}
+
+// Ciphertext goes from the TLS output buffer straight into DATA frames in out_.
+void Session::FlushCiphertext() {
+  if (!tls_) return;
+  const size_t total = tls_->ciphertext_pending();
+  out_.reserve(out_.size() + total + (total / kDataFrameBytes + 1) * wire::kFrameHeaderSize);
+  for (size_t pending = total; pending > 0; pending = tls_->ciphertext_pending()) {
+    const size_t n = std::min<size_t>(kDataFrameBytes, pending);
+    wire::Writer w(out_);
+    w.U8(static_cast<uint8_t>(relay::FrameType::kData));
+    w.U32(static_cast<uint32_t>(n));
+    const size_t at = out_.size();
+    out_.resize(at + n);
+    // A memory BIO hands out all it holds; anything else is our bug.
+    const size_t got = tls_->ReadCiphertext(std::span<uint8_t>(out_.data() + at, n));
+    assert(got == n);
+    (void)got;
+  }
+}
+
+void Session::ProcessPlaintext() {
+  wire::Bytes pt = tls_->TakePlaintext();
+  if (pt.empty()) return;
+  wire::Bytes replies;  // acknowledgements of a whole batch of chunks go out together
+  Status st = app_decoder_.FeedViews(pt, [&](uint8_t type, wire::ByteView payload) {
+    if (type == static_cast<uint8_t>(app::Type::kFileChunk) && channel_ == Channel::kSecure) {
+      // The bulk path: the chunk's data goes from the decrypted record to the file.
+      Result<app::FileChunkView> chunk = app::DecodeFileChunkView(payload);
+      Status handled = chunk ? transfers_.HandleChunk(*chunk, replies) : Status(chunk.error());
+      if (!handled) FailTransport(PeerProtocolError(handled.error().message));
+    } else {
+      Result<app::AppMessage> msg = app::DecodeAppMessage(type, payload);
+      if (!msg) {
+        FailTransport(PeerProtocolError(msg.error().message));
+      } else {
+        HandleAppMessage(*msg);
+      }
+    }
+    return tls_ != nullptr && !wants_disconnect_;
+  });
+  if (!tls_ || wants_disconnect_) return;
+  SendPlain(replies);
+  if (!st.ok()) FailTransport(PeerProtocolError(st.error().message));
+}
+
+void Session::SendApp(const app::AppMessage& msg) {
+  if (!tls_) return;
+  Status st = tls_->Write(app::EncodeAppMessage(msg));
+  if (!st.ok()) return FailTransport(st.error());
+  FlushCiphertext();
+}
+
+void Session::SendPlain(const wire::Bytes& frames) {
+  if (frames.empty() || !tls_) return;
+  Status st = tls_->Write(frames);
+  if (!st.ok()) return FailTransport(st.error());
+  FlushCiphertext();
+}
+
+void Session::SendHello() {
+  app::Hello hello;
+  hello.version = app::kProtocolVersion;
+  hello.name = config_.name;
+  hello.room = config_.room;
+  hello.client_version = config_.client_version;
+  hello.capabilities = app::kCapReceipts | app::kCapFiles;
+  SendApp(hello);
+}
+
+// --- dispatch by the channel's state -------------------------------------------------------------
+
+void Session::HandleAppMessage(const app::AppMessage& msg) {
+  const bool is_pong = std::holds_alternative<app::Pong>(msg);
+  if (is_pong) ping_outstanding_ = false;
+  switch (channel_) {
+    case Channel::kCommitting: return HandleSasFrame(msg);
+    case Channel::kHello:
+      if (const auto* hello = std::get_if<app::Hello>(&msg)) return HandleHello(*hello);
+      return FailTransport(PeerProtocolError("a message before HELLO"));
+    case Channel::kSecure:
+    case Channel::kQuarantined: return HandleSecureMessage(msg);
+    case Channel::kNone:
+    case Channel::kHandshaking:
+    case Channel::kClosing: return;  // nothing can be decrypted then, or nothing matters now
+  }
+}
+
+// The code exchange: only its three frames, each in its turn.
+void Session::HandleSasFrame(const app::AppMessage& msg) {
+  if (const auto* c = std::get_if<app::SasCommit>(&msg)) {
+    Result<app::SasNonce> nonce = sas_->OnCommit(*c);
+    if (!nonce) return FailTransport(nonce.error());
+    return SendApp(*nonce);
+  }
+  if (const auto* n = std::get_if<app::SasNonce>(&msg)) {
+    Result<app::SasReveal> reveal = sas_->OnNonce(*n);
+    if (!reveal) return FailTransport(reveal.error());
+    SendApp(*reveal);
+    if (!tls_) return;
+    channel_ = Channel::kHello;
+    return SendHello();
+  }
+  if (const auto* r = std::get_if<app::SasReveal>(&msg)) {
+    Status st = sas_->OnReveal(*r);
+    if (!st) return FailTransport(st.error());
+    channel_ = Channel::kHello;
+    return SendHello();
+  }
+  if (std::holds_alternative<app::Hello>(msg)) {
+    // A version 1 peer says HELLO at once: it has no code exchange.
+    return Fatal(Error{"BAD_VERSION",
+                       "The other side runs an older Duet (protocol version 1) without the "
+                       "security code exchange. Update Duet on both machines to the same "
+                       "release."});
+  }
+  return FailTransport(PeerProtocolError("a message before the security code exchange finished"));
+}
+
+// After HELLO: the conversation, or (kQuarantined) what a changed key sends, held unread.
+void Session::HandleSecureMessage(const app::AppMessage& msg) {
+  const bool held = channel_ == Channel::kQuarantined;
+  std::visit(
+      [&](const auto& m) {
+        using T = std::decay_t<decltype(m)>;
+        if constexpr (std::is_same_v<T, app::Hello> || std::is_same_v<T, app::SasCommit> ||
+                      std::is_same_v<T, app::SasNonce> || std::is_same_v<T, app::SasReveal>) {
+          FailTransport(
+              PeerProtocolError(std::string("a second ") +
+                                (std::is_same_v<T, app::Hello> ? "HELLO" : "code exchange")));
+        } else if constexpr (std::is_same_v<T, app::ChatMessage>) {
+          if (held) return Hold(m, m.text.size());
+          ShowMessage(m, false);
+        } else if constexpr (std::is_same_v<T, app::FileOffer>) {
+          if (held) return Hold(m, m.name.size() + 64);
+          wire::Bytes replies;
+          Status st = transfers_.Handle(m, true, replies);
+          if (!st) return FailTransport(PeerProtocolError(st.error().message));
+          SendPlain(replies);
+        } else if constexpr (std::is_same_v<T, app::Receipt>) {
+          auto it = std::find_if(outbox_.begin(), outbox_.end(),
+                                 [&](const Outgoing& o) { return o.id == m.id; });
+          if (it == outbox_.end() || !it->sent) return;  // a duplicate, or not ours to receipt
+          outbox_.erase(it);
+          listener_.OnDelivered(HexId(m.id));
+        } else if constexpr (std::is_same_v<T, app::Ping>) {
+          SendApp(app::Pong{m.nonce});
+        } else if constexpr (std::is_same_v<T, app::Pong>) {
+          // Liveness only (HandleAppMessage noted it).
+        } else if constexpr (std::is_same_v<T, app::Bye>) {
+          if (m.reason == kByeVerificationFailed || m.reason == kByeKeyRejected) {
+            listener_.OnError(
+                Error{"PEER_REJECTED_VERIFICATION",
+                      peer_.name + " said the security codes did not match and ended the "
+                                   "session. Compare them again in person or by phone."},
+                false);
+          }
+        } else {
+          // The rest of the file protocol. A changed key was never offered anything and never
+          // had an offer accepted, so there is nothing of its to answer.
+          if (held) return;
+          wire::Bytes replies;
+          Status st = transfers_.Handle(m, true, replies);
+          if (!st) return FailTransport(PeerProtocolError(st.error().message));
+          SendPlain(replies);
+        }
+      },
+      msg);
+}
+
+// Acknowledge every copy; show only the first (a resend after a reconnect, or a replay,
+// carries an id we have seen).
+void Session::ShowMessage(const app::ChatMessage& m, bool held) {
+  if (seen_ids_.insert(m.id).second) {
+    seen_order_.push_back(m.id);
+    if (seen_order_.size() > kMaxSeenIds) {
+      seen_ids_.erase(seen_order_.front());
+      seen_order_.pop_front();
+    }
+    ReceivedMessage r;
+    r.id = HexId(m.id);
+    r.from = peer_.name;
+    r.text = SanitizeText(m.text);
+    r.timestamp_ms = static_cast<int64_t>(m.timestamp_ms);
+    r.trust = held ? TrustLevel::kChanged : peer_.trust;
+    r.held = held;
+    listener_.OnMessage(r);
+  }
+  SendApp(app::Receipt{m.id});
+}
+
+void Session::FlushOutbox() {
+  if (!can_send()) return;
+  for (Outgoing& o : outbox_) {
+    if (o.sent) continue;
+    o.sent = true;
+    SendApp(app::ChatMessage{o.id, static_cast<uint64_t>(o.timestamp_ms), o.text});
+    if (!tls_) return;
+  }
+  wire::Bytes offers;
+  transfers_.OnSecure(peer_.fingerprint, offers);
+  SendPlain(offers);
+}
+
+}  // namespace duet::peer

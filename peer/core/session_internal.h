@@ -1,0 +1,54 @@
+// Pieces the Session's files share (session.cc, session_channel.cc, session_trust.cc,
+// session_files.cc). Private to peer/core/session*.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "wire/app_protocol.h"
+#include "wire/hex.h"
+#include "wire/result.h"
+
+namespace duet::peer {
+
+inline constexpr size_t kMaxSeenIds = 100'000;
+// DATA frames we send carry at most this much ciphertext: small enough that the peer's reads
+// (256 KiB) usually hold whole frames, which it then decodes in place without buffering.
+inline constexpr size_t kDataFrameBytes = 64 * 1024;
+// BYE reasons (wire/PROTOCOL.md 4).
+inline constexpr uint8_t kByeUserLeft = 0;
+inline constexpr uint8_t kByeVerificationFailed = 1;
+inline constexpr uint8_t kByeKeyRejected = 2;
+
+inline std::string HexId(const wire::app::Id& id) { return wire::ToHex(id); }
+
+inline Error RelayProtocolError(std::string what) {
+  return Error{"RELAY_PROTOCOL_ERROR",
+               "The relay sent something that is not the Duet relay protocol (" + std::move(what) +
+                   "). The connection was dropped; Duet will reconnect."};
+}
+
+inline Error PeerProtocolError(std::string what) {
+  return Error{"PEER_PROTOCOL_ERROR", "The peer sent something that is not the Duet protocol (" +
+                                          std::move(what) +
+                                          "). The session was ended; Duet will reconnect."};
+}
+
+inline Error ConnectionLost() {
+  return Error{"CONNECTION_LOST", "The connection to the relay was lost. Duet will reconnect."};
+}
+
+// Relay errors after which trying again cannot help.
+inline bool IsFatalRelayError(std::string_view code) {
+  return code == "ROOM_FULL" || code == "BAD_VERSION" || code == "BAD_FRAME" ||
+         code == "TOO_MANY_CONNECTIONS" || code == "TOO_MANY_ROOMS";
+}
+
+inline bool IsKnownRelayError(std::string_view code) {
+  return IsFatalRelayError(code) || code == "FRAME_TOO_LARGE" || code == "TIMEOUT" ||
+         code == "SLOW_CONSUMER" || code == "RELAY_SHUTDOWN";
+}
+
+}  // namespace duet::peer

@@ -1,0 +1,171 @@
+// The Session's trust decisions: HELLO (who the peer says it is, checked against the key it
+// proved), the contacts (peer/core/contacts.h), the quarantine of a changed key, and the user's
+// /trust and "they don't match".
+#include <variant>
+
+#include "crypto/safety_number.h"
+#include "peer/core/names.h"
+#include "peer/core/sanitize.h"
+#include "peer/core/session.h"
+#include "peer/core/session_internal.h"
+
+namespace duet::peer {
+
+namespace app = wire::app;
+
+void Session::HandleHello(const app::Hello& hello) {
+  if (hello.version != app::kProtocolVersion) {
+    return Fatal(Error{"BAD_VERSION", "The peer speaks Duet protocol version " +
+                                          std::to_string(hello.version) +
+                                          ". Update Duet on both machines to the same release."});
+  }
+  // The room code is bound into the SAS too, but a mismatch here is already proof that the relay
+  // joined two different rooms together.
+  if (hello.room != config_.room) {
+    return FailTransport(Error{"ROOM_MISMATCH",
+                               "The peer the relay connected you to is in a different room: the "
+                               "relay spliced two rooms together. The session was ended."});
+  }
+  // A name that could pass for another (invisible characters, spaces at its ends) is refused
+  // outright: it is never shown, pinned or compared.
+  Result<std::string> name = CheckPeerName(hello.name);
+  if (!name) return FailTransport(name.error());
+  Result<crypto::Fingerprint> fp = tls_->peer_fingerprint();
+  if (!fp) return FailTransport(fp.error());
+
+  // The key first: a pinned key is its contact, whatever it calls itself now.
+  const KeyVerdict verdict = contacts_.Classify(*fp, *name);
+  peer_ = PeerInfo{};
+  peer_.claimed_name = SanitizeLine(*name);
+  peer_.contact = SanitizeLine(verdict.contact);
+  peer_.trust = verdict.trust;
+  const bool pinned = verdict.trust == TrustLevel::kKnown || verdict.trust == TrustLevel::kVerified;
+  peer_.name = pinned ? peer_.contact : peer_.claimed_name;
+  peer_.fingerprint = fp->Hex();
+  peer_.fingerprint_grouped = fp->Grouped();
+  peer_.own_fingerprint_grouped = config_.identity->fingerprint().Grouped();
+  peer_.sas = sas_->sas();
+  peer_.safety_number = crypto::SafetyNumber(config_.identity->fingerprint(), *fp);
+  held_.clear();
+  held_bytes_ = held_dropped_ = 0;
+
+  if (verdict.trust == TrustLevel::kNew) {
+    Status saved = contacts_.PinNew(*name, *fp, config_.now_ms());
+    if (!saved) listener_.OnError(saved.error(), false);
+  }
+  channel_ = verdict.trust == TrustLevel::kChanged ? Channel::kQuarantined : Channel::kSecure;
+  ReportState();
+  listener_.OnSecure(peer_);
+  if (channel_ == Channel::kQuarantined) {
+    const bool same = peer_.claimed_name == peer_.contact;
+    listener_.OnError(
+        Error{"KEY_CHANGED",
+              (same ? peer_.contact + "'s key is not the one you saw before."
+                    : "This key calls itself \"" + peer_.claimed_name +
+                          "\", a name that looks like your contact \"" + peer_.contact +
+                          "\", but it is not " + peer_.contact + "'s key.") +
+                  " Someone may be between you, or they reinstalled Duet. Sending is blocked "
+                  "and anything this key sends is held unread until you compare the safety "
+                  "number with them and accept the new key (/trust) or refuse it."},
+        false);
+    return;
+  }
+  FlushOutbox();
+}
+
+// A changed key's message or offer: held in order, unread, unanswered.
+void Session::Hold(const app::AppMessage& msg, size_t bytes) {
+  if (held_bytes_ + bytes > config_.max_held_bytes) {
+    ++held_dropped_;
+  } else {
+    held_bytes_ += bytes;
+    held_.push_back(msg);
+  }
+  listener_.OnQuarantined(held_.size() + held_dropped_);
+}
+
+void Session::DropHeld(const std::string& why) {
+  const size_t n = held_.size() + held_dropped_;
+  held_.clear();
+  held_bytes_ = held_dropped_ = 0;
+  if (n == 0) return;
+  listener_.OnError(
+      Error{"QUARANTINE_DROPPED",
+            std::to_string(n) + (n == 1 ? " message or file offer" : " messages and file offers") +
+                " from the changed key were dropped unread: " + why + "."},
+      false);
+}
+
+Status Session::TrustPeer() {
+  if (!has_peer()) {
+    return Error{"NOT_SECURE", "There is no secure session with a peer to trust yet."};
+  }
+  Result<crypto::Fingerprint> fp = crypto::Fingerprint::FromHex(peer_.fingerprint);
+  if (!fp) return fp.error();
+  Status saved;
+  if (channel_ == Channel::kQuarantined) {
+    saved = contacts_.AcceptChangedKey(peer_.contact, *fp, config_.now_ms());
+    peer_.name = peer_.contact;
+  } else {
+    saved = contacts_.MarkVerified(*fp);
+    if (peer_.contact.empty()) peer_.contact = peer_.name;
+  }
+  peer_.trust = TrustLevel::kVerified;
+  const bool was_held = channel_ == Channel::kQuarantined;
+  channel_ = Channel::kSecure;
+  listener_.OnSecure(peer_);
+  if (was_held) {
+    // What the key sent before it was accepted: shown now, marked, and answered.
+    std::vector<app::AppMessage> held = std::move(held_);
+    const size_t dropped = held_dropped_;
+    held_.clear();
+    held_bytes_ = held_dropped_ = 0;
+    for (const app::AppMessage& m : held) {
+      if (!tls_ || wants_disconnect_) break;
+      if (const auto* chat = std::get_if<app::ChatMessage>(&m)) {
+        ShowMessage(*chat, true);
+      } else {
+        wire::Bytes replies;
+        Status st = transfers_.Handle(m, true, replies);
+        if (!st) {
+          FailTransport(PeerProtocolError(st.error().message));
+          break;
+        }
+        SendPlain(replies);
+      }
+    }
+    if (dropped > 0) {
+      listener_.OnError(Error{"QUARANTINE_DROPPED",
+                              std::to_string(dropped) +
+                                  " more items from this key did not fit in the quarantine (" +
+                                  std::to_string(config_.max_held_bytes >> 20) +
+                                  " MiB) and were dropped unread."},
+                        false);
+    }
+  }
+  FlushOutbox();
+  return saved;
+}
+
+void Session::RejectPeer() {
+  const bool changed = channel_ == Channel::kQuarantined;
+  if (changed) DropHeld("you refused the key");
+  if (tls_ && has_peer()) {
+    SendApp(app::Bye{changed ? kByeKeyRejected : kByeVerificationFailed});
+    if (tls_) {
+      tls_->Close();
+      FlushCiphertext();
+    }
+  }
+  quitting_ = true;
+  if (changed) {
+    return Fatal(Error{"KEY_REFUSED",
+                       "You refused the changed key: nothing was sent to it and nothing it sent "
+                       "was shown. The session was ended."});
+  }
+  Fatal(Error{"VERIFICATION_FAILED",
+              "You said the security codes do not match: someone may be between you and the "
+              "peer. The session was ended and nothing more was sent."});
+}
+
+}  // namespace duet::peer

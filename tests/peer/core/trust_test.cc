@@ -1,0 +1,389 @@
+// Who the peer is, decided by its key: the SAS by commit-then-reveal, key-first contacts with
+// names compared as people read them, the quarantine of a changed key, truthful endings and
+// liveness. Real sessions through the in-memory relay, or a scripted TLS peer.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "tests/peer/core/session_harness.h"
+#include "tests/support/process.h"
+
+namespace duet::peer::testing {
+namespace {
+
+namespace app = wire::app;
+namespace fs = std::filesystem;
+
+class TrustTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<TestPeer> MakePeer(const std::string& name, const crypto::Identity& id,
+                                     const std::string& pins,
+                                     const std::function<void(SessionConfig&)>& tweak = {}) {
+    auto p = std::make_unique<TestPeer>(name, "r1", id, dir_ / pins, &clock_, tweak);
+    relay_.Add(*p);
+    return p;
+  }
+  // alice has met bob (his real key is pinned in "a.pins"); the relay is fresh.
+  void AliceMetBob() {
+    {
+      auto a = MakePeer("alice", *alice_id_, "a.pins");
+      auto b = MakePeer("bob", *bob_id_, "b.pins");
+      relay_.Connect(*a);
+      relay_.Connect(*b);
+      ASSERT_EQ(a->session->state(), SessionState::kSecure);
+      relay_.Remove(*a);
+      relay_.Remove(*b);
+    }
+    relay_ = MemoryRelay();
+  }
+
+  const crypto::Identity* alice_id_ = &TestIdentity(0);
+  const crypto::Identity* bob_id_ = &TestIdentity(1);
+  const crypto::Identity* mallory_id_ = &TestIdentity(2);
+  duet::testing::TempDir tmp_;
+  const fs::path dir_ = tmp_.path();
+  int64_t clock_ = 1'700'000'000'000;
+  MemoryRelay relay_;
+};
+
+TEST_F(TrustTest, BothSidesShowTheSameFinalCode) {
+  auto a = MakePeer("alice", *alice_id_, "a.pins");
+  auto b = MakePeer("bob", *bob_id_, "b.pins");
+  relay_.Connect(*a);
+  relay_.Connect(*b);
+  ASSERT_TRUE(a->rec.peer && b->rec.peer);
+  EXPECT_EQ(a->rec.peer->sas, b->rec.peer->sas);
+  EXPECT_EQ(a->rec.peer->sas.size(), 7u);
+  // The secure event comes once, with the final code: never a provisional one.
+  EXPECT_EQ(a->rec.secure_count, 1);
+  EXPECT_EQ(b->rec.secure_count, 1);
+}
+
+TEST_F(TrustTest, EverySessionHasAFreshCode) {
+  auto a = MakePeer("alice", *alice_id_, "a.pins");
+  auto b = MakePeer("bob", *bob_id_, "b.pins");
+  relay_.Connect(*a);
+  relay_.Connect(*b);
+  const std::string first = a->rec.peer->sas;
+  relay_.Drop(*b);
+  relay_.Connect(*b);
+  ASSERT_EQ(a->rec.secure_count, 2);
+  EXPECT_EQ(a->rec.peer->sas, b->rec.peer->sas);
+  EXPECT_NE(a->rec.peer->sas, first);
+}
+
+// The code exchange in order: the client commits first, then reveals and says HELLO.
+TEST_F(TrustTest, ClientCommitsThenRevealsThenSaysHello) {
+  MemoryPins pins;
+  ScriptedPeer p(*alice_id_, *bob_id_, pins, &clock_);
+  ASSERT_TRUE(p.tls_up());
+  EXPECT_EQ(p.TakeReceivedTypes(), std::vector<uint8_t>{0x40});  // SAS_COMMIT, nothing else
+  p.AnswerCommit();
+  EXPECT_EQ(p.TakeReceivedTypes(), (std::vector<uint8_t>{0x42, 0x10}));  // SAS_REVEAL, HELLO
+  p.SendHello("bob");
+  ASSERT_TRUE(p.rec.peer);
+  EXPECT_EQ(p.session->state(), SessionState::kSecure);
+}
+
+// Each (channel state, frame) pair that the protocol does not allow ends the TLS session as a
+// protocol error, and nothing is shown.
+TEST_F(TrustTest, FramesOutOfTurnEndTheSession) {
+  struct Case {
+    const char* what;
+    int hellos;  // 0: still in the code exchange; 1: waiting for HELLO; 2: secure
+    app::AppMessage frame;
+  };
+  const app::ChatMessage chat{app::Id{1}, 1, "too early"};
+  const std::vector<Case> cases = {
+      {"MESSAGE in the code exchange", 0, chat},
+      {"SAS_REVEAL from the server", 0, app::SasReveal{}},
+      {"SAS_COMMIT from the server", 0, app::SasCommit{}},
+      {"MESSAGE before HELLO", 1, chat},
+      {"a second SAS_NONCE", 1, app::SasNonce{}},
+      {"SAS_COMMIT after HELLO", 2, app::SasCommit{}},
+      {"a second HELLO", 2, app::Hello{2, "bob", "r1", "", 0}},
+  };
+  for (const Case& c : cases) {
+    MemoryPins pins;
+    ScriptedPeer p(*alice_id_, *bob_id_, pins, &clock_);
+    if (c.hellos >= 1) p.AnswerCommit();
+    if (c.hellos >= 2) p.SendHello("bob");
+    const size_t shown = p.rec.messages.size();
+    p.Send(c.frame);
+    ASSERT_FALSE(p.rec.errors.empty()) << c.what;
+    EXPECT_EQ(p.rec.errors.back().code, "PEER_PROTOCOL_ERROR") << c.what;
+    EXPECT_TRUE(p.session->wants_disconnect()) << c.what;
+    EXPECT_EQ(p.rec.messages.size(), shown) << c.what;
+  }
+}
+
+// A version 1 peer says HELLO straight after the handshake: told apart, and told to update.
+TEST_F(TrustTest, AnOlderPeerWithoutTheCodeExchangeIsAskedToUpdate) {
+  MemoryPins pins;
+  ScriptedPeer p(*alice_id_, *bob_id_, pins, &clock_);
+  p.Send(app::Hello{1, "bob", "r1", "duet/0.1", 3});
+  ASSERT_EQ(p.rec.fatal_errors.size(), 1u);
+  EXPECT_EQ(p.rec.fatal_errors[0].code, "BAD_VERSION");
+  EXPECT_FALSE(p.rec.peer.has_value());
+}
+
+TEST_F(TrustTest, TheSecureEventWaitsForTheCodeToBeFinal) {
+  MemoryPins pins;
+  ScriptedPeer p(*alice_id_, *bob_id_, pins, &clock_);
+  EXPECT_FALSE(p.rec.peer.has_value());
+  EXPECT_EQ(p.session->state(), SessionState::kHandshaking);
+  p.AnswerCommit();
+  EXPECT_FALSE(p.rec.peer.has_value());
+  p.SendHello("bob");
+  ASSERT_TRUE(p.rec.peer.has_value());
+  EXPECT_FALSE(p.rec.peer->sas.empty());
+}
+
+// --- key-first contacts ----------------------------------------------------------------------
+
+TEST_F(TrustTest, APinnedKeyIsShownUnderItsPinnedNameWhateverItCallsItself) {
+  AliceMetBob();
+  auto a = MakePeer("alice", *alice_id_, "a.pins");
+  auto b = MakePeer("robert", *bob_id_, "b.pins");
+  relay_.Connect(*a);
+  relay_.Connect(*b);
+  ASSERT_TRUE(a->rec.peer);
+  EXPECT_EQ(a->rec.peer->trust, TrustLevel::kKnown);
+  EXPECT_EQ(a->rec.peer->name, "bob");
+  EXPECT_EQ(a->rec.peer->contact, "bob");
+  EXPECT_EQ(a->rec.peer->claimed_name, "robert");
+  ASSERT_TRUE(b->session->SendText("it's me").ok());
+  relay_.Pump();
+  ASSERT_EQ(a->rec.messages.size(), 1u);
+  EXPECT_EQ(a->rec.messages[0].from, "bob");
+}
+
+// A new key under a name a person would read as a pinned contact's is that contact's key
+// changed: blocked and held, never "new".
+TEST_F(TrustTest, ALookAlikeNameOnANewKeyIsAKeyChange) {
+  AliceMetBob();
+  for (const std::string look_alike : {"bob", "BOB", "Bob",
+                                       "b\xD0\xBE"
+                                       "b" /* Cyrillic o */,
+                                       "\xEF\xBD\x82\xEF\xBD\x8F\xEF\xBD\x82" /* fullwidth */}) {
+    auto a = MakePeer("alice", *alice_id_, "a.pins");
+    auto m = MakePeer(look_alike, *mallory_id_, "m.pins");
+    relay_.Connect(*a);
+    relay_.Connect(*m);
+    ASSERT_TRUE(a->rec.peer) << look_alike;
+    EXPECT_EQ(a->rec.peer->trust, TrustLevel::kChanged) << look_alike;
+    EXPECT_EQ(a->rec.peer->contact, "bob") << look_alike;
+    EXPECT_TRUE(a->rec.HasError("KEY_CHANGED")) << look_alike;
+    EXPECT_TRUE(a->session->sending_blocked()) << look_alike;
+    // Nothing about the contact changed.
+    ASSERT_EQ(a->pins.pins().size(), 1u);
+    EXPECT_EQ(a->pins.pins()[0].fingerprint, bob_id_->fingerprint());
+    relay_.Remove(*a);
+    relay_.Remove(*m);
+    relay_ = MemoryRelay();
+  }
+}
+
+TEST_F(TrustTest, NamesThatCouldPassForAnotherAreRefused) {
+  for (const std::string bad : {"bob ", " bob", "bob\xE2\x80\x8B" /* U+200B */,
+                                "bob\xE2\x80\xAE" /* U+202E */, "\x1b[31mbob"}) {
+    MemoryPins pins;
+    ScriptedPeer p(*alice_id_, *bob_id_, pins, &clock_);
+    p.AnswerCommit();
+    p.SendHello(bad);
+    EXPECT_FALSE(p.rec.peer.has_value()) << bad;
+    EXPECT_TRUE(p.rec.HasError("PEER_NAME_REFUSED")) << bad;
+    EXPECT_TRUE(p.session->wants_disconnect()) << bad;
+    EXPECT_TRUE(pins.pins().empty()) << bad;
+  }
+}
+
+// --- quarantine --------------------------------------------------------------------------------
+
+TEST_F(TrustTest, WhatAChangedKeySendsIsHeldUnreadAndUnanswered) {
+  AliceMetBob();
+  auto a = MakePeer("alice", *alice_id_, "a.pins");
+  auto m = MakePeer("bob", *mallory_id_, "m.pins");
+  relay_.Connect(*a);
+  relay_.Connect(*m);
+  ASSERT_EQ(a->rec.peer->trust, TrustLevel::kChanged);
+  ASSERT_TRUE(m->session->SendText("send the keys to the safe").ok());
+  relay_.Pump();
+  EXPECT_TRUE(a->rec.messages.empty());
+  EXPECT_TRUE(m->rec.delivered.empty());  // no receipt
+  EXPECT_EQ(a->rec.quarantined, std::vector<size_t>{1});
+  EXPECT_EQ(m->session->pending_count(), 1u);
+
+  // Accepting the key shows it, marked, and answers it.
+  ASSERT_TRUE(a->session->TrustPeer().ok());
+  relay_.Pump();
+  ASSERT_EQ(a->rec.messages.size(), 1u);
+  EXPECT_EQ(a->rec.messages[0].text, "send the keys to the safe");
+  EXPECT_TRUE(a->rec.messages[0].held);
+  EXPECT_EQ(a->rec.messages[0].trust, TrustLevel::kChanged);
+  EXPECT_EQ(m->rec.delivered.size(), 1u);
+  // The contact keeps its name and now has the new key, verified.
+  ASSERT_EQ(a->pins.pins().size(), 1u);
+  EXPECT_EQ(a->pins.pins()[0].name, "bob");
+  EXPECT_EQ(a->pins.pins()[0].fingerprint, mallory_id_->fingerprint());
+  EXPECT_TRUE(a->pins.pins()[0].verified);
+}
+
+TEST_F(TrustTest, AChangedKeysFileOfferIsNeitherShownNorAccepted) {
+  AliceMetBob();
+  auto a = MakePeer("alice", *alice_id_, "a.pins");
+  MemoryPins pins;
+  pins.pins_ = a->pins.pins();
+  relay_.Remove(*a);
+  ScriptedPeer p(*alice_id_, *mallory_id_, pins, &clock_);
+  p.AnswerCommit();
+  p.SendHello("bob");
+  ASSERT_EQ(p.rec.peer->trust, TrustLevel::kChanged);
+  (void)p.TakeReceivedTypes();
+  p.Send(app::FileOffer{app::Id{7}, 10, app::Sha256{}, "invoice.pdf"});
+  p.Send(app::ChatMessage{app::Id{8}, 1, "open the invoice"});
+  EXPECT_TRUE(p.rec.offers.empty());
+  EXPECT_TRUE(p.rec.messages.empty());
+  EXPECT_EQ(p.TakeReceivedTypes(), std::vector<uint8_t>{});  // no FILE_ACCEPT, no RECEIPT
+  EXPECT_EQ(p.rec.quarantined, (std::vector<size_t>{1, 2}));
+
+  // Refused: dropped, counted, and the run ends as a security failure.
+  p.session->RejectPeer();
+  ASSERT_TRUE(p.rec.HasError("QUARANTINE_DROPPED"));
+  EXPECT_NE(std::find_if(p.rec.errors.begin(), p.rec.errors.end(),
+                         [](const Error& e) {
+                           return e.code == "QUARANTINE_DROPPED" &&
+                                  e.message.rfind("2 messages and file offers", 0) == 0;
+                         }),
+            p.rec.errors.end());
+  ASSERT_EQ(p.rec.fatal_errors.size(), 1u);
+  EXPECT_EQ(p.rec.fatal_errors[0].code, "KEY_REFUSED");
+  EXPECT_TRUE(p.rec.messages.empty());
+  EXPECT_EQ(pins.pins()[0].fingerprint, bob_id_->fingerprint());  // bob's pin stands
+}
+
+TEST_F(TrustTest, HeldItemsAreDroppedAndCountedWhenTheSessionEnds) {
+  AliceMetBob();
+  auto a = MakePeer("alice", *alice_id_, "a.pins");
+  auto m = MakePeer("bob", *mallory_id_, "m.pins");
+  relay_.Connect(*a);
+  relay_.Connect(*m);
+  ASSERT_TRUE(m->session->SendText("one").ok());
+  ASSERT_TRUE(m->session->SendText("two").ok());
+  relay_.Pump();
+  EXPECT_TRUE(a->rec.messages.empty());
+  relay_.Drop(*m);
+  ASSERT_TRUE(a->rec.HasError("QUARANTINE_DROPPED"));
+  EXPECT_TRUE(a->rec.messages.empty());
+}
+
+// --- truthful endings --------------------------------------------------------------------------
+
+TEST_F(TrustTest, APeerThatVanishesWithoutGoodbyeIsConnectionLost) {
+  auto a = MakePeer("alice", *alice_id_, "a.pins");
+  auto b = MakePeer("bob", *bob_id_, "b.pins");
+  relay_.Connect(*a);
+  relay_.Connect(*b);
+  relay_.Drop(*b);  // bob's transport ends: no close_notify reaches alice
+  EXPECT_EQ(a->rec.peer_left, 0);
+  ASSERT_TRUE(a->rec.HasError("CONNECTION_LOST"));
+  EXPECT_EQ(a->session->state(), SessionState::kPeerLeft);
+}
+
+TEST_F(TrustTest, PeerLeftPartWayThroughARecordIsConnectionLost) {
+  auto a = MakePeer("alice", *alice_id_, "a.pins");
+  auto b = MakePeer("bob", *bob_id_, "b.pins");
+  relay_.Connect(*a);
+  relay_.Connect(*b);
+  relay_.tamper = [&](TestPeer& from, wire::Bytes& payload) {
+    if (&from != b.get()) return true;
+    payload.resize(payload.size() / 2);  // half a record, then "bob left"
+    relay_.tamper = nullptr;
+    wire::Bytes half;
+    wire::relay::AppendData(half, payload);
+    relay_.Send(*a, half);
+    relay_.Send(*a, wire::relay::EncodePeerLeft());
+    return false;
+  };
+  ASSERT_TRUE(b->session->SendText("cut short").ok());
+  relay_.Pump();
+  EXPECT_EQ(a->rec.peer_left, 0);
+  EXPECT_TRUE(a->rec.HasError("CONNECTION_LOST"));
+  EXPECT_TRUE(a->rec.messages.empty());
+}
+
+// --- liveness ----------------------------------------------------------------------------------
+
+TEST_F(TrustTest, ABlackHoleIsNoticedThenDroppedAndTheMessageArrivesOnceAfter) {
+  auto tweak = [](SessionConfig& c) {
+    c.stall_after_ms = 10'000;
+    c.lost_after_ms = 30'000;
+  };
+  auto a = MakePeer("alice", *alice_id_, "a.pins", tweak);
+  auto b = MakePeer("bob", *bob_id_, "b.pins", tweak);
+  relay_.Connect(*a);
+  relay_.Connect(*b);
+  relay_.tamper = [](TestPeer&, wire::Bytes&) { return false; };
+  ASSERT_TRUE(a->session->SendText("into the void").ok());
+  relay_.Pump();
+  for (int s = 0; s < 9; ++s) {
+    clock_ += 1000;
+    a->session->OnTick();
+    relay_.Pump();
+  }
+  EXPECT_TRUE(a->rec.stalled.empty());  // 9 s: not yet
+  clock_ += 1000;
+  a->session->OnTick();
+  relay_.Pump();
+  ASSERT_EQ(a->rec.stalled.size(), 1u);
+  EXPECT_GE(a->rec.stalled[0], 10'000);
+  EXPECT_FALSE(a->rec.HasError("CONNECTION_STALLED"));
+  for (int s = 0; s < 20 && !a->session->wants_disconnect(); ++s) {
+    clock_ += 1000;
+    a->session->OnTick();
+  }
+  ASSERT_TRUE(a->rec.HasError("CONNECTION_STALLED"));
+  relay_.Pump();
+  EXPECT_EQ(a->session->state(), SessionState::kReconnecting);
+
+  relay_.tamper = nullptr;
+  relay_.Connect(*a);
+  ASSERT_EQ(a->session->state(), SessionState::kSecure);
+  EXPECT_EQ(b->rec.texts(), std::vector<std::string>{"into the void"});
+  EXPECT_EQ(a->rec.delivered.size(), 1u);
+}
+
+TEST_F(TrustTest, AnIdleLinkIsPingedAndAnsweredSoItNeverStalls) {
+  auto a = MakePeer("alice", *alice_id_, "a.pins");
+  auto b = MakePeer("bob", *bob_id_, "b.pins");
+  relay_.Connect(*a);
+  relay_.Connect(*b);
+  size_t frames = relay_.seen.size();
+  for (int s = 0; s < 120; ++s) {
+    clock_ += 1000;
+    a->session->OnTick();
+    b->session->OnTick();
+    relay_.Pump();
+  }
+  EXPECT_GT(relay_.seen.size(), frames);  // PINGs and PONGs inside TLS
+  EXPECT_TRUE(a->rec.stalled.empty());
+  EXPECT_TRUE(b->rec.stalled.empty());
+  EXPECT_EQ(a->session->state(), SessionState::kSecure);
+}
+
+TEST_F(TrustTest, AnIdlePeerThatStopsAnsweringIsNoticed) {
+  auto a = MakePeer("alice", *alice_id_, "a.pins");
+  auto b = MakePeer("bob", *bob_id_, "b.pins");
+  relay_.Connect(*a);
+  relay_.Connect(*b);
+  relay_.tamper = [](TestPeer&, wire::Bytes&) { return false; };
+  for (int s = 0; s < 60 && !a->session->wants_disconnect(); ++s) {
+    clock_ += 1000;
+    a->session->OnTick();
+  }
+  EXPECT_EQ(a->rec.stalled.size(), 1u);
+  EXPECT_TRUE(a->rec.HasError("CONNECTION_STALLED"));
+}
+
+}  // namespace
+}  // namespace duet::peer::testing
