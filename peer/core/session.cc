@@ -8,6 +8,7 @@
 
 #include "crypto/random.h"
 #include "crypto/safety_number.h"
+#include "peer/core/error_codes.h"
 #include "peer/core/sanitize.h"
 #include "wire/hex.h"
 #include "wire/utf8.h"
@@ -48,17 +49,6 @@ Error PeerProtocolError(std::string what) {
   return Error{"PEER_PROTOCOL_ERROR", "The peer sent something that is not the Duet protocol (" +
                                           std::move(what) +
                                           "). The session was ended; Duet will reconnect."};
-}
-
-// Relay errors after which trying again cannot help.
-bool IsFatalRelayError(std::string_view code) {
-  return code == "ROOM_FULL" || code == "BAD_VERSION" || code == "BAD_FRAME" ||
-         code == "TOO_MANY_CONNECTIONS" || code == "TOO_MANY_ROOMS";
-}
-
-bool IsKnownRelayError(std::string_view code) {
-  return IsFatalRelayError(code) || code == "FRAME_TOO_LARGE" || code == "TIMEOUT" ||
-         code == "SLOW_CONSUMER" || code == "RELAY_SHUTDOWN";
 }
 
 }  // namespace
@@ -210,7 +200,7 @@ void Session::HandleRelayFrame(uint8_t type, wire::ByteView payload) {
       if (!e) return FailTransport(RelayProtocolError(e.error().message));
       const std::string code = IsKnownRelayError(e->code) ? e->code : "RELAY_ERROR";
       Error err{code, "The relay says: " + SanitizeLine(e->message)};
-      if (IsFatalRelayError(code)) return Fatal(err);
+      if (EndsSession(code)) return Fatal(err);  // trying again cannot help
       return FailTransport(err);
     }
     case relay::FrameType::kPong: return;
