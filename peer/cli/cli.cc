@@ -31,18 +31,6 @@ int64_t NowMs() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-int ExitCodeFor(const std::string& code) {
-  if (code == "ROOM_FULL" || code == "RELAY_UNREACHABLE" || code == "TOO_MANY_CONNECTIONS" ||
-      code == "TOO_MANY_ROOMS" || code == "BAD_RELAY_ADDRESS") {
-    return kExitRelay;
-  }
-  if (code == "VERIFICATION_FAILED" || code.rfind("KEY_", 0) == 0 || code == "CERT_MISMATCH" ||
-      code == "PINS_DAMAGED") {
-    return kExitSecurity;
-  }
-  return kExitUndelivered;
-}
-
 Result<std::string> ReadPassphrase(const std::string& path) {
   if (path.empty()) return std::string();
   std::ifstream in(path, std::ios::binary);
@@ -206,25 +194,25 @@ int RunCli(const CliOptions& options) {
   Result<RelayAddress> relay = ParseRelayAddress(options.relay);
   if (!relay) {
     printer->LocalError(relay.error());
-    return kExitUsage;
+    return ExitCodeFor(relay.error().code);
   }
   const std::string room =
       options.room.empty() ? std::string(wire::relay::kDefaultRoom) : options.room;
   if (!wire::relay::IsValidRoomCode(room)) {
-    printer->LocalError(Error{"BAD_ROOM_CODE",
-                              "A room code may only use letters, digits, '.', "
-                              "'_' and '-', 64 at most."});
-    return kExitUsage;
+    const Error bad{"BAD_ROOM_CODE",
+                    "A room code may only use letters, digits, '.', '_' and '-', 64 at most."};
+    printer->LocalError(bad);
+    return ExitCodeFor(bad.code);
   }
   if (Status name_ok = CheckOwnName(options.name); !name_ok) {
     printer->LocalError(name_ok.error());
-    return kExitUsage;
+    return ExitCodeFor(name_ok.error().code);
   }
   const std::string home = ResolveHome(options.home);
   Result<std::string> pass = ReadPassphrase(options.passphrase_file);
   if (!pass) {
     printer->LocalError(pass.error());
-    return kExitUsage;
+    return ExitCodeFor(pass.error().code);
   }
   bool created = false;
   Result<crypto::Identity> identity = crypto::LoadOrCreateIdentity(home, *pass, &created);
@@ -255,7 +243,7 @@ int RunCli(const CliOptions& options) {
       OpenDownloadFolder(options.accept_files.empty() ? "." : options.accept_files);
   if (!downloads) {
     printer->LocalError(downloads.error());
-    return kExitUsage;
+    return kExitUsage;  // FILE_WRITE_FAILED, but here it means --accept-files names a bad folder
   }
   config.downloads = downloads->get();
   config.auto_accept_files = !options.accept_files.empty();

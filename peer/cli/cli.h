@@ -3,6 +3,8 @@
 
 #include <string>
 
+#include "peer/core/error_codes.h"
+
 namespace duet::peer::cli {
 
 struct CliOptions {
@@ -18,12 +20,12 @@ struct CliOptions {
   double lost_after_seconds = 30;   // no answer this long: CONNECTION_STALLED, reconnect
 };
 
-// Exit codes (DESIGN.md section 5).
-inline constexpr int kExitOk = 0;
-inline constexpr int kExitUndelivered = 1;
-inline constexpr int kExitUsage = 2;
-inline constexpr int kExitRelay = 3;
-inline constexpr int kExitSecurity = 4;
+// Exit codes (DESIGN.md section 5); which error code exits with which: peer/core/error_codes.h.
+inline constexpr int kExitOk = peer::kExitOk;
+inline constexpr int kExitUndelivered = peer::kExitUndelivered;
+inline constexpr int kExitUsage = peer::kExitUsage;
+inline constexpr int kExitRelay = peer::kExitRelay;
+inline constexpr int kExitSecurity = peer::kExitSecurity;
 
 // Runs the client until /quit, stdin EOF (after delivering what is pending) or a fatal error.
 int RunCli(const CliOptions& options);

@@ -7,6 +7,7 @@
 #include <variant>
 
 #include "crypto/random.h"
+#include "peer/core/error_codes.h"
 #include "peer/core/sanitize.h"
 #include "peer/core/session_internal.h"
 #include "wire/hex.h"
@@ -205,7 +206,7 @@ void Session::HandleRelayFrame(uint8_t type, wire::ByteView payload) {
       if (!e) return FailTransport(RelayProtocolError(e.error().message));
       const std::string code = IsKnownRelayError(e->code) ? e->code : "RELAY_ERROR";
       Error err{code, "The relay says: " + SanitizeLine(e->message)};
-      if (IsFatalRelayError(code)) return Fatal(err);
+      if (EndsSession(code)) return Fatal(err);  // trying again cannot help
       return FailTransport(err);
     }
     case relay::FrameType::kPong: return;

@@ -40,15 +40,4 @@ inline Error ConnectionLost() {
   return Error{"CONNECTION_LOST", "The connection to the relay was lost. Duet will reconnect."};
 }
 
-// Relay errors after which trying again cannot help.
-inline bool IsFatalRelayError(std::string_view code) {
-  return code == "ROOM_FULL" || code == "BAD_VERSION" || code == "BAD_FRAME" ||
-         code == "TOO_MANY_CONNECTIONS" || code == "TOO_MANY_ROOMS";
-}
-
-inline bool IsKnownRelayError(std::string_view code) {
-  return IsFatalRelayError(code) || code == "FRAME_TOO_LARGE" || code == "TIMEOUT" ||
-         code == "SLOW_CONSUMER" || code == "RELAY_SHUTDOWN";
-}
-
 }  // namespace duet::peer

@@ -91,8 +91,10 @@ void Session::DropHeld(const std::string& why) {
   if (n == 0) return;
   listener_.OnError(
       Error{"QUARANTINE_DROPPED",
-            std::to_string(n) + (n == 1 ? " message or file offer" : " messages and file offers") +
-                " from the changed key were dropped unread: " + why + "."},
+            std::to_string(n) +
+                (n == 1 ? " message or file offer from the changed key was dropped unread: "
+                        : " messages and file offers from the changed key were dropped unread: ") +
+                why + "."},
       false);
 }
 
@@ -135,12 +137,13 @@ Status Session::TrustPeer() {
       }
     }
     if (dropped > 0) {
-      listener_.OnError(Error{"QUARANTINE_DROPPED",
-                              std::to_string(dropped) +
-                                  " more items from this key did not fit in the quarantine (" +
-                                  std::to_string(config_.max_held_bytes >> 20) +
-                                  " MiB) and were dropped unread."},
-                        false);
+      listener_.OnError(
+          Error{"QUARANTINE_DROPPED", std::to_string(dropped) +
+                                          (dropped == 1 ? " more item from this key was"
+                                                        : " more items from this key were") +
+                                          " dropped unread: the quarantine holds at most " +
+                                          std::to_string(config_.max_held_bytes) + " bytes."},
+          false);
     }
   }
   FlushOutbox();

@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "peer/core/names.h"
+#include "peer/core/error_codes.h"
 #include "peer/gui/app_controller.h"
 #include "peer/gui/room_code.h"
 #include "peer/gui/theme.h"
@@ -20,10 +21,10 @@ namespace {
 constexpr int kWidth = 760;
 constexpr int kHeight = 640;
 
-// Relay errors that mean "this connection could not be made": shown on the connect screen.
+// Errors that mean "this connection could not be made" (the relay is unreachable or refused us;
+// `duet --cli` exits 3 on them): shown on the connect screen.
 bool IsConnectError(const std::string& code) {
-  return code == "RELAY_UNREACHABLE" || code == "ROOM_FULL" || code == "TOO_MANY_CONNECTIONS" ||
-         code == "TOO_MANY_ROOMS" || code == "BAD_VERSION" || code == "BAD_FRAME";
+  return EndsSession(code) && ExitCodeFor(code) == kExitRelay;
 }
 
 }  // namespace

@@ -43,12 +43,6 @@ inline std::vector<CatalogueRow> ReadCatalogue() {
   return rows;
 }
 
-// The part of a sentence that is literal text Duet prints: after "e.g. " for open-ended rows.
-inline std::string LiteralPart(const std::string& sentence) {
-  const size_t eg = sentence.find("e.g. ");
-  return eg == std::string::npos ? sentence : sentence.substr(eg + 5);
-}
-
 // The literal runs of a sentence between its «placeholders» (an empty run where a placeholder
 // starts or ends the sentence).
 inline std::vector<std::string> LiteralRuns(const std::string& sentence) {

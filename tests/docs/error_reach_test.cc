@@ -1,12 +1,16 @@
 // The error codes no other test reaches, reached here, each checked against its sentence in
-// docs/ERRORS.md (ErrorCatalogue.EveryCodeIsReachedByANamedTest points at these tests).
+// docs/ERRORS.md and its row in the table of codes (peer/core/error_codes.h): whether the session
+// reported it as fatal is what the table says (ErrorCatalogue.EveryCodeIsReachedByANamedTest
+// points at these tests).
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "crypto/secure_file.h"
 #include "crypto/tls_endpoint.h"
+#include "peer/core/error_codes.h"
 #include "peer/net/posix_files.h"
 #include "tests/docs/error_catalogue.h"
 #include "tests/peer/core/session_harness.h"
@@ -26,10 +30,19 @@ using peer::testing::TestPeer;
 
 class ErrorReach : public ::testing::Test {
  protected:
-  // `e` has `code` and one of the catalogue's sentences for it.
+  // `e` has `code`, a row in the table and one of the catalogue's sentences for it.
   void ExpectCatalogued(const Error& e, const std::string& code) {
     EXPECT_EQ(e.code, code) << e.message;
+    EXPECT_NE(peer::FindError(e.code), nullptr) << e.code << " is not in the table";
     EXPECT_TRUE(IsCatalogued(rows_, e)) << e.code << ": \"" << e.message << "\"";
+  }
+
+  // The session reported each error as fatal exactly when the table says the code ends it.
+  void ExpectEndingsAsTheTableSays(const Recorder& rec) {
+    size_t ending = 0;
+    for (const Error& e : rec.errors) ending += peer::EndsSession(e.code) ? 1 : 0;
+    EXPECT_EQ(rec.fatal_errors.size(), ending);
+    for (const Error& e : rec.fatal_errors) EXPECT_TRUE(peer::EndsSession(e.code)) << e.code;
   }
 
   std::unique_ptr<TestPeer> MakePeer(const std::string& name, const crypto::Identity& id) {
@@ -74,6 +87,31 @@ TEST_F(ErrorReach, SessionErrorsHaveTheirSentences) {
   ASSERT_FALSE(d->rec.errors.empty());
   ExpectCatalogued(d->rec.errors.back(), "RELAY_ERROR");
   EXPECT_EQ(d->rec.errors.back().message, "The relay says: Something new happened.");
+  for (const TestPeer* p : {a.get(), c.get(), e.get(), d.get()})
+    ExpectEndingsAsTheTableSays(p->rec);
+}
+
+// Each ERROR code the relay sends: the session ends on the five after which trying again cannot
+// help, and reconnects after the others (and after a code it does not know, as RELAY_ERROR).
+TEST_F(ErrorReach, RelayErrorsEndTheSessionOrReconnectAsTheTableSays) {
+  const std::map<std::string, bool> ends = {
+      {"ROOM_FULL", true},       {"BAD_VERSION", true},
+      {"BAD_FRAME", true},       {"TOO_MANY_CONNECTIONS", true},
+      {"TOO_MANY_ROOMS", true},  {"FRAME_TOO_LARGE", false},
+      {"TIMEOUT", false},        {"SLOW_CONSUMER", false},
+      {"RELAY_SHUTDOWN", false}, {"NEW_IN_VERSION_TWO", false}};
+  for (const auto& [code, fatal] : ends) {
+    MemoryRelay relay;
+    TestPeer p("alice", "r1", *a_id_, fs::path(tmp_.path()) / (code + ".pins"), &clock_);
+    relay.Add(p);
+    relay.Connect(p);
+    relay.Send(p, relay::EncodeError(code, "Told by the relay."));
+    ASSERT_EQ(p.rec.errors.size(), 1u) << code;
+    EXPECT_EQ(p.rec.errors[0].code, peer::IsKnownRelayError(code) ? code : "RELAY_ERROR");
+    EXPECT_EQ(p.rec.fatal_errors.size(), fatal ? 1u : 0u) << code;
+    EXPECT_EQ(p.session->state() == peer::SessionState::kClosed, fatal) << code;
+    ExpectEndingsAsTheTableSays(p.rec);
+  }
 }
 
 TEST_F(ErrorReach, HandshakeThatNeverFinishesTimesOut) {
@@ -87,6 +125,7 @@ TEST_F(ErrorReach, HandshakeThatNeverFinishesTimesOut) {
   a->session->OnTick();
   ASSERT_FALSE(a->rec.errors.empty());
   ExpectCatalogued(a->rec.errors.back(), "HANDSHAKE_TIMEOUT");
+  ExpectEndingsAsTheTableSays(a->rec);
 }
 
 TEST_F(ErrorReach, PeerThatBreaksTheProtocolIsNamed) {
@@ -97,6 +136,7 @@ TEST_F(ErrorReach, PeerThatBreaksTheProtocolIsNamed) {
     p.Send(wire::Bytes{0x7E, 0, 0, 0, 0});  // an application frame type that does not exist
     ASSERT_FALSE(p.rec.errors.empty());
     ExpectCatalogued(p.rec.errors.back(), "PEER_PROTOCOL_ERROR");
+    ExpectEndingsAsTheTableSays(p.rec);
   }
   ScriptedPeer p(*a_id_, *b_id_, pins, &clock_);
   p.AnswerCommit();
@@ -107,6 +147,7 @@ TEST_F(ErrorReach, PeerThatBreaksTheProtocolIsNamed) {
   p.Send(wire::app::EncodeAppMessage(hello));
   ASSERT_FALSE(p.rec.errors.empty());
   ExpectCatalogued(p.rec.errors.back(), "BAD_VERSION");
+  ExpectEndingsAsTheTableSays(p.rec);
 }
 
 TEST_F(ErrorReach, FileErrorsHaveTheirSentences) {

@@ -262,6 +262,27 @@ TEST_F(TrustTest, AChangedKeysFileOfferIsNeitherShownNorAccepted) {
   EXPECT_EQ(pins.pins()[0].fingerprint, bob_id_->fingerprint());  // bob's pin stands
 }
 
+// A changed key cannot fill our memory: beyond max_held_bytes items are dropped at once and
+// counted, and the count is said when the key is accepted.
+TEST_F(TrustTest, TheQuarantineIsBoundedAndSaysWhatItDropped) {
+  AliceMetBob();
+  auto a = MakePeer("alice", *alice_id_, "a.pins", [](SessionConfig& c) { c.max_held_bytes = 10; });
+  auto m = MakePeer("bob", *mallory_id_, "m.pins");
+  relay_.Connect(*a);
+  relay_.Connect(*m);
+  ASSERT_TRUE(m->session->SendText("12345678").ok());
+  ASSERT_TRUE(m->session->SendText("this one does not fit").ok());
+  relay_.Pump();
+  EXPECT_EQ(a->rec.quarantined, (std::vector<size_t>{1, 2}));
+  ASSERT_TRUE(a->session->TrustPeer().ok());
+  relay_.Pump();
+  EXPECT_EQ(a->rec.texts(), std::vector<std::string>{"12345678"});
+  ASSERT_TRUE(a->rec.HasError("QUARANTINE_DROPPED"));
+  EXPECT_EQ(a->rec.errors.back().message,
+            "1 more item from this key was dropped unread: the quarantine holds at most 10 "
+            "bytes.");
+}
+
 TEST_F(TrustTest, HeldItemsAreDroppedAndCountedWhenTheSessionEnds) {
   AliceMetBob();
   auto a = MakePeer("alice", *alice_id_, "a.pins");
@@ -274,6 +295,13 @@ TEST_F(TrustTest, HeldItemsAreDroppedAndCountedWhenTheSessionEnds) {
   EXPECT_TRUE(a->rec.messages.empty());
   relay_.Drop(*m);
   ASSERT_TRUE(a->rec.HasError("QUARANTINE_DROPPED"));
+  EXPECT_NE(std::find_if(a->rec.errors.begin(), a->rec.errors.end(),
+                         [](const Error& e) {
+                           return e.message ==
+                                  "2 messages and file offers from the changed key were dropped "
+                                  "unread: the session ended before you accepted the new key.";
+                         }),
+            a->rec.errors.end());
   EXPECT_TRUE(a->rec.messages.empty());
 }
 

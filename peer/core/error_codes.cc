@@ -1,0 +1,213 @@
+#include "peer/core/error_codes.h"
+
+#include <array>
+
+namespace duet::peer {
+namespace {
+
+using enum Ending;
+constexpr bool kRelaySends = true;  // from_relay: the relay may send it in an ERROR frame
+constexpr bool kOurs = false;       // raised by duet or duet-relay itself, never sent in a frame
+
+constexpr std::array kErrors = {
+    // --- from the relay (ERROR frames) and duet-relay itself ---
+    ErrorInfo{"BAD_FRAME", kEndsSession, kExitRelay, kRelaySends,
+              "The relay refused what it got: the client is not a Duet client."},
+    ErrorInfo{"BAD_VERSION", kEndsSession, kExitRelay, kRelaySends,
+              "The relay or the peer speaks another Duet protocol version."},
+    ErrorInfo{"FRAME_TOO_LARGE", kRecovers, kExitUndelivered, kRelaySends,
+              "A frame declared more bytes than the limit; the connection is dropped."},
+    ErrorInfo{"ROOM_FULL", kEndsSession, kExitRelay, kRelaySends,
+              "The room already has two people in it."},
+    ErrorInfo{"TOO_MANY_ROOMS", kEndsSession, kExitRelay, kRelaySends,
+              "The relay has as many rooms open as it allows."},
+    ErrorInfo{"TOO_MANY_CONNECTIONS", kEndsSession, kExitRelay, kRelaySends,
+              "The relay has as many connections as it allows, in total or from one address."},
+    ErrorInfo{"TIMEOUT", kRecovers, kExitUndelivered, kRelaySends,
+              "The relay closed a connection that sent no JOIN, or nothing, for too long."},
+    ErrorInfo{"SLOW_CONSUMER", kRecovers, kExitUndelivered, kRelaySends,
+              "The relay closed a connection that stopped reading."},
+    ErrorInfo{"RELAY_SHUTDOWN", kRecovers, kExitUndelivered, kRelaySends,
+              "The relay is shutting down; Duet reconnects when it is back."},
+    ErrorInfo{"BIND_FAILED", kEndsSession, kExitUndelivered, kOurs,
+              "duet-relay cannot listen on the address given (in use, or not an IP address)."},
+    // --- the peer's connection to the relay ---
+    ErrorInfo{"BAD_RELAY_ADDRESS", kEndsSession, kExitUsage, kOurs,
+              "The relay address does not look like HOST:PORT."},
+    ErrorInfo{"RELAY_UNREACHABLE", kEndsSession, kExitRelay, kOurs,
+              "The relay cannot be reached (the run ends if the first connection fails; later "
+              "ones are retried)."},
+    ErrorInfo{"RELAY_PROTOCOL_ERROR", kRecovers, kExitUndelivered, kOurs,
+              "The relay sent something that is not the relay protocol; Duet reconnects."},
+    ErrorInfo{"RELAY_ERROR", kRecovers, kExitUndelivered, kOurs,
+              "The relay sent an error code this Duet does not know."},
+    ErrorInfo{"CONNECTION_LOST", kRecovers, kExitUndelivered, kOurs,
+              "The connection to the relay or the session was cut; Duet reconnects."},
+    ErrorInfo{"CONNECTION_STALLED", kRecovers, kExitUndelivered, kOurs,
+              "No answer from the other side for the --lost-after time; Duet reconnects."},
+    // --- the secure session with the peer ---
+    ErrorInfo{"TLS_TAMPERED", kRecovers, kExitUndelivered, kOurs,
+              "Data from the peer failed its integrity check; the session is ended, Duet "
+              "reconnects."},
+    ErrorInfo{"TLS_PROTOCOL_ERROR", kRecovers, kExitUndelivered, kOurs,
+              "The secure session broke (altered or non-TLS data); Duet reconnects."},
+    ErrorInfo{"TLS_HANDSHAKE_FAILED", kRecovers, kExitUndelivered, kOurs,
+              "The secure handshake with the peer failed; Duet reconnects."},
+    ErrorInfo{"PEER_CERT_MISSING", kRecovers, kExitUndelivered, kOurs,
+              "The peer presented no certificate, so it cannot be identified."},
+    ErrorInfo{"HANDSHAKE_TIMEOUT", kRecovers, kExitUndelivered, kOurs,
+              "The secure handshake did not finish in time; Duet reconnects."},
+    ErrorInfo{"ROOM_MISMATCH", kRecovers, kExitUndelivered, kOurs,
+              "The relay joined two different rooms together; the session is ended."},
+    ErrorInfo{"PEER_PROTOCOL_ERROR", kRecovers, kExitUndelivered, kOurs,
+              "The peer sent something that is not the Duet protocol; Duet reconnects."},
+    ErrorInfo{"PEER_NAME_REFUSED", kRecovers, kExitSecurity, kOurs,
+              "The peer's name has invisible or control characters, or spaces at either end; "
+              "the session is ended, Duet reconnects."},
+    ErrorInfo{"SAS_COMMIT_MISMATCH", kRecovers, kExitSecurity, kOurs,
+              "The peer's revealed nonce does not match its commitment: someone tampered with "
+              "the code exchange; the session is ended, Duet reconnects."},
+    ErrorInfo{"KEY_CHANGED", kRecovers, kExitSecurity, kOurs,
+              "The peer's key is not the one pinned; sending is blocked until it is accepted."},
+    ErrorInfo{"KEY_REFUSED", kEndsSession, kExitSecurity, kOurs,
+              "You refused the peer's changed key."},
+    ErrorInfo{"QUARANTINE_DROPPED", kRecovers, kExitSecurity, kOurs,
+              "Messages and files from a changed key were dropped unread: you refused the key, "
+              "or the session ended before you accepted it; the sentence says how many."},
+    ErrorInfo{"VERIFICATION_FAILED", kEndsSession, kExitSecurity, kOurs,
+              "You said the security codes do not match; the session was ended."},
+    ErrorInfo{"PEER_REJECTED_VERIFICATION", kRecovers, kExitUndelivered, kOurs,
+              "The peer said the security codes did not match and ended the session."},
+    ErrorInfo{"NOT_SECURE", kLocal, kExitUndelivered, kOurs,
+              "There is no secure session yet for what was asked (/trust, /verify, a write)."},
+    // --- sending ---
+    ErrorInfo{"MESSAGE_EMPTY", kLocal, kExitUndelivered, kOurs, "There is nothing to send."},
+    ErrorInfo{"MESSAGE_TOO_LONG", kLocal, kExitUndelivered, kOurs,
+              "The message is longer than a message may be; send it as a file."},
+    ErrorInfo{"MESSAGE_NOT_UTF8", kLocal, kExitUndelivered, kOurs,
+              "The message is not valid UTF-8 text."},
+    ErrorInfo{"OUTBOX_FULL", kLocal, kExitUndelivered, kOurs,
+              "Too many messages wait for the peer."},
+    ErrorInfo{"SESSION_CLOSED", kLocal, kExitUndelivered, kOurs,
+              "The session has ended; nothing more is sent."},
+    // --- files ---
+    ErrorInfo{"FILE_NAME_BAD", kLocal, kExitUndelivered, kOurs,
+              "A file name must be 1 to 255 bytes of UTF-8 text."},
+    ErrorInfo{"FILE_ALREADY_QUEUED", kLocal, kExitUndelivered, kOurs,
+              "That file is already on its way."},
+    ErrorInfo{"FILE_NOT_REGULAR", kLocal, kExitUndelivered, kOurs,
+              "Only regular files can be sent."},
+    ErrorInfo{"FILE_NOT_FOUND", kLocal, kExitUndelivered, kOurs,
+              "A file to send, or one of Duet's own, cannot be opened or does not exist."},
+    ErrorInfo{"FILE_UNKNOWN", kLocal, kExitUndelivered, kOurs,
+              "No file transfer with that id, or no offer, is waiting."},
+    ErrorInfo{"NO_DOWNLOAD_FOLDER", kLocal, kExitUndelivered, kOurs,
+              "There is no folder to save files into."},
+    ErrorInfo{"FILE_DECLINED", kRecovers, kExitUndelivered, kOurs,
+              "The file was declined (by the peer, or by you)."},
+    ErrorInfo{"FILE_CANCELLED", kRecovers, kExitUndelivered, kOurs,
+              "The transfer was cancelled (by the peer, or by you)."},
+    ErrorInfo{"FILE_INTEGRITY", kRecovers, kExitUndelivered, kOurs,
+              "A file's SHA-256 did not match the one offered; it was discarded."},
+    ErrorInfo{"FILE_PEER_WRITE_FAILED", kRecovers, kExitUndelivered, kOurs,
+              "The peer could not save the file."},
+    ErrorInfo{"FILE_WRITE_FAILED", kRecovers, kExitUndelivered, kOurs,
+              "A file or folder could not be written (disk full, no permission)."},
+    ErrorInfo{"FILE_READ_FAILED", kRecovers, kExitUndelivered, kOurs, "A file could not be read."},
+    ErrorInfo{"QUEUED_FILE_CHANGED", kRecovers, kExitUndelivered, kOurs,
+              "A file queued in an earlier run changed since, so it was not sent."},
+    ErrorInfo{"QUEUED_FILE_MISSING", kRecovers, kExitUndelivered, kOurs,
+              "A file queued in an earlier run is gone, so it was not sent."},
+    ErrorInfo{"SEND_QUEUE_DAMAGED", kRecovers, kExitUndelivered, kOurs,
+              "The queue of files to send is damaged; it was not resumed."},
+    // --- starting up: arguments, identity and files ---
+    ErrorInfo{"BAD_ROOM_CODE", kEndsSession, kExitUsage, kOurs,
+              "A room code may only use letters, digits, '.', '_' and '-', 64 at most."},
+    ErrorInfo{"BAD_NAME", kEndsSession, kExitUsage, kOurs,
+              "A display name must be 1 to 64 bytes of UTF-8 text."},
+    ErrorInfo{"UNKNOWN_COMMAND", kLocal, kExitUndelivered, kOurs, "There is no such command."},
+    ErrorInfo{"PASSPHRASE_FILE_UNREADABLE", kEndsSession, kExitUsage, kOurs,
+              "The passphrase file cannot be read."},
+    ErrorInfo{"KEY_NOT_FOUND", kEndsSession, kExitSecurity, kOurs,
+              "There is no identity key (Duet creates one on first run)."},
+    ErrorInfo{"KEY_PERMISSIONS", kEndsSession, kExitSecurity, kOurs,
+              "The identity key can be read by other users of this machine."},
+    ErrorInfo{"KEY_PASSPHRASE_NEEDED", kEndsSession, kExitSecurity, kOurs,
+              "The identity key is protected by a passphrase and none was given."},
+    ErrorInfo{"KEY_WRONG_PASSPHRASE", kEndsSession, kExitSecurity, kOurs,
+              "The passphrase does not unlock the identity key."},
+    ErrorInfo{"KEY_DAMAGED", kEndsSession, kExitSecurity, kOurs,
+              "The identity key file is damaged."},
+    ErrorInfo{"KEY_WRONG_TYPE", kEndsSession, kExitSecurity, kOurs,
+              "The identity key is not an RSA key."},
+    ErrorInfo{"KEY_WRONG_SIZE", kEndsSession, kExitSecurity, kOurs,
+              "The identity key is not an RSA key of 3072 to 8192 bits."},
+    ErrorInfo{"CERT_MISMATCH", kEndsSession, kExitSecurity, kOurs,
+              "The identity certificate does not belong to the identity key."},
+    ErrorInfo{"CERT_DAMAGED", kRecovers, kExitUndelivered, kOurs,
+              "The identity certificate is damaged; Duet makes a new one from the key."},
+    ErrorInfo{"PINS_DAMAGED", kEndsSession, kExitSecurity, kOurs,
+              "A line of the pinned-peers file is damaged; Duet will not guess."},
+    ErrorInfo{"BAD_FINGERPRINT", kLocal, kExitUndelivered, kOurs,
+              "A fingerprint is not 64 hex digits."},
+    ErrorInfo{"FILE_TOO_LARGE", kEndsSession, kExitUndelivered, kOurs,
+              "One of Duet's own files is larger than any of them should be."},
+    ErrorInfo{"CRYPTO_ERROR", kEndsSession, kExitUndelivered, kOurs,
+              "OpenSSL failed where it should not."},
+    // --- inside the wire format (shown within RELAY_ or PEER_PROTOCOL_ERROR) ---
+    ErrorInfo{"FRAME_TRUNCATED", kRecovers, kExitUndelivered, kOurs,
+              "The stream ended in the middle of a frame."},
+    ErrorInfo{"BAD_MESSAGE", kRecovers, kExitUndelivered, kOurs,
+              "An application message from the peer is malformed."},
+};
+
+constexpr bool IsCode(std::string_view code) {
+  if (code.empty()) return false;
+  for (char c : code) {
+    if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  }
+  return true;
+}
+
+// The table's own checks, at compile time: each code once, UPPER_SNAKE_CASE, a known exit code,
+// a line of meaning.
+constexpr bool TableIsWellFormed() {
+  for (size_t i = 0; i < kErrors.size(); ++i) {
+    const ErrorInfo& e = kErrors[i];
+    if (!IsCode(e.code) || e.what.empty()) return false;
+    if (e.exit_code < kExitUndelivered || e.exit_code > kExitSecurity) return false;
+    for (size_t j = i + 1; j < kErrors.size(); ++j) {
+      if (kErrors[j].code == e.code) return false;
+    }
+  }
+  return true;
+}
+static_assert(TableIsWellFormed());
+
+}  // namespace
+
+std::span<const ErrorInfo> AllErrors() { return kErrors; }
+
+const ErrorInfo* FindError(std::string_view code) {
+  for (const ErrorInfo& e : kErrors) {
+    if (e.code == code) return &e;
+  }
+  return nullptr;
+}
+
+bool EndsSession(std::string_view code) {
+  const ErrorInfo* e = FindError(code);
+  return e != nullptr && e->ending == Ending::kEndsSession;
+}
+
+bool IsKnownRelayError(std::string_view code) {
+  const ErrorInfo* e = FindError(code);
+  return e != nullptr && e->from_relay;
+}
+
+int ExitCodeFor(std::string_view code) {
+  const ErrorInfo* e = FindError(code);
+  return e != nullptr ? e->exit_code : kExitUndelivered;
+}
+
+}  // namespace duet::peer
