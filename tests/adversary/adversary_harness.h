@@ -34,7 +34,9 @@ inline Adversary StartAdversary(std::vector<std::string> args) {
   a.proc = std::make_unique<Process>(argv);
   auto line = a.proc->WaitForLine("listening on ", 10s);
   if (line) a.addr = line->substr(line->find("listening on ") + 13);
-  const bool mitm = std::find(args.begin(), args.end(), "mitm") != args.end();
+  const bool mitm = std::any_of(args.begin(), args.end(), [](const std::string& a) {
+    return a == "mitm" || a == "grind" || a == "rename" || a == "forge";
+  });
   if (mitm) a.proc->WaitForLine("mitm identities ready", 20s);
   return a;
 }
@@ -64,14 +66,16 @@ inline void CopyIdentity(const std::string& name, const std::string& home) {
 }
 
 // A `duet --cli --json` peer named `name` in `room`, with its home `home` (given the name's
-// identity on first use).
+// identity on first use), with `extra` arguments after the usual ones.
 inline std::unique_ptr<Process> StartPeer(const std::string& addr, const std::string& name,
-                                          const std::string& home,
-                                          const std::string& room = "lab") {
+                                          const std::string& home, const std::string& room = "lab",
+                                          const std::vector<std::string>& extra = {}) {
   if (!std::filesystem::exists(home + "/identity.key")) CopyIdentity(name, home);
-  return std::make_unique<Process>(
-      std::vector<std::string>{BinDir() + "/duet", "--cli", "--json", "--relay", addr, "--room",
-                               room, "--name", name, "--home", home, "--wait", "20"});
+  std::vector<std::string> argv = {
+      BinDir() + "/duet", "--cli", "--json", "--relay", addr,     "--room", room,
+      "--name",           name,    "--home", home,      "--wait", "20"};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  return std::make_unique<Process>(argv);
 }
 
 // The n-th (0-based) JSON event of `kind`, waiting up to `timeout` for it.

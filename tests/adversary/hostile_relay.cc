@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "crypto/identity.h"
+#include "tests/adversary/frame_policies.h"
+#include "tests/adversary/grind.h"
 #include "tests/adversary/mitm.h"
 #include "tests/adversary/modes.h"
 #include "wire/frame.h"
@@ -60,11 +62,19 @@ struct Pair {
   int id = 0;
   Conn* side[2] = {nullptr, nullptr};  // [0] a (TLS server), [1] b (client)
   int count[2] = {0, 0};
+  int since_arm[2] = {0, 0};  // with --arm-on-stdin: frames counted after "arm"
   bool armed = false;
   std::unique_ptr<ModeState> mode;  // the armed direction's frames, when armed
   Clock::time_point release_at;     // stall: when the held frames go out
   std::unique_ptr<Mitm> mitm;
+  std::unique_ptr<Grinder> grinder;  // grind: until both ClientHellos are in
+  bool policy_fired = false;         // the mitm's frame policy acted (logged once)
 };
+
+// The modes in which the adversary runs TLS sessions of its own with the peers.
+bool IsManInTheMiddle(const std::string& mode) {
+  return mode == "mitm" || mode == "rename" || mode == "forge" || mode == "grind";
+}
 
 }  // namespace
 
@@ -93,7 +103,7 @@ class HostileRelay::Impl {
     socklen_t len = sizeof(a);
     getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&a), &len);
     Say("listening on " + host + ":" + std::to_string(ntohs(a.sin_port)));
-    if (mode_.name == "mitm") {
+    if (IsManInTheMiddle(mode_.name)) {
       // Two identities of its own, one per side: the peers each pin a different stranger.
       for (auto& id : mitm_ids_) {
         Result<crypto::Identity> made = crypto::Identity::Generate();
@@ -107,7 +117,7 @@ class HostileRelay::Impl {
 
   void Run() {
     for (;;) {
-      std::vector<pollfd> fds = {{listen_fd_, POLLIN, 0}};
+      std::vector<pollfd> fds = {{listen_fd_, POLLIN, 0}, {stdin_open_ ? 0 : -1, POLLIN, 0}};
       for (auto& c : conns_) {
         short ev = POLLIN;
         if (!c->out.empty()) ev |= POLLOUT;
@@ -115,12 +125,14 @@ class HostileRelay::Impl {
       }
       poll(fds.data(), fds.size(), NextTimeoutMs());
       if (fds[0].revents & POLLIN) Accept();
+      if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) ReadStdin();
       const size_t n = conns_.size();
-      for (size_t i = 0; i < n && i + 1 < fds.size(); ++i) {
+      constexpr size_t kFirst = 2;  // listener, stdin
+      for (size_t i = 0; i < n && i + kFirst < fds.size(); ++i) {
         Conn& c = *conns_[i];
         if (c.dead) continue;
-        if (fds[i + 1].revents & (POLLIN | POLLHUP | POLLERR)) Read(c);
-        if (!c.dead && (fds[i + 1].revents & POLLOUT)) Flush(c);
+        if (fds[i + kFirst].revents & (POLLIN | POLLHUP | POLLERR)) Read(c);
+        if (!c.dead && (fds[i + kFirst].revents & POLLOUT)) Flush(c);
       }
       ReleaseStalls();
       for (size_t i = 0; i < conns_.size(); ++i) {
@@ -132,6 +144,25 @@ class HostileRelay::Impl {
 
  private:
   // --- connections ---
+
+  // The test's commands: "arm" (--arm-on-stdin).
+  void ReadStdin() {
+    char buf[256];
+    const ssize_t got = read(0, buf, sizeof(buf));
+    if (got <= 0) {
+      stdin_open_ = false;
+      return;
+    }
+    stdin_text_.append(buf, static_cast<size_t>(got));
+    for (size_t nl; (nl = stdin_text_.find('\n')) != std::string::npos;) {
+      const std::string line = stdin_text_.substr(0, nl);
+      stdin_text_.erase(0, nl + 1);
+      if (line == "arm" && !stdin_armed_) {
+        stdin_armed_ = true;
+        Say("armed");
+      }
+    }
+  }
 
   void Accept() {
     int fd = accept(listen_fd_, nullptr, nullptr);
@@ -227,6 +258,17 @@ class HostileRelay::Impl {
     }
   }
 
+  // leave, leave-mid: the receiver hears PEER_LEFT (after what is queued for it) and stays in the
+  // room; the sender's connection is closed without a word.
+  void Leave(Pair& p, Conn& sender) {
+    Conn* receiver = p.side[0] == &sender ? p.side[1] : p.side[0];
+    EndPair(p);
+    if (receiver != nullptr && !receiver->dead) Send(receiver, relay::EncodePeerLeft());
+    sender.close_after_flush = true;
+    sender.room.clear();
+    Flush(sender);
+  }
+
   void EndPair(Pair& p) {
     for (Conn* s : p.side) {
       if (s != nullptr) s->pair = 0;
@@ -305,16 +347,42 @@ class HostileRelay::Impl {
     if (p.armed) p.mode = std::make_unique<ModeState>(mode_);
     a.pair = b.pair = p.id;
     Say("paired pair=" + std::to_string(p.id) + " rooms=" + a.room + "," + b.room);
+    if (p.armed && mode_.name == "grind") {
+      // Both are told to be the TLS client: the adversary is the server toward each.
+      p.grinder = std::make_unique<Grinder>(*mitm_ids_[0], *mitm_ids_[1], a.room);
+      Send(&a, relay::EncodePaired(relay::Role::kClient));
+      Send(&b, relay::EncodePaired(relay::Role::kClient));
+      return;
+    }
     Send(&a, relay::EncodePaired(relay::Role::kServer));
     Send(&b, relay::EncodePaired(relay::Role::kClient));
-    if (p.armed && mode_.name == "mitm") StartMitm(p);
+    if (p.armed && IsManInTheMiddle(mode_.name)) StartMitm(p);
   }
 
   void StartMitm(Pair& p) {
-    p.mitm = Mitm::Create(*mitm_ids_[0], *mitm_ids_[1]);
+    std::unique_ptr<FramePolicy> policy;
+    if (mode_.name == "rename") policy = MakeRenamePolicy(mode_.name_to_a);
+    if (mode_.name == "forge") policy = MakeForgePolicy();
+    p.mitm = Mitm::Create(*mitm_ids_[0], *mitm_ids_[1], std::move(policy));
     if (!p.mitm) return CloseBoth(p, false);
     SendData(p.side[0], p.mitm->Start());
     Say("fired mitm pair=" + std::to_string(p.id));
+  }
+
+  // grind: once both ClientHellos are in, grinds for matching codes (blocking the loop, a few
+  // seconds), sends each peer its chosen server flight, and goes on as a man in the middle.
+  void Grind(Pair& p, Dir dir, wire::ByteView payload) {
+    if (!p.grinder->AddClientBytes(static_cast<int>(dir), payload)) return;
+    std::optional<GrindResult> r = p.grinder->Grind();
+    p.grinder.reset();
+    if (!r) return CloseBoth(p, false);
+    Say("fired grind pair=" + std::to_string(p.id) + " tries=" + std::to_string(r->tries) +
+        " collision=" + (r->collision ? "yes" : "no") + " ms=" + std::to_string(r->took.count()) +
+        " sas=" + r->sas[0] + "," + r->sas[1]);
+    p.mitm =
+        std::make_unique<Mitm>(std::move(r->leg[0]), std::move(r->leg[1]), MakeSasAnswerPolicy());
+    SendData(p.side[0], r->flight[0]);
+    SendData(p.side[1], r->flight[1]);
   }
 
   // --- DATA and the modes ---
@@ -328,16 +396,22 @@ class HostileRelay::Impl {
     if (n <= 64 && !p.armed) captured_[{d, n}] = wire::Bytes(payload.begin(), payload.end());
     Conn* to = p.side[1 - d];
 
+    if (p.armed && p.grinder) return Grind(p, dir, payload);
     if (p.armed && p.mitm) return MitmData(p, dir, payload);
-    if (!p.armed || dir != mode_.dir || mode_.name == "pass" || mode_.name == "splice") {
+    if (p.armed && p.mode && p.mode->swallowing()) {
+      return Say("swallowed pair=" + std::to_string(p.id) + " dir=" + DirName(dir));
+    }
+    if (!p.armed || dir != mode_.dir || mode_.name == "pass" || mode_.name == "splice" ||
+        (mode_.arm_on_stdin && !stdin_armed_)) {
       return SendData(to, payload);
     }
+    const int at = mode_.arm_on_stdin ? ++p.since_arm[d] : n;
     const wire::Bytes frame(payload.begin(), payload.end());
-    auto cap = captured_.find({d, n});
-    Verdict v = p.mode->OnFrame(n, frame, cap == captured_.end() ? nullptr : &cap->second);
+    auto cap = captured_.find({d, at});
+    Verdict v = p.mode->OnFrame(at, frame, cap == captured_.end() ? nullptr : &cap->second);
     if (v.fired) {
       Say("fired " + mode_.name + " pair=" + std::to_string(p.id) + " dir=" + DirName(dir) +
-          " n=" + std::to_string(n));
+          " n=" + std::to_string(at));
     }
     if (v.hold && v.fired) {
       p.release_at = Clock::now() + std::chrono::milliseconds(mode_.stall_ms);
@@ -350,15 +424,21 @@ class HostileRelay::Impl {
         SendData(target, s.payload);
       }
     }
+    if (v.end == Verdict::End::kLeave) return Leave(p, from);
     if (v.end != Verdict::End::kNone) CloseBoth(p, v.end == Verdict::End::kReset);
   }
 
   void MitmData(Pair& p, Dir dir, wire::ByteView payload) {
     wire::Bytes to_a, to_b;
     std::vector<std::string> seen;
-    const bool ok = p.mitm->Feed(dir, payload, to_a, to_b, seen);
+    bool fired = false;
+    const bool ok = p.mitm->Feed(dir, payload, to_a, to_b, seen, fired);
     for (const std::string& s : seen) {
       Say("mitm pair=" + std::to_string(p.id) + " dir=" + DirName(dir) + " app=" + s);
+    }
+    if (fired && !p.policy_fired) {
+      p.policy_fired = true;
+      Say("fired " + mode_.name + " pair=" + std::to_string(p.id));
     }
     if (!to_a.empty()) SendData(p.side[0], to_a);
     if (!to_b.empty()) SendData(p.side[1], to_b);
@@ -394,6 +474,9 @@ class HostileRelay::Impl {
   int next_pair_ = 1;
   std::map<std::pair<int, int>, wire::Bytes> captured_;  // (dir, n) of unarmed pairings
   std::unique_ptr<crypto::Identity> mitm_ids_[2];
+  bool stdin_open_ = true;
+  bool stdin_armed_ = false;
+  std::string stdin_text_;
 };
 
 HostileRelay::HostileRelay(Mode mode) : impl_(std::make_unique<Impl>(std::move(mode))) {}

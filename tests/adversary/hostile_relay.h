@@ -7,12 +7,20 @@
 // pairing passes untouched, so a test can watch the peers recover on reconnect.
 //
 // DATA frames are counted per pairing and per direction, from 1. It cannot read TLS: every mode
-// but mitm handles opaque frames. mitm runs its own TLS endpoints (tests/adversary/mitm.h).
+// but the man-in-the-middle modes (mitm, rename, forge, grind) handles opaque frames; those run
+// TLS endpoints of their own (tests/adversary/mitm.h, grind.h).
+//
+// With `arm_on_stdin`, the armed pairing passes untouched until the relay reads the line "arm"
+// on stdin (it answers "armed"); frames are then counted from 1 after it. Tests use it to aim at
+// "the next frame after both peers are secure" without knowing how many frames the session's
+// set-up takes.
 //
 // It prints one line per event on stdout (flushed), which the tests wait on:
 //   listening on HOST:PORT | mitm identities ready | paired pair=K rooms=RA,RB |
 //   data pair=K dir=a2b n=N size=S | fired MODE pair=K dir=D n=N | fired splice rooms=R1,R2 |
-//   fired mitm pair=K | released pair=K frames=F | mitm pair=K dir=D app=TYPE | closed pair=K
+//   fired mitm pair=K | released pair=K frames=F | mitm pair=K dir=D app=TYPE | closed pair=K |
+//   fired grind pair=K tries=N collision=yes|no ms=T sas=S,S | fired rename pair=K |
+//   fired forge pair=K | swallowed pair=K dir=D | armed
 //
 // Single-threaded (one poll loop); runs until killed.
 #pragma once
@@ -27,15 +35,18 @@ enum class Dir { kA2B = 0, kB2A = 1 };
 
 struct Mode {
   // pass, drop, dup, swap, replay, reflect, reflect-all, flip, truncate, cut, inject,
-  // inject-captured, stall, reset, splice, mitm.
+  // inject-captured, stall, reset, splice, mitm, grind, rename, forge, leave-mid, leave,
+  // blackhole.
   std::string name = "pass";
   Dir dir = Dir::kA2B;
-  int n = 1;            // the frame the mode acts on
-  int m = 0;            // replay: frame N is sent again right after frame M
-  long offset = 0;      // flip: byte of frame N's payload; negative counts from the end
-  int stall_ms = 0;     // stall: frame N and everything after it waits this long
-  int arm_pair = 1;     // the pairing the mode applies to
-  std::string capture;  // a file that receives every byte the peers sent (empty: none)
+  int n = 1;                  // the frame the mode acts on
+  int m = 0;                  // replay: frame N is sent again right after frame M
+  long offset = 0;            // flip: byte of frame N's payload; negative counts from the end
+  int stall_ms = 0;           // stall: frame N and everything after it waits this long
+  int arm_pair = 1;           // the pairing the mode applies to
+  std::string capture;        // a file that receives every byte the peers sent (empty: none)
+  std::string name_to_a;      // rename: the display name put into the HELLO that goes to side a
+  bool arm_on_stdin = false;  // the armed pairing waits for "arm" on stdin (see above)
 };
 
 // Parses a direction name ("a2b", "b2a"); false when unknown.

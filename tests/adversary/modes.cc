@@ -49,6 +49,10 @@ Verdict ModeState::OnFrame(int n, const wire::Bytes& frame, const wire::Bytes* c
   // Frame N.
   v.fired = true;
   if (m == "drop") return v;
+  if (m == "blackhole") {
+    swallowing_ = true;
+    return v;
+  }
   if (m == "dup") {
     v.steps = {ToPartner(frame), ToPartner(frame)};
   } else if (m == "swap") {
@@ -74,6 +78,13 @@ Verdict ModeState::OnFrame(int n, const wire::Bytes& frame, const wire::Bytes* c
     whole.resize(wire::kFrameHeaderSize + frame.size() / 2);
     v.steps.push_back({Step::To::kPartner, std::move(whole), true});
     v.end = Verdict::End::kClose;
+  } else if (m == "leave-mid" || m == "leave") {
+    // A torn record (or none of it), then the relay says the sender left: a peer that ends its
+    // session without close_notify.
+    if (m == "leave-mid" && frame.size() >= 2) {
+      v.steps.push_back(ToPartner(wire::Bytes(frame.begin(), frame.begin() + frame.size() / 2)));
+    }
+    v.end = Verdict::End::kLeave;
   } else if (m == "inject") {
     std::random_device rd;
     wire::Bytes junk(64 + rd() % 256);

@@ -23,7 +23,9 @@ struct Verdict {
   std::vector<Step> steps;
   bool fired = false;  // the mode acted on this frame
   bool hold = false;   // stall: the frame waits (TakeStalled gives it back later)
-  enum class End { kNone, kClose, kReset } end = End::kNone;  // then close both connections
+  // kClose, kReset: then close both connections. kLeave: the receiver hears PEER_LEFT and stays
+  // in the room; the sender's connection is closed.
+  enum class End { kNone, kClose, kReset, kLeave } end = End::kNone;
 };
 
 class ModeState {
@@ -35,12 +37,15 @@ class ModeState {
   // stall: the frames held so far, in order (and the stall ends).
   std::vector<wire::Bytes> TakeStalled();
   bool stalling() const { return !stalled_.empty(); }
+  // blackhole: from frame N on, every DATA frame of the pairing, both ways, is dropped.
+  bool swallowing() const { return swallowing_; }
 
  private:
   const Mode& mode_;
   std::optional<wire::Bytes> held_;    // swap: frame N, sent after N+1
   std::optional<wire::Bytes> replay_;  // replay: frame N, sent again after M
   std::vector<wire::Bytes> stalled_;
+  bool swallowing_ = false;
 };
 
 }  // namespace duet::adversary

@@ -1,0 +1,33 @@
+// The man in the middle's frame policies (tests/adversary/mitm.h): what it does with the
+// application frames it reads in the clear, one class per attack.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "tests/adversary/mitm.h"
+
+namespace duet::adversary {
+
+// The SAS commitment frames of issue 13 (DESIGN.md section 2), until wire/app_protocol.h has
+// them: SAS_COMMIT (client: SHA-256("duet-sas-commit-v2" || n_c)), SAS_NONCE (server: n_s),
+// SAS_REVEAL (client: n_c); 32-byte payloads, between the TLS handshake and HELLO.
+inline constexpr uint8_t kSasCommit = 0x40;
+inline constexpr uint8_t kSasNonce = 0x41;
+inline constexpr uint8_t kSasReveal = 0x42;
+inline constexpr size_t kSasNonceBytes = 32;
+
+// rename: rewrites the display name in the HELLO that goes to side a (b's HELLO).
+std::unique_ptr<FramePolicy> MakeRenamePolicy(std::string name);
+
+// forge: once both HELLOs crossed, adds a MESSAGE ("forged by the relay", a random id) and a
+// FILE_OFFER toward side a, as if bob sent them; pipes everything else.
+std::unique_ptr<FramePolicy> MakeForgePolicy();
+inline constexpr char kForgedText[] = "forged by the relay";
+
+// grind: the adversary is the TLS server toward both peers, so it answers each peer's
+// SAS_COMMIT itself with a SAS_NONCE of its own, swallows SAS_REVEAL, and pipes the rest.
+std::unique_ptr<FramePolicy> MakeSasAnswerPolicy();
+
+}  // namespace duet::adversary
