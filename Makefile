@@ -49,6 +49,8 @@ OPENSSL_LIBS = $(shell pkg-config --libs openssl 2>/dev/null || echo -lssl -lcry
 GTEST_LIBS = $(shell pkg-config --libs gtest_main gmock 2>/dev/null || echo -lgtest_main -lgtest -lgmock)
 FLTK_CFLAGS = $(shell fltk-config --cxxflags 2>/dev/null | sed 's/-I\([^ ]*\)/-isystem \1/g')
 FLTK_LIBS = $(shell fltk-config --use-images --ldflags 2>/dev/null)
+ICU_CFLAGS = $(shell pkg-config --cflags icu-uc icu-i18n 2>/dev/null)
+ICU_LIBS = $(shell pkg-config --libs icu-uc icu-i18n 2>/dev/null || echo -licui18n -licuuc -licudata)
 
 # --- sources, by layer (wire -> crypto -> peer/core -> peer/{net,cli,gui}; relay uses wire) ---
 WIRE_SRCS   := $(wildcard wire/*.cc)
@@ -95,11 +97,13 @@ endif
         fuzz fuzz-build test-adversary adversary-build adversary-run
 all: $(BINS)
 
-# Per-layer compile flags: only crypto/ and the peer see OpenSSL; only peer/gui sees FLTK.
+# Per-layer compile flags: only crypto/ and the peer see OpenSSL; only peer/gui sees FLTK; only
+# peer/core sees ICU (names.cc: normalisation and confusable skeletons).
 $(BUILD)/obj/crypto/%.o: EXTRA_CFLAGS = $(OPENSSL_CFLAGS)
+$(BUILD)/obj/peer/core/%.o: EXTRA_CFLAGS = $(ICU_CFLAGS)
 $(BUILD)/obj/peer/gui/%.o: EXTRA_CFLAGS = $(FLTK_CFLAGS)
 $(BUILD)/obj/peer/main.o: EXTRA_CFLAGS = $(FLTK_CFLAGS)
-$(BUILD)/obj/tests/%.o: EXTRA_CFLAGS = $(OPENSSL_CFLAGS) $(FLTK_CFLAGS) \
+$(BUILD)/obj/tests/%.o: EXTRA_CFLAGS = $(OPENSSL_CFLAGS) $(FLTK_CFLAGS) $(ICU_CFLAGS) \
     -DDUET_BIN_DIR='"$(abspath $(BUILD))"' -DDUET_SOURCE_DIR='"$(abspath .)"'
 $(BUILD)/obj/bench/%.o: EXTRA_CFLAGS = -DDUET_BIN_DIR='"$(abspath $(BUILD))"'
 
@@ -108,18 +112,18 @@ $(BUILD)/obj/%.o: %.cc Makefile
 	@$(if $(Q),echo "  CXX     $<")
 	$(Q)$(CXX) $(CXXFLAGS_BASE) $(EXTRA_CFLAGS) -c $< -o $@
 
-# The relay links wire/ and its own code only: no crypto library (see check-blind).
+# The relay links wire/ and its own code only: no crypto library (see check-blind), no ICU.
 $(RELAY_BIN): $(call obj,relay/main.cc) $(RELAY_OBJS) $(WIRE_OBJS)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CXX) $^ -o $@ $(LDFLAGS_BASE)
 
 $(PEER_BIN): $(call obj,peer/main.cc) $(PEER_OBJS) $(CRYPTO_OBJS) $(WIRE_OBJS)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CXX) $^ -o $@ $(LDFLAGS_BASE) $(OPENSSL_LIBS) $(FLTK_LIBS)
+	$(Q)$(CXX) $^ -o $@ $(LDFLAGS_BASE) $(OPENSSL_LIBS) $(FLTK_LIBS) $(ICU_LIBS)
 
 $(TEST_BIN): $(TEST_OBJS) $(PEER_OBJS) $(RELAY_OBJS) $(CRYPTO_OBJS) $(WIRE_OBJS)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CXX) $^ -o $@ $(LDFLAGS_BASE) $(GTEST_LIBS) $(OPENSSL_LIBS) $(FLTK_LIBS)
+	$(Q)$(CXX) $^ -o $@ $(LDFLAGS_BASE) $(GTEST_LIBS) $(OPENSSL_LIBS) $(FLTK_LIBS) $(ICU_LIBS)
 
 $(ADV_BIN): $(call obj,$(ADV_SRCS)) $(CRYPTO_OBJS) $(WIRE_OBJS)
 	@$(if $(Q),echo "  LINK    $@")
