@@ -4,8 +4,9 @@
 // and every message is delivered exactly once, in order, with its receipt.
 //
 // Frame numbers (per pairing and direction, from 1; alice joins first and is side a):
-//   a2b: 1 server flight, 2 alice's HELLO, 3.. alice's messages.
-//   b2a: 1 ClientHello, 2 bob's certificate and Finished, 3 bob's HELLO, 4.. receipts.
+//   a2b: 1 server flight, 2 SAS_NONCE, 3 alice's HELLO, 4.. alice's messages.
+//   b2a: 1 ClientHello, 2 bob's certificate and Finished, 3 SAS_COMMIT, 4 SAS_REVEAL, 5 bob's
+//        HELLO, 6.. receipts.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -116,23 +117,23 @@ TEST_F(TamperTest, PassDeliversEverythingAndTheRelaySeesNoText) {
 }
 
 TEST_F(TamperTest, DroppedFrameIsTamperingAndIsResent) {
-  Run({{"--mode", "drop", "--n", "3"}, kTamper});
+  Run({{"--mode", "drop", "--n", "4"}, kTamper});
 }
 
 TEST_F(TamperTest, DuplicatedFrameIsTamperingAndShownOnce) {
-  Run({{"--mode", "dup", "--n", "3"}, kTamper});
+  Run({{"--mode", "dup", "--n", "4"}, kTamper});
 }
 
 TEST_F(TamperTest, SwappedFramesAreTamperingNotReordered) {
-  Run({{"--mode", "swap", "--n", "3"}, kTamper});
+  Run({{"--mode", "swap", "--n", "4"}, kTamper});
 }
 
 TEST_F(TamperTest, ReplayedFrameIsTampering) {
-  Run({{"--mode", "replay", "--n", "3", "--m", "4"}, kTamper});
+  Run({{"--mode", "replay", "--n", "4", "--m", "5"}, kTamper});
 }
 
 TEST_F(TamperTest, ReflectedFrameIsTamperingForItsSender) {
-  Run({{"--mode", "reflect", "--n", "3"}, kTamper});
+  Run({{"--mode", "reflect", "--n", "4"}, kTamper});
 }
 
 TEST_F(TamperTest, ReflectingEverythingFailsTheHandshake) {
@@ -140,19 +141,19 @@ TEST_F(TamperTest, ReflectingEverythingFailsTheHandshake) {
 }
 
 TEST_F(TamperTest, FlippedBitInTheRecordHeaderEndsTheSession) {
-  Run({{"--mode", "flip", "--n", "3", "--offset", "0"}, kTamperOrProtocol});
+  Run({{"--mode", "flip", "--n", "4", "--offset", "0"}, kTamperOrProtocol});
 }
 
 TEST_F(TamperTest, FlippedBitInTheBodyIsTampering) {
-  Run({{"--mode", "flip", "--n", "3", "--offset", "40"}, kTamper});
+  Run({{"--mode", "flip", "--n", "4", "--offset", "40"}, kTamper});
 }
 
 TEST_F(TamperTest, FlippedBitInTheTagIsTampering) {
-  Run({{"--mode", "flip", "--n", "3", "--offset", "-1"}, kTamper});
+  Run({{"--mode", "flip", "--n", "4", "--offset", "-1"}, kTamper});
 }
 
 TEST_F(TamperTest, FlippedBitInAReceiptIsTamperingAndTheMessageIsNotShownTwice) {
-  Run({{"--mode", "flip", "--dir", "b2a", "--n", "4", "--offset", "-1"}, kTamper});
+  Run({{"--mode", "flip", "--dir", "b2a", "--n", "6", "--offset", "-1"}, kTamper});
 }
 
 TEST_F(TamperTest, FlippedBitInTheServerHandshakeFailsIt) {
@@ -160,29 +161,29 @@ TEST_F(TamperTest, FlippedBitInTheServerHandshakeFailsIt) {
 }
 
 TEST_F(TamperTest, TruncatedStreamIsConnectionLostNotACleanClose) {
-  Run({{"--mode", "truncate", "--n", "3"}, kLost, false, true});
+  Run({{"--mode", "truncate", "--n", "4"}, kLost, false, true});
 }
 
 TEST_F(TamperTest, FrameCutShortIsConnectionLost) {
-  Run({{"--mode", "cut", "--n", "3"}, kLost, false, true});
+  Run({{"--mode", "cut", "--n", "4"}, kLost, false, true});
 }
 
 TEST_F(TamperTest, ResetConnectionsAreConnectionLost) {
-  Run({{"--mode", "reset", "--n", "3"}, kLost, false, true});
+  Run({{"--mode", "reset", "--n", "4"}, kLost, false, true});
 }
 
 TEST_F(TamperTest, InjectedRandomFrameEndsTheSession) {
-  Run({{"--mode", "inject", "--n", "3"}, kTamperOrProtocol});
+  Run({{"--mode", "inject", "--n", "4"}, kTamperOrProtocol});
 }
 
 TEST_F(TamperTest, StalledFramesAreDeliveredLateButIntact) {
-  Run({{"--mode", "stall", "--n", "3", "--stall-ms", "1500"}, {}});
+  Run({{"--mode", "stall", "--n", "4", "--stall-ms", "1500"}, {}});
   EXPECT_TRUE(adv_.proc->WaitForLine("released pair=1 frames="));
 }
 
 // A record captured from an earlier session, injected into a later one: a cross-session replay.
 TEST_F(TamperTest, FrameCapturedInAnEarlierSessionIsTampering) {
-  adv_ = StartAdversary({"--mode", "inject-captured", "--n", "3", "--arm-pair", "2"});
+  adv_ = StartAdversary({"--mode", "inject-captured", "--n", "4", "--arm-pair", "2"});
   alice_ = StartPeer(adv_.addr, "alice", tmp_ / "alice");
   ASSERT_TRUE(Event(*alice_, "waiting"));
   {

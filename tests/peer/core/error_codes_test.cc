@@ -73,7 +73,7 @@ TEST(ErrorCodes, NewCodesHaveTheirEndings) {
   EXPECT_EQ(FindError("SAS_COMMIT_MISMATCH")->ending, Ending::kRecovers);
   EXPECT_EQ(FindError("PEER_NAME_REFUSED")->ending, Ending::kRecovers);
   EXPECT_EQ(FindError("CONNECTION_STALLED")->ending, Ending::kRecovers);
-  EXPECT_EQ(FindError("QUARANTINE_DROPPED")->ending, Ending::kEndsSession);
+  EXPECT_EQ(FindError("QUARANTINE_DROPPED")->ending, Ending::kRecovers);  // KEY_REFUSED ends
   EXPECT_EQ(FindError("KEY_REFUSED")->ending, Ending::kEndsSession);
   EXPECT_EQ(FindError("VERIFICATION_FAILED")->ending, Ending::kEndsSession);
   EXPECT_EQ(FindError("KEY_CHANGED")->ending, Ending::kRecovers);  // sending is blocked

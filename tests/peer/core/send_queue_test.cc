@@ -249,7 +249,9 @@ TEST_F(SendQueueTest, APartIsNotTakenWithoutAskingFromAChangedKey) {
   ASSERT_EQ(b2->rec.peer->trust, TrustLevel::kChanged);
   Send(*impostor, data, "big.bin");
   relay_.Pump();
-  ASSERT_EQ(b2->rec.offers.size(), 1u);  // shown, and left to the user
+  // Held in quarantine: neither shown nor taken, until bob decides about the key.
+  EXPECT_TRUE(b2->rec.offers.empty());
+  EXPECT_EQ(b2->rec.quarantined, std::vector<size_t>{1});
   EXPECT_TRUE(b2->rec.resumed.empty());
   EXPECT_TRUE(b2->rec.started.empty());
 }
