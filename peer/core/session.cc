@@ -59,7 +59,12 @@ void Session::ReportState() {
   switch (link_) {
     case Link::kConnecting: s = SessionState::kConnecting; break;
     case Link::kWaiting: s = SessionState::kWaitingForPeer; break;
-    case Link::kPaired: s = has_peer() ? SessionState::kSecure : SessionState::kHandshaking; break;
+    case Link::kPaired:
+      // A session the peer is closing stays shown as secure until the relay says it left.
+      s = has_peer() || (channel_ == Channel::kClosing && state_ == SessionState::kSecure)
+              ? SessionState::kSecure
+              : SessionState::kHandshaking;
+      break;
     case Link::kPeerLeft: s = SessionState::kPeerLeft; break;
     case Link::kReconnecting: s = SessionState::kReconnecting; break;
     case Link::kClosed: s = SessionState::kClosed; break;

@@ -54,8 +54,7 @@ void Session::FeedTls(wire::ByteView ciphertext) {
   if (tls_->state() == crypto::TlsState::kClosed && channel_ != Channel::kClosing) {
     // The peer ended the TLS session cleanly; PEER_LEFT will follow.
     if (channel_ == Channel::kQuarantined) DropHeld("the other side left before you decided");
-    channel_ = Channel::kClosing;
-    ReportState();
+    channel_ = Channel::kClosing;  // the listener still shows the session until PEER_LEFT
   }
 }
 

@@ -7,15 +7,14 @@
 #include <string>
 
 #include "tests/adversary/mitm.h"
+#include "wire/app_protocol.h"
 
 namespace duet::adversary {
 
-// The SAS commitment frames of issue 13 (DESIGN.md section 2), until wire/app_protocol.h has
-// them: SAS_COMMIT (client: SHA-256("duet-sas-commit-v2" || n_c)), SAS_NONCE (server: n_s),
-// SAS_REVEAL (client: n_c); 32-byte payloads, between the TLS handshake and HELLO.
-inline constexpr uint8_t kSasCommit = 0x40;
-inline constexpr uint8_t kSasNonce = 0x41;
-inline constexpr uint8_t kSasReveal = 0x42;
+// The code exchange's frames (wire/PROTOCOL.md 3.1).
+inline constexpr uint8_t kSasCommit = static_cast<uint8_t>(wire::app::Type::kSasCommit);
+inline constexpr uint8_t kSasNonce = static_cast<uint8_t>(wire::app::Type::kSasNonce);
+inline constexpr uint8_t kSasReveal = static_cast<uint8_t>(wire::app::Type::kSasReveal);
 inline constexpr size_t kSasNonceBytes = 32;
 
 // rename: rewrites the display name in the HELLO that goes to side a (b's HELLO).

@@ -131,7 +131,8 @@ class QuarantineTest : public ImpersonationTest {
     }
     EXPECT_TRUE(q) << Transcripts();
     if (!q) return -1;
-    // The newest count: the forged message and the offer may be counted one by one.
+    // The forged message and the offer are counted one by one: wait for both.
+    EXPECT_TRUE(Event(*alice_, "quarantined", 1, 5s)) << Transcripts();
     const json last = Events(*alice_, "quarantined").back();
     const int held = last.value("held", 0);
     EXPECT_GE(held, 1) << last;

@@ -30,11 +30,6 @@ bool FramePolicy::OnFrame(int from, const wire::Frame& frame, wire::Bytes out[2]
 }
 
 std::string AppFrameName(uint8_t type) {
-  switch (type) {
-    case kSasCommit: return "SAS_COMMIT";
-    case kSasNonce: return "SAS_NONCE";
-    case kSasReveal: return "SAS_REVEAL";
-  }
   const std::string_view name = wire::app::AppTypeName(type);
   return name.empty() ? "UNKNOWN" : std::string(name);
 }
