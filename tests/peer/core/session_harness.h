@@ -18,6 +18,7 @@
 #include "crypto/tls_endpoint.h"
 #include "peer/core/contacts.h"
 #include "peer/core/session.h"
+#include "tests/support/process.h"
 #include "wire/app_protocol.h"
 #include "wire/frame.h"
 #include "wire/relay_protocol.h"
@@ -256,6 +257,27 @@ class MemoryRelay {
 
   std::vector<TestPeer*> peers_;
   std::vector<TestPeer*> room_;  // joined peers, oldest first
+};
+
+// The fixture of the session tests: three identities (alice, bob, mallory), pins in memory by
+// file name, a clock the test moves, and the in-memory relay.
+class SessionFixture : public ::testing::Test {
+ protected:
+  std::unique_ptr<TestPeer> MakePeer(const std::string& name, const crypto::Identity& id,
+                                     const std::string& pins_file, const std::string& room = "r1",
+                                     const std::function<void(SessionConfig&)>& tweak = {}) {
+    auto p = std::make_unique<TestPeer>(name, room, id, dir_ / pins_file, &clock_, tweak);
+    relay_.Add(*p);
+    return p;
+  }
+
+  const crypto::Identity* alice_id_ = &TestIdentity(0);
+  const crypto::Identity* bob_id_ = &TestIdentity(1);
+  const crypto::Identity* mallory_id_ = &TestIdentity(2);
+  duet::testing::TempDir tmp_;
+  const std::filesystem::path dir_ = tmp_.path();
+  int64_t clock_ = 1'700'000'000'000;
+  MemoryRelay relay_;
 };
 
 // A Session whose peer is a bare TLS endpoint the test scripts, to send what Duet never sends

@@ -13,15 +13,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class SessionTest : public ::testing::Test {
+class SessionTest : public SessionFixture {
  protected:
-  std::unique_ptr<TestPeer> MakePeer(const std::string& name, const crypto::Identity& id,
-                                     const std::string& pins_file, const std::string& room = "r1") {
-    auto p = std::make_unique<TestPeer>(name, room, id, dir_ / pins_file, &clock_);
-    relay_.Add(*p);
-    return p;
-  }
-
   // alice and bob, connected and secure.
   void ConnectPair(TestPeer& a, TestPeer& b) {
     relay_.Connect(a);
@@ -29,14 +22,6 @@ class SessionTest : public ::testing::Test {
     ASSERT_EQ(a.session->state(), SessionState::kSecure);
     ASSERT_EQ(b.session->state(), SessionState::kSecure);
   }
-
-  const crypto::Identity* alice_id_ = &TestIdentity(0);
-  const crypto::Identity* bob_id_ = &TestIdentity(1);
-  const crypto::Identity* mallory_id_ = &TestIdentity(2);
-  duet::testing::TempDir tmp_;
-  const fs::path dir_ = tmp_.path();
-  int64_t clock_ = 1'700'000'000'000;
-  MemoryRelay relay_;
 };
 
 TEST_F(SessionTest, ChatsBothWaysWithReceipts) {

@@ -14,43 +14,34 @@ namespace {
 namespace app = wire::app;
 namespace fs = std::filesystem;
 
-class TrustTest : public ::testing::Test {
+class TrustTest : public SessionFixture {
  protected:
-  std::unique_ptr<TestPeer> MakePeer(const std::string& name, const crypto::Identity& id,
-                                     const std::string& pins,
-                                     const std::function<void(SessionConfig&)>& tweak = {}) {
-    auto p = std::make_unique<TestPeer>(name, "r1", id, dir_ / pins, &clock_, tweak);
-    relay_.Add(*p);
+  struct Pair {
+    std::unique_ptr<TestPeer> a, b;
+  };
+  // alice and `b_name` (bob's key unless `b_id`), connected through the relay.
+  Pair Connected(const std::string& b_name = "bob", const crypto::Identity* b_id = nullptr,
+                 const std::function<void(SessionConfig&)>& tweak = {}) {
+    Pair p{MakePeer("alice", *alice_id_, "a.pins", "r1", tweak),
+           MakePeer(b_name, b_id ? *b_id : *bob_id_, b_id ? "m.pins" : "b.pins", "r1", tweak)};
+    relay_.Connect(*p.a);
+    relay_.Connect(*p.b);
     return p;
   }
   // alice has met bob (his real key is pinned in "a.pins"); the relay is fresh.
   void AliceMetBob() {
     {
-      auto a = MakePeer("alice", *alice_id_, "a.pins");
-      auto b = MakePeer("bob", *bob_id_, "b.pins");
-      relay_.Connect(*a);
-      relay_.Connect(*b);
-      ASSERT_EQ(a->session->state(), SessionState::kSecure);
-      relay_.Remove(*a);
-      relay_.Remove(*b);
+      Pair p = Connected();
+      ASSERT_EQ(p.a->session->state(), SessionState::kSecure);
+      relay_.Remove(*p.a);
+      relay_.Remove(*p.b);
     }
     relay_ = MemoryRelay();
   }
-
-  const crypto::Identity* alice_id_ = &TestIdentity(0);
-  const crypto::Identity* bob_id_ = &TestIdentity(1);
-  const crypto::Identity* mallory_id_ = &TestIdentity(2);
-  duet::testing::TempDir tmp_;
-  const fs::path dir_ = tmp_.path();
-  int64_t clock_ = 1'700'000'000'000;
-  MemoryRelay relay_;
 };
 
 TEST_F(TrustTest, BothSidesShowTheSameFinalCode) {
-  auto a = MakePeer("alice", *alice_id_, "a.pins");
-  auto b = MakePeer("bob", *bob_id_, "b.pins");
-  relay_.Connect(*a);
-  relay_.Connect(*b);
+  auto [a, b] = Connected();
   ASSERT_TRUE(a->rec.peer && b->rec.peer);
   EXPECT_EQ(a->rec.peer->sas, b->rec.peer->sas);
   EXPECT_EQ(a->rec.peer->sas.size(), 7u);
@@ -60,10 +51,7 @@ TEST_F(TrustTest, BothSidesShowTheSameFinalCode) {
 }
 
 TEST_F(TrustTest, EverySessionHasAFreshCode) {
-  auto a = MakePeer("alice", *alice_id_, "a.pins");
-  auto b = MakePeer("bob", *bob_id_, "b.pins");
-  relay_.Connect(*a);
-  relay_.Connect(*b);
+  auto [a, b] = Connected();
   const std::string first = a->rec.peer->sas;
   relay_.Drop(*b);
   relay_.Connect(*b);
@@ -143,10 +131,7 @@ TEST_F(TrustTest, TheSecureEventWaitsForTheCodeToBeFinal) {
 
 TEST_F(TrustTest, APinnedKeyIsShownUnderItsPinnedNameWhateverItCallsItself) {
   AliceMetBob();
-  auto a = MakePeer("alice", *alice_id_, "a.pins");
-  auto b = MakePeer("robert", *bob_id_, "b.pins");
-  relay_.Connect(*a);
-  relay_.Connect(*b);
+  auto [a, b] = Connected("robert");
   ASSERT_TRUE(a->rec.peer);
   EXPECT_EQ(a->rec.peer->trust, TrustLevel::kKnown);
   EXPECT_EQ(a->rec.peer->name, "bob");
@@ -166,10 +151,7 @@ TEST_F(TrustTest, ALookAlikeNameOnANewKeyIsAKeyChange) {
                                        "b\xD0\xBE"
                                        "b" /* Cyrillic o */,
                                        "\xEF\xBD\x82\xEF\xBD\x8F\xEF\xBD\x82" /* fullwidth */}) {
-    auto a = MakePeer("alice", *alice_id_, "a.pins");
-    auto m = MakePeer(look_alike, *mallory_id_, "m.pins");
-    relay_.Connect(*a);
-    relay_.Connect(*m);
+    auto [a, m] = Connected(look_alike, mallory_id_);
     ASSERT_TRUE(a->rec.peer) << look_alike;
     EXPECT_EQ(a->rec.peer->trust, TrustLevel::kChanged) << look_alike;
     EXPECT_EQ(a->rec.peer->contact, "bob") << look_alike;
@@ -202,10 +184,7 @@ TEST_F(TrustTest, NamesThatCouldPassForAnotherAreRefused) {
 
 TEST_F(TrustTest, WhatAChangedKeySendsIsHeldUnreadAndUnanswered) {
   AliceMetBob();
-  auto a = MakePeer("alice", *alice_id_, "a.pins");
-  auto m = MakePeer("bob", *mallory_id_, "m.pins");
-  relay_.Connect(*a);
-  relay_.Connect(*m);
+  auto [a, m] = Connected("bob", mallory_id_);
   ASSERT_EQ(a->rec.peer->trust, TrustLevel::kChanged);
   ASSERT_TRUE(m->session->SendText("send the keys to the safe").ok());
   relay_.Pump();
@@ -266,10 +245,7 @@ TEST_F(TrustTest, AChangedKeysFileOfferIsNeitherShownNorAccepted) {
 // counted, and the count is said when the key is accepted.
 TEST_F(TrustTest, TheQuarantineIsBoundedAndSaysWhatItDropped) {
   AliceMetBob();
-  auto a = MakePeer("alice", *alice_id_, "a.pins", [](SessionConfig& c) { c.max_held_bytes = 10; });
-  auto m = MakePeer("bob", *mallory_id_, "m.pins");
-  relay_.Connect(*a);
-  relay_.Connect(*m);
+  auto [a, m] = Connected("bob", mallory_id_, [](SessionConfig& c) { c.max_held_bytes = 10; });
   ASSERT_TRUE(m->session->SendText("12345678").ok());
   ASSERT_TRUE(m->session->SendText("this one does not fit").ok());
   relay_.Pump();
@@ -285,10 +261,7 @@ TEST_F(TrustTest, TheQuarantineIsBoundedAndSaysWhatItDropped) {
 
 TEST_F(TrustTest, HeldItemsAreDroppedAndCountedWhenTheSessionEnds) {
   AliceMetBob();
-  auto a = MakePeer("alice", *alice_id_, "a.pins");
-  auto m = MakePeer("bob", *mallory_id_, "m.pins");
-  relay_.Connect(*a);
-  relay_.Connect(*m);
+  auto [a, m] = Connected("bob", mallory_id_);
   ASSERT_TRUE(m->session->SendText("one").ok());
   ASSERT_TRUE(m->session->SendText("two").ok());
   relay_.Pump();
@@ -308,10 +281,7 @@ TEST_F(TrustTest, HeldItemsAreDroppedAndCountedWhenTheSessionEnds) {
 // --- truthful endings --------------------------------------------------------------------------
 
 TEST_F(TrustTest, APeerThatVanishesWithoutGoodbyeIsConnectionLost) {
-  auto a = MakePeer("alice", *alice_id_, "a.pins");
-  auto b = MakePeer("bob", *bob_id_, "b.pins");
-  relay_.Connect(*a);
-  relay_.Connect(*b);
+  auto [a, b] = Connected();
   relay_.Drop(*b);  // bob's transport ends: no close_notify reaches alice
   EXPECT_EQ(a->rec.peer_left, 0);
   ASSERT_TRUE(a->rec.HasError("CONNECTION_LOST"));
@@ -319,10 +289,7 @@ TEST_F(TrustTest, APeerThatVanishesWithoutGoodbyeIsConnectionLost) {
 }
 
 TEST_F(TrustTest, PeerLeftPartWayThroughARecordIsConnectionLost) {
-  auto a = MakePeer("alice", *alice_id_, "a.pins");
-  auto b = MakePeer("bob", *bob_id_, "b.pins");
-  relay_.Connect(*a);
-  relay_.Connect(*b);
+  auto [a, b] = Connected();
   relay_.tamper = [&](TestPeer& from, wire::Bytes& payload) {
     if (&from != b.get()) return true;
     payload.resize(payload.size() / 2);  // half a record, then "bob left"
@@ -347,10 +314,7 @@ TEST_F(TrustTest, ABlackHoleIsNoticedThenDroppedAndTheMessageArrivesOnceAfter) {
     c.stall_after_ms = 10'000;
     c.lost_after_ms = 30'000;
   };
-  auto a = MakePeer("alice", *alice_id_, "a.pins", tweak);
-  auto b = MakePeer("bob", *bob_id_, "b.pins", tweak);
-  relay_.Connect(*a);
-  relay_.Connect(*b);
+  auto [a, b] = Connected("bob", nullptr, tweak);
   relay_.tamper = [](TestPeer&, wire::Bytes&) { return false; };
   ASSERT_TRUE(a->session->SendText("into the void").ok());
   relay_.Pump();
@@ -382,10 +346,7 @@ TEST_F(TrustTest, ABlackHoleIsNoticedThenDroppedAndTheMessageArrivesOnceAfter) {
 }
 
 TEST_F(TrustTest, AnIdleLinkIsPingedAndAnsweredSoItNeverStalls) {
-  auto a = MakePeer("alice", *alice_id_, "a.pins");
-  auto b = MakePeer("bob", *bob_id_, "b.pins");
-  relay_.Connect(*a);
-  relay_.Connect(*b);
+  auto [a, b] = Connected();
   size_t frames = relay_.seen.size();
   for (int s = 0; s < 120; ++s) {
     clock_ += 1000;
@@ -400,10 +361,7 @@ TEST_F(TrustTest, AnIdleLinkIsPingedAndAnsweredSoItNeverStalls) {
 }
 
 TEST_F(TrustTest, AnIdlePeerThatStopsAnsweringIsNoticed) {
-  auto a = MakePeer("alice", *alice_id_, "a.pins");
-  auto b = MakePeer("bob", *bob_id_, "b.pins");
-  relay_.Connect(*a);
-  relay_.Connect(*b);
+  auto [a, b] = Connected();
   relay_.tamper = [](TestPeer&, wire::Bytes&) { return false; };
   for (int s = 0; s < 60 && !a->session->wants_disconnect(); ++s) {
     clock_ += 1000;
