@@ -35,4 +35,26 @@ std::string SafetyNumber(const Fingerprint& a, const Fingerprint& b) {
   return out;
 }
 
+std::string ContactRoom(const Fingerprint& a, const Fingerprint& b) {
+  static constexpr std::string_view kLabel = "duet-contact-room-v1";
+  const Fingerprint& lo = a.bytes <= b.bytes ? a : b;
+  const Fingerprint& hi = a.bytes <= b.bytes ? b : a;
+  std::array<uint8_t, kLabel.size() + 64> input{};
+  std::copy(kLabel.begin(), kLabel.end(), input.begin());
+  std::copy(lo.bytes.begin(), lo.bytes.end(), input.begin() + kLabel.size());
+  std::copy(hi.bytes.begin(), hi.bytes.end(), input.begin() + kLabel.size() + 32);
+  std::array<uint8_t, 32> h{};
+  unsigned int len = 0;
+  if (EVP_Digest(input.data(), input.size(), h.data(), &len, EVP_sha256(), nullptr) != 1) {
+    std::abort();  // as above
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string room = "c-";
+  for (int i = 0; i < 20; ++i) {
+    room += kHex[h[i] >> 4];
+    room += kHex[h[i] & 15];
+  }
+  return room;
+}
+
 }  // namespace duet::crypto

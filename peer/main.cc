@@ -17,6 +17,10 @@ int main(int argc, char** argv) {
   app.add_flag("--json", cli.json, "With --cli: one JSON event per line on stdout");
   app.add_option("--relay", cli.relay, "The relay, HOST:PORT")->capture_default_str();
   app.add_option("--room", cli.room, "Room code (letters, digits, . _ -); empty = default room");
+  app.add_option("--to", cli.to,
+                 "With --cli: meet a pinned contact (by the name it was pinned with) in your "
+                 "contact room, without a code; any other key is refused")
+      ->excludes("--room");
   app.add_option("--name", cli.name, "Your display name, shown to the other person");
   app.add_option("--home", cli.home,
                  "Folder for your identity key and pinned peers (default $DUET_HOME or "

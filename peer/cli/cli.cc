@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "crypto/identity.h"
+#include "crypto/safety_number.h"
 #include "peer/cli/printer.h"
 #include "peer/core/names.h"
 #include "peer/net/pin_file.h"
@@ -196,8 +197,7 @@ int RunCli(const CliOptions& options) {
     printer->LocalError(relay.error());
     return ExitCodeFor(relay.error().code);
   }
-  const std::string room =
-      options.room.empty() ? std::string(wire::relay::kDefaultRoom) : options.room;
+  std::string room = options.room.empty() ? std::string(wire::relay::kDefaultRoom) : options.room;
   if (!wire::relay::IsValidRoomCode(room)) {
     const Error bad{"BAD_ROOM_CODE",
                     "A room code may only use letters, digits, '.', '_' and '-', 64 at most."};
@@ -230,6 +230,18 @@ int RunCli(const CliOptions& options) {
   }
 
   SessionConfig config;
+  if (!options.to.empty()) {
+    // A contact's room: no code; the contact's key is expected and any other refused before
+    // our name is sent.
+    Result<crypto::Pin> contact = FindContact((*pins)->pins(), options.to);
+    if (!contact) {
+      printer->LocalError(contact.error());
+      return ExitCodeFor(contact.error().code);
+    }
+    room = crypto::ContactRoom(identity->fingerprint(), contact->fingerprint);
+    config.expected_peer = contact->fingerprint;
+    config.expected_name = contact->name;
+  }
   config.name = options.name;
   config.room = room;
   config.identity = &*identity;

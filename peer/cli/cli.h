@@ -11,6 +11,7 @@ struct CliOptions {
   bool json = false;
   std::string relay = "127.0.0.1:7878";
   std::string room;
+  std::string to;  // a pinned contact's name: meet in the contact room, expect their key
   std::string name;
   std::string home;             // identity and pins; empty = $DUET_HOME or ~/.config/duet
   std::string passphrase_file;  // optional: the identity key's passphrase

@@ -6,6 +6,26 @@
 
 namespace duet::peer {
 
+Result<crypto::Pin> FindContact(const std::vector<crypto::Pin>& pins, std::string_view name) {
+  const std::string wanted = NormalizeName(name);
+  const crypto::Pin* found = nullptr;
+  for (const crypto::Pin& p : pins) {
+    if (NormalizeName(p.name) != wanted) continue;
+    if (found != nullptr) {
+      return Error{"AMBIGUOUS_CONTACT", "More than one pinned contact is called \"" +
+                                            std::string(name) +
+                                            "\". Meet them with a room code instead (--room)."};
+    }
+    found = &p;
+  }
+  if (found == nullptr) {
+    return Error{"NO_SUCH_CONTACT", "No contact called \"" + std::string(name) +
+                                        "\" is pinned yet. Meet them once with a room code "
+                                        "(--room); after that --to finds them."};
+  }
+  return *found;
+}
+
 KeyVerdict Contacts::Classify(const crypto::Fingerprint& key, std::string_view hello_name) const {
   const std::vector<crypto::Pin>& pins = storage_.pins();
   for (const crypto::Pin& p : pins) {

@@ -38,6 +38,10 @@ struct KeyVerdict {
   std::string contact;
 };
 
+// The pinned contact called `name` (compared after NormalizeName), for `--to`: NO_SUCH_CONTACT
+// when none is, AMBIGUOUS_CONTACT when several are.
+Result<crypto::Pin> FindContact(const std::vector<crypto::Pin>& pins, std::string_view name);
+
 class Contacts {
  public:
   explicit Contacts(PinStorage& storage) : storage_(storage) {}

@@ -69,6 +69,9 @@ constexpr std::array kErrors = {
               "the code exchange; the session is ended, Duet reconnects."},
     ErrorInfo{"KEY_CHANGED", kRecovers, kExitSecurity, kOurs,
               "The peer's key is not the one pinned; sending is blocked until it is accepted."},
+    ErrorInfo{"UNEXPECTED_KEY", kRecovers, kExitSecurity, kOurs,
+              "Another key than the contact's is in the contact room; nothing was sent to it, "
+              "Duet tries again."},
     ErrorInfo{"KEY_REFUSED", kEndsSession, kExitSecurity, kOurs,
               "You refused the peer's changed key."},
     ErrorInfo{"QUARANTINE_DROPPED", kRecovers, kExitSecurity, kOurs,
@@ -123,6 +126,9 @@ constexpr std::array kErrors = {
     // --- starting up: arguments, identity and files ---
     ErrorInfo{"BAD_ROOM_CODE", kEndsSession, kExitUsage, kOurs,
               "A room code may only use letters, digits, '.', '_' and '-', 64 at most."},
+    ErrorInfo{"NO_SUCH_CONTACT", kEndsSession, kExitUsage, kOurs, "--to names no pinned contact."},
+    ErrorInfo{"AMBIGUOUS_CONTACT", kEndsSession, kExitUsage, kOurs,
+              "--to names more than one pinned contact."},
     ErrorInfo{"BAD_NAME", kEndsSession, kExitUsage, kOurs,
               "A display name must be 1 to 64 bytes of UTF-8 text."},
     ErrorInfo{"UNKNOWN_COMMAND", kLocal, kExitUndelivered, kOurs, "There is no such command."},

@@ -26,6 +26,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -60,6 +61,10 @@ struct SessionConfig {
   int64_t stall_after_ms = 10'000;
   int64_t lost_after_ms = 30'000;
   size_t max_held_bytes = 4u << 20;  // quarantine: what a changed key sent, held unread
+  // A contact's room (crypto::ContactRoom): the key we expect. Any other key is refused as
+  // soon as the handshake ends, before the code exchange and before our name is sent.
+  std::optional<crypto::Fingerprint> expected_peer;
+  std::string expected_name;  // the contact's pinned name, for the sentence
   size_t max_pending = 10'000;       // messages waiting for a receipt
   crypto::TlsOptions tls;
   DownloadFolder* downloads = nullptr;   // where accepted files go; must outlive the session

@@ -61,6 +61,19 @@ void Session::FeedTls(wire::ByteView ciphertext) {
 // The handshake is complete: the code exchange comes first. The client commits to its nonce
 // now; the server waits for that commitment before it chooses its own.
 void Session::OnHandshakeDone() {
+  if (config_.expected_peer) {
+    // A contact's room: only the contact's key may be here. Nothing of ours (not even our
+    // name) goes to any other.
+    Result<crypto::Fingerprint> fp = tls_->peer_fingerprint();
+    if (!fp) return FailTransport(fp.error());
+    if (*fp != *config_.expected_peer) {
+      return FailTransport(Error{
+          "UNEXPECTED_KEY",
+          "Someone with another key than " + SanitizeLine(config_.expected_name) +
+              "'s is in your contact room: the relay or someone on the network put them there. "
+              "Nothing was sent to them, not even your name; Duet will try again."});
+    }
+  }
   Result<crypto::SasBytes> secret = tls_->SasSecret(config_.room);
   if (!secret) return FailTransport(secret.error());
   const bool client = tls_->role() == crypto::TlsRole::kClient;

@@ -161,6 +161,57 @@ TEST_F(CliTest, RelayRestartMidConversationLosesNothing) {
   EXPECT_EQ(alice->Count("\"event\":\"message\""), 1u);
 }
 
+// Contacts meet again without a code, in the room their two keys give; a key the relay plants
+// in that room is refused before alice says her name, and `--to` a stranger is a usage error.
+TEST_F(CliTest, ContactsMeetAgainByKeyAndAPlantedKeyNeverLearnsTheName) {
+  Relay relay = StartRelay();
+  {
+    auto alice = StartPeer(relay.addr, "alice", tmp_ / "alice");
+    auto bob = StartPeer(relay.addr, "bob", tmp_ / "bob");
+    ASSERT_TRUE(Event(*alice, "secure") && Event(*bob, "secure"));
+    alice->CloseStdin();
+    bob->CloseStdin();
+    EXPECT_EQ(alice->Wait(), 0);
+    EXPECT_EQ(bob->Wait(), 0);
+  }
+  auto to = [&](const std::string& name, const std::string& contact, const std::string& home) {
+    return std::make_unique<Process>(std::vector<std::string>{
+        BinDir() + "/duet", "--cli", "--json", "--relay", relay.addr, "--to", contact, "--name",
+        name, "--home", tmp_ / home, "--wait", "10"});
+  };
+  {
+    Process stranger({BinDir() + "/duet", "--cli", "--json", "--relay", relay.addr, "--to", "carol",
+                      "--name", "alice", "--home", tmp_ / "alice"});
+    EXPECT_EQ(stranger.Wait(), 2);
+    EXPECT_TRUE(stranger.WaitForLine("\"code\":\"NO_SUCH_CONTACT\""));
+  }
+  // The relay (which saw the room's name) lets mallory in first, calling herself bob.
+  auto alice = to("alice", "bob", "alice");
+  auto join = relay.proc->WaitForLine("join   room=c-");
+  ASSERT_TRUE(join) << relay.proc->Transcript();
+  const std::string room = join->substr(join->find("room=") + 5, 42);
+  auto mallory = StartPeer(relay.addr, "bob", tmp_ / "mallory", room);
+  ASSERT_TRUE(alice->WaitForLine("\"code\":\"UNEXPECTED_KEY\"")) << alice->Transcript();
+  EXPECT_EQ(alice->Count("\"event\":\"secure\""), 0u);
+  EXPECT_EQ(mallory->Count("alice"), 0u) << mallory->Transcript();  // never told the name
+  mallory->Signal(SIGKILL);
+  mallory->Wait();
+
+  auto bob = to("bob", "alice", "bob");
+  auto as = Event(*alice, "secure");
+  auto bs = Event(*bob, "secure");
+  ASSERT_TRUE(as && bs) << alice->Transcript() << bob->Transcript() << relay.proc->Transcript();
+  EXPECT_EQ((*as)["peer"], "bob");
+  EXPECT_EQ((*as)["trust"], "known");
+  EXPECT_EQ((*bs)["trust"], "known");
+  EXPECT_EQ((*as)["sas"], (*bs)["sas"]);
+  alice->WriteLine("no code needed");
+  auto bm = Event(*bob, "message");
+  ASSERT_TRUE(bm);
+  EXPECT_EQ((*bm)["text"], "no code needed");
+  EXPECT_EQ(mallory->Count("no code needed"), 0u);
+}
+
 TEST_F(CliTest, PeerLeavesAndComesBackAndPendingMessagesFlow) {
   Relay relay = StartRelay();
   auto alice = StartPeer(relay.addr, "alice", tmp_ / "alice");

@@ -286,8 +286,10 @@ class SessionFixture : public ::testing::Test {
 class ScriptedPeer {
  public:
   ScriptedPeer(const crypto::Identity& ours, const crypto::Identity& theirs, PinStorage& pins,
-               int64_t* clock, const std::string& room = "r1") {
+               int64_t* clock, const std::string& room = "r1",
+               const std::function<void(SessionConfig&)>& tweak = {}) {
     SessionConfig c;
+    if (tweak) tweak(c);
     c.name = "alice";
     c.room = room;
     c.identity = &ours;

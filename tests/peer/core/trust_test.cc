@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "crypto/safety_number.h"
 #include "tests/peer/core/session_harness.h"
 #include "tests/support/process.h"
 
@@ -178,6 +179,46 @@ TEST_F(TrustTest, NamesThatCouldPassForAnotherAreRefused) {
     EXPECT_TRUE(p.session->wants_disconnect()) << bad;
     EXPECT_TRUE(pins.pins().empty()) << bad;
   }
+}
+
+// A contact's room expects one key: any other is refused as soon as the handshake ends, before
+// the code exchange, so not even our name reaches it.
+TEST_F(TrustTest, AContactRoomRefusesAnotherKeyBeforeSendingOurName) {
+  auto expect_bob = [this](SessionConfig& c) {
+    c.expected_peer = bob_id_->fingerprint();
+    c.expected_name = "bob";
+  };
+  MemoryPins pins;
+  ScriptedPeer mallory(*alice_id_, *mallory_id_, pins, &clock_, "r1", expect_bob);
+  ASSERT_TRUE(mallory.rec.HasError("UNEXPECTED_KEY"));
+  EXPECT_EQ(mallory.TakeReceivedTypes(), std::vector<uint8_t>{});  // no SAS_COMMIT, no HELLO
+  EXPECT_TRUE(mallory.session->wants_disconnect());
+  EXPECT_TRUE(pins.pins().empty());
+
+  ScriptedPeer bob(*alice_id_, *bob_id_, pins, &clock_, "r1", expect_bob);
+  EXPECT_FALSE(bob.rec.HasError("UNEXPECTED_KEY"));
+  EXPECT_EQ(bob.TakeReceivedTypes(), std::vector<uint8_t>{0x40});
+}
+
+TEST(ContactRoom, IsTheSameOnBothSidesAndAValidRoomCode) {
+  const crypto::Fingerprint& a = TestIdentity(0).fingerprint();
+  const crypto::Fingerprint& b = TestIdentity(1).fingerprint();
+  const std::string room = crypto::ContactRoom(a, b);
+  EXPECT_EQ(room, crypto::ContactRoom(b, a));
+  EXPECT_NE(room, crypto::ContactRoom(a, TestIdentity(2).fingerprint()));
+  EXPECT_EQ(room.size(), 42u);
+  EXPECT_TRUE(wire::relay::IsValidRoomCode(room));
+  EXPECT_EQ(room.rfind("c-", 0), 0u);
+}
+
+TEST(FindContact, ByTheNormalisedPinnedNameOnly) {
+  std::vector<crypto::Pin> pins = {{"Bob", TestIdentity(1).fingerprint(), 0, false},
+                                   {"carol", TestIdentity(2).fingerprint(), 0, false}};
+  EXPECT_EQ(FindContact(pins, "bob").value().fingerprint, TestIdentity(1).fingerprint());
+  EXPECT_EQ(FindContact(pins, "BOB").value().name, "Bob");
+  EXPECT_EQ(FindContact(pins, "dave").error().code, "NO_SUCH_CONTACT");
+  pins.push_back({"bob", TestIdentity(0).fingerprint(), 0, false});
+  EXPECT_EQ(FindContact(pins, "bob").error().code, "AMBIGUOUS_CONTACT");
 }
 
 // --- quarantine --------------------------------------------------------------------------------
