@@ -146,7 +146,7 @@ test-build: $(BINS) $(TEST_BIN) $(ADV_BIN) $(ADV_TEST_BIN)
 adversary-build: $(BINS) $(ADV_BIN) $(ADV_TEST_BIN)
 
 # The hostile relay against real duet peers, one mode per test (tests/adversary/); part of
-# `make test` too (about 20 s).
+# `make test` too (about a minute).
 test-adversary: deps
 	$(Q)$(MAKE) --no-print-directory -j$(NPROC) adversary-build
 	$(Q)$(MAKE) --no-print-directory adversary-run
