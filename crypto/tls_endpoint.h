@@ -66,6 +66,7 @@ class TlsEndpoint {
   size_t ReadCiphertext(std::span<uint8_t> out);
   // Everything decrypted so far (drains).
   wire::Bytes TakePlaintext();
+  size_t plaintext_pending() const { return plaintext_.size(); }
   // Sends close_notify.
   void Close();
   // The transport ended: OK after the peer's close_notify, else CONNECTION_LOST.

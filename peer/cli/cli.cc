@@ -158,10 +158,15 @@ void ReadStdin(RelayClient& client, Printer& printer, std::chrono::milliseconds 
       } else if (cmd == "/verify") {
         client.Post([&printer](Session& s) { printer.Verify(s.peer()); });
       } else if (cmd == "/reject") {
-        client.Post([](Session& s) { s.RejectPeer(); });
-      } else if (cmd == "/trust") {
         client.Post([&printer](Session& s) {
-          Status st = s.TrustPeer();
+          Status st = s.RejectPeer();
+          if (!st) printer.LocalError(st.error());
+        });
+      } else if (cmd == "/trust") {
+        // The key the user was last shown: if the relay forced another session since, nothing
+        // is trusted (PEER_CHANGED).
+        client.Post([&printer, shown = printer.shown_fingerprint()](Session& s) {
+          Status st = s.TrustPeer(shown);
           if (!st) printer.LocalError(st.error());
         });
       } else {
@@ -282,7 +287,13 @@ int RunCli(const CliOptions& options) {
   for (const FileTransfer& f : session.pending_outgoing_files()) files.push_back(f);
   if (session.pending_count() > 0 || !files.empty()) {
     printer->Undelivered(session.pending_ids(), files);
-    if (code == kExitOk) code = session.sending_blocked() ? kExitSecurity : kExitUndelivered;
+    if (code == kExitOk) code = kExitUndelivered;
+  }
+  // A changed key was left without a decision (what it sent was dropped unread): a security
+  // ending, whatever else was delivered.
+  if ((code == kExitOk || code == kExitUndelivered) &&
+      (session.sending_blocked() || session.left_key_unaccepted())) {
+    code = kExitSecurity;
   }
   // Not this session's business (and not lost): they wait on disk for the peer they were meant for.
   if (const size_t kept = session.files_kept_for_other_peers(); kept > 0) {

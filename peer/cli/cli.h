@@ -13,10 +13,10 @@ struct CliOptions {
   std::string room;
   std::string to;  // a pinned contact's name: meet in the contact room, expect their key
   std::string name;
-  std::string home;             // identity and pins; empty = $DUET_HOME or ~/.config/duet
-  std::string passphrase_file;  // optional: the identity key's passphrase
-  double wait_seconds = 15;     // at stdin EOF: how long to wait for receipts and files
-  std::string accept_files;     // accept every offered file into this folder (else /accept)
+  std::string home;                 // identity and pins; empty = $DUET_HOME or ~/.config/duet
+  std::string passphrase_file;      // optional: the identity key's passphrase
+  double wait_seconds = 15;         // at stdin EOF: how long to wait for receipts and files
+  std::string accept_files;         // accept every offered file into this folder (else /accept)
   double stall_after_seconds = 10;  // no answer this long while waiting: "stalled"
   double lost_after_seconds = 30;   // no answer this long: CONNECTION_STALLED, reconnect
 };

@@ -80,12 +80,13 @@ class HumanPrinter : public Printer {
     {
       std::lock_guard<std::mutex> lock(mu_);
       peer_name_ = peer.name;
+      RememberShown(peer.fingerprint);
     }
     std::string also;
-    if (!peer.claimed_name.empty() && peer.claimed_name != peer.name) {
-      also = peer.trust == TrustLevel::kChanged
-                 ? " - claims the name of your contact " + peer.contact
-                 : " - now calls itself \"" + peer.claimed_name + "\"";
+    if (peer.trust == TrustLevel::kChanged && peer.contact != peer.claimed_name) {
+      also = " - a name that looks like your contact " + peer.contact + "'s";
+    } else if (!peer.claimed_name.empty() && peer.claimed_name != peer.name) {
+      also = " - now calls itself \"" + peer.claimed_name + "\"";
     }
     Line("Secure session with " + peer.name + " (" + trust + ")" + also +
          ". Short code: " + peer.sas);

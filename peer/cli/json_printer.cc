@@ -55,6 +55,10 @@ class JsonPrinter : public Printer {
     }
   }
   void OnSecure(const PeerInfo& p) override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      RememberShown(p.fingerprint);
+    }
     Emit({{"event", "secure"},
           {"peer", p.name},
           {"claimed_name", p.claimed_name},

@@ -44,6 +44,12 @@ class Printer : public SessionListener {
     return fatal_code_;
   }
 
+  // The fingerprint of the last secure session printed (what /trust refers to).
+  std::string shown_fingerprint() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return shown_fingerprint_;
+  }
+
   // Outgoing files that ended without being saved by the peer (declined, cancelled, failed).
   std::vector<FileTransfer> failed_files() const {
     std::lock_guard<std::mutex> lock(mu_);
@@ -54,6 +60,8 @@ class Printer : public SessionListener {
   void RememberFatal(const Error& e, bool fatal) {
     if (fatal && fatal_code_.empty()) fatal_code_ = e.code;
   }
+  // mu_ held: the session with this key was printed.
+  void RememberShown(const std::string& fingerprint) { shown_fingerprint_ = fingerprint; }
   // mu_ held: an outgoing file ended without being saved.
   void RememberFailedFile(const FileTransfer& f) {
     if (!f.incoming) failed_files_.push_back(f);
@@ -68,6 +76,7 @@ class Printer : public SessionListener {
 
  private:
   std::string fatal_code_;
+  std::string shown_fingerprint_;
   std::vector<std::string> offers_;
   std::vector<FileTransfer> failed_files_;
 };

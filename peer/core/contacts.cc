@@ -30,11 +30,14 @@ KeyVerdict Contacts::Classify(const crypto::Fingerprint& key, std::string_view h
   const std::vector<crypto::Pin>& pins = storage_.pins();
   for (const crypto::Pin& p : pins) {
     if (p.fingerprint == key) {
-      return KeyVerdict{p.verified ? TrustLevel::kVerified : TrustLevel::kKnown, p.name};
+      return KeyVerdict{p.verified ? TrustLevel::kVerified : TrustLevel::kKnown, p.name,
+                        p.fingerprint};
     }
   }
   for (const crypto::Pin& p : pins) {
-    if (NamesCollide(p.name, hello_name)) return KeyVerdict{TrustLevel::kChanged, p.name};
+    if (NamesCollide(p.name, hello_name)) {
+      return KeyVerdict{TrustLevel::kChanged, p.name, p.fingerprint};
+    }
   }
   return KeyVerdict{};
 }
@@ -57,12 +60,19 @@ Status Contacts::MarkVerified(const crypto::Fingerprint& key) {
   return storage_.Store(std::move(pins));
 }
 
-Status Contacts::AcceptChangedKey(std::string_view contact, const crypto::Fingerprint& key,
-                                  int64_t now_ms) {
+Status Contacts::AcceptChangedKey(const crypto::Fingerprint& old_key,
+                                  const crypto::Fingerprint& key, int64_t now_ms) {
   std::vector<crypto::Pin> pins = storage_.pins();
-  std::erase_if(pins,
-                [&](const crypto::Pin& p) { return p.name == contact || p.fingerprint == key; });
-  pins.push_back(crypto::Pin{std::string(contact), key, now_ms / 1000, true});
+  auto old = std::find_if(pins.begin(), pins.end(),
+                          [&](const crypto::Pin& p) { return p.fingerprint == old_key; });
+  if (old == pins.end()) {
+    return Error{"NOT_SECURE",
+                 "The contact whose key changed is no longer pinned; nothing was changed."};
+  }
+  const std::string name = old->name;
+  std::erase_if(
+      pins, [&](const crypto::Pin& p) { return p.fingerprint == old_key || p.fingerprint == key; });
+  pins.push_back(crypto::Pin{name, key, now_ms / 1000, true});
   return storage_.Store(std::move(pins));
 }
 

@@ -36,6 +36,8 @@ struct KeyVerdict {
   // kKnown/kVerified: the name this key was pinned with. kChanged: the pinned contact whose
   // name the new key's name matches. kNew: empty.
   std::string contact;
+  // The pinned key of `contact` (kChanged: what accepting the new key replaces).
+  crypto::Fingerprint contact_key;
 };
 
 // The pinned contact called `name` (compared after NormalizeName), for `--to`: NO_SUCH_CONTACT
@@ -54,9 +56,11 @@ class Contacts {
   Status PinNew(std::string_view name, const crypto::Fingerprint& key, int64_t now_ms);
   // The user compared codes: the pin of `key` is verified.
   Status MarkVerified(const crypto::Fingerprint& key);
-  // The user accepts `key` as `contact`'s new key: the contact's old key is forgotten and
-  // `key` is pinned under the contact's name, verified (the user compared codes to accept it).
-  Status AcceptChangedKey(std::string_view contact, const crypto::Fingerprint& key, int64_t now_ms);
+  // The user accepts `key` as the new key of the contact pinned with `old_key`: the old key is
+  // forgotten and `key` is pinned under the contact's name, verified (the user compared codes
+  // to accept it). Acts on keys only; NOT_SECURE if `old_key` is no longer pinned.
+  Status AcceptChangedKey(const crypto::Fingerprint& old_key, const crypto::Fingerprint& key,
+                          int64_t now_ms);
 
  private:
   PinStorage& storage_;

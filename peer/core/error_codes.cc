@@ -69,6 +69,8 @@ constexpr std::array kErrors = {
               "the code exchange; the session is ended, Duet reconnects."},
     ErrorInfo{"KEY_CHANGED", kRecovers, kExitSecurity, kOurs,
               "The peer's key is not the one pinned; sending is blocked until it is accepted."},
+    ErrorInfo{"PEER_CHANGED", kLocal, kExitUndelivered, kOurs,
+              "/trust came after a new session began with another key; nothing was trusted."},
     ErrorInfo{"UNEXPECTED_KEY", kRecovers, kExitSecurity, kOurs,
               "Another key than the contact's is in the contact room; nothing was sent to it, "
               "Duet tries again."},

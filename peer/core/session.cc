@@ -133,6 +133,13 @@ void Session::OnTick() {
                         "reconnect and try again."});
     return;
   }
+  if (channel_ == Channel::kClosing && now - closing_at_ms_ >= config_.handshake_timeout_ms) {
+    // The peer said goodbye but the relay never said it left: end it as a goodbye.
+    EndTlsSession();
+    wants_disconnect_ = true;
+    listener_.OnPeerLeft();
+    return;
+  }
   if (has_peer()) CheckLiveness(now);
   if (wants_disconnect_) return;
   if (now - last_send_ms_ >= config_.keepalive_ms) {
@@ -153,16 +160,21 @@ bool Session::awaiting_answer() const {
 
 void Session::CheckLiveness(int64_t now) {
   const bool waiting = awaiting_answer();
+  if (!waiting) waiting_since_ms_ = 0;
+  if (waiting && waiting_since_ms_ == 0) waiting_since_ms_ = now;
   const int64_t interval =
       waiting ? std::max<int64_t>(1000, config_.stall_after_ms / 3) : config_.idle_ping_ms;
   if (now - last_ping_ms_ >= interval) {
     last_ping_ms_ = now;
     ping_outstanding_ = true;
+    if (waiting_since_ms_ == 0) waiting_since_ms_ = now;
     SendApp(app::Ping{++ping_nonce_});
     if (!tls_) return;
   }
   if (!waiting) return;
-  const int64_t silent = now - last_rx_ms_;
+  // Silence counts from the later of the last record and the start of the wait: a link that
+  // was quiet because nobody had anything to say is not dead.
+  const int64_t silent = now - std::max(last_rx_ms_, waiting_since_ms_);
   if (silent >= config_.lost_after_ms) {
     return FailTransport(
         Error{"CONNECTION_STALLED",
@@ -243,12 +255,14 @@ void Session::OnPeerLeftFrame() {
 
 void Session::EndTlsSession() {
   if (channel_ == Channel::kQuarantined) {
+    left_key_unaccepted_ = true;
     DropHeld("the session ended before you accepted the new key");
   }
   tls_.reset();
   sas_.reset();
   channel_ = Channel::kNone;
   ping_outstanding_ = stalled_ = false;
+  waiting_since_ms_ = 0;
   for (Outgoing& o : outbox_) o.sent = false;  // resent in the next session; the peer dedups
   transfers_.OnSessionEnded();                 // files are offered again and resume
 }

@@ -64,8 +64,8 @@ struct SessionConfig {
   // A contact's room (crypto::ContactRoom): the key we expect. Any other key is refused as
   // soon as the handshake ends, before the code exchange and before our name is sent.
   std::optional<crypto::Fingerprint> expected_peer;
-  std::string expected_name;  // the contact's pinned name, for the sentence
-  size_t max_pending = 10'000;       // messages waiting for a receipt
+  std::string expected_name;    // the contact's pinned name, for the sentence
+  size_t max_pending = 10'000;  // messages waiting for a receipt
   crypto::TlsOptions tls;
   DownloadFolder* downloads = nullptr;   // where accepted files go; must outlive the session
   bool auto_accept_files = false;        // accept every offer into `downloads`
@@ -106,12 +106,14 @@ class Session {
   Result<std::string> SendText(std::string_view text);
   // /trust: the user compared the SAS or safety number, or accepts a changed key (what it sent
   // while held is shown then, marked). Acts on the key of this session, never on a name.
-  // NOT_SECURE when there is no secure session.
-  Status TrustPeer();
+  // NOT_SECURE when there is no secure session. With `expected_fingerprint` (64 hex digits: the
+  // key the user was shown), PEER_CHANGED when the session's key is another one by now (the
+  // relay forced a new session in between): nothing is trusted then.
+  Status TrustPeer(std::string_view expected_fingerprint = {});
   // "They don't match" / refuse a changed key: ends the session for good (BYE, close_notify)
   // with VERIFICATION_FAILED, or KEY_REFUSED for a changed key (after QUARANTINE_DROPPED when
-  // it had sent anything).
-  void RejectPeer();
+  // it had sent anything). NOT_SECURE when there is no peer to refuse.
+  Status RejectPeer();
   // Leave: BYE and close_notify when secure, then the transport is closed; no reconnect.
   void Quit();
 
@@ -131,6 +133,9 @@ class Session {
   // Ids (hex) of the messages not yet delivered, oldest first.
   std::vector<std::string> pending_ids() const;
   bool sending_blocked() const { return channel_ == Channel::kQuarantined; }
+  // A session ended while its changed key still waited for the user's decision (what it sent
+  // was dropped): the run did not end well, security-wise.
+  bool left_key_unaccepted() const { return left_key_unaccepted_; }
   // Files not yet saved by the peer (outgoing, for the peer of the current or last secure
   // session) or accepted and not yet complete (incoming).
   size_t pending_files() const {
@@ -205,6 +210,8 @@ class Session {
   std::unique_ptr<crypto::TlsEndpoint> tls_;
   std::unique_ptr<SasExchange> sas_;
   PeerInfo peer_;
+  crypto::Fingerprint changed_contact_key_;  // kQuarantined: the contact whose key changed
+  bool left_key_unaccepted_ = false;  // a session ended while its changed key waited for a decision
 
   // Quarantine: what a changed key sent, in order, until the user accepts or refuses it.
   std::vector<wire::app::AppMessage> held_;
@@ -221,6 +228,8 @@ class Session {
   int64_t last_rx_ms_ = 0;    // the last record from the peer
   int64_t last_ping_ms_ = 0;  // the last PING we sent
   bool ping_outstanding_ = false;
+  int64_t waiting_since_ms_ = 0;  // when we started waiting for an answer (0: not waiting)
+  int64_t closing_at_ms_ = 0;     // when the peer's close_notify came
   bool stalled_ = false;
   uint64_t ping_nonce_ = 0;
 

@@ -37,12 +37,17 @@ void Session::StartTls(relay::Role role) {
 }
 
 void Session::FeedTls(wire::ByteView ciphertext) {
-  last_rx_ms_ = config_.now_ms();
-  if (stalled_) {
-    stalled_ = false;
-    listener_.OnLive();
-  }
+  const crypto::TlsState before = tls_->state();
   Status st = tls_->FeedCiphertext(ciphertext);
+  // Only an authenticated record (or handshake progress) proves the peer is there: empty DATA
+  // or a fragment of a record from the relay does not.
+  if (st.ok() && (tls_->plaintext_pending() > 0 || tls_->state() != before)) {
+    last_rx_ms_ = config_.now_ms();
+    if (stalled_) {
+      stalled_ = false;
+      listener_.OnLive();
+    }
+  }
   FlushCiphertext();  // alerts and handshake replies go out even when feeding failed
   if (st.ok() && channel_ == Channel::kHandshaking &&
       tls_->state() != crypto::TlsState::kHandshaking) {
@@ -55,6 +60,7 @@ void Session::FeedTls(wire::ByteView ciphertext) {
     // The peer ended the TLS session cleanly; PEER_LEFT will follow.
     if (channel_ == Channel::kQuarantined) DropHeld("the other side left before you decided");
     channel_ = Channel::kClosing;  // the listener still shows the session until PEER_LEFT
+    closing_at_ms_ = config_.now_ms();
   }
 }
 
@@ -154,8 +160,9 @@ void Session::SendHello() {
 // --- dispatch by the channel's state -------------------------------------------------------------
 
 void Session::HandleAppMessage(const app::AppMessage& msg) {
-  const bool is_pong = std::holds_alternative<app::Pong>(msg);
-  if (is_pong) ping_outstanding_ = false;
+  if (const auto* pong = std::get_if<app::Pong>(&msg); pong && pong->nonce == ping_nonce_) {
+    ping_outstanding_ = false;
+  }
   switch (channel_) {
     case Channel::kCommitting: return HandleSasFrame(msg);
     case Channel::kHello:
@@ -277,6 +284,7 @@ void Session::FlushOutbox() {
   for (Outgoing& o : outbox_) {
     if (o.sent) continue;
     o.sent = true;
+    if (waiting_since_ms_ == 0) waiting_since_ms_ = config_.now_ms();
     SendApp(app::ChatMessage{o.id, static_cast<uint64_t>(o.timestamp_ms), o.text});
     if (!tls_) return;
   }

@@ -14,6 +14,8 @@
 namespace duet::peer {
 
 inline constexpr size_t kMaxSeenIds = 100'000;
+// Quarantine: at most this many items from a changed key are held (and max_held_bytes).
+inline constexpr size_t kMaxHeldItems = 1'000;
 // DATA frames we send carry at most this much ciphertext: small enough that the peer's reads
 // (256 KiB) usually hold whole frames, which it then decodes in place without buffering.
 inline constexpr size_t kDataFrameBytes = 64 * 1024;

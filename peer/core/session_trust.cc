@@ -54,6 +54,7 @@ void Session::HandleHello(const app::Hello& hello) {
     if (!saved) listener_.OnError(saved.error(), false);
   }
   channel_ = verdict.trust == TrustLevel::kChanged ? Channel::kQuarantined : Channel::kSecure;
+  changed_contact_key_ = verdict.contact_key;
   ReportState();
   listener_.OnSecure(peer_);
   if (channel_ == Channel::kQuarantined) {
@@ -74,14 +75,18 @@ void Session::HandleHello(const app::Hello& hello) {
 }
 
 // A changed key's message or offer: held in order, unread, unanswered.
+// Bounded twice: by bytes (each item charged its payload and its own size) and by count. The
+// listener hears of the first items and then of every power of two, not of each one.
 void Session::Hold(const app::AppMessage& msg, size_t bytes) {
-  if (held_bytes_ + bytes > config_.max_held_bytes) {
+  bytes += sizeof(app::AppMessage);
+  if (held_bytes_ + bytes > config_.max_held_bytes || held_.size() >= kMaxHeldItems) {
     ++held_dropped_;
   } else {
     held_bytes_ += bytes;
     held_.push_back(msg);
   }
-  listener_.OnQuarantined(held_.size() + held_dropped_);
+  const size_t n = held_.size() + held_dropped_;
+  if (n <= 16 || (n & (n - 1)) == 0) listener_.OnQuarantined(n);
 }
 
 void Session::DropHeld(const std::string& why) {
@@ -98,15 +103,21 @@ void Session::DropHeld(const std::string& why) {
       false);
 }
 
-Status Session::TrustPeer() {
+Status Session::TrustPeer(std::string_view expected_fingerprint) {
   if (!has_peer()) {
     return Error{"NOT_SECURE", "There is no secure session with a peer to trust yet."};
+  }
+  if (!expected_fingerprint.empty() && expected_fingerprint != peer_.fingerprint) {
+    return Error{"PEER_CHANGED",
+                 "The other side's key changed since it was shown to you (a new session began). "
+                 "Nothing was trusted: compare the new codes, then trust again."};
   }
   Result<crypto::Fingerprint> fp = crypto::Fingerprint::FromHex(peer_.fingerprint);
   if (!fp) return fp.error();
   Status saved;
   if (channel_ == Channel::kQuarantined) {
-    saved = contacts_.AcceptChangedKey(peer_.contact, *fp, config_.now_ms());
+    saved = contacts_.AcceptChangedKey(changed_contact_key_, *fp, config_.now_ms());
+    if (!saved) return saved;
     peer_.name = peer_.contact;
   } else {
     saved = contacts_.MarkVerified(*fp);
@@ -150,7 +161,10 @@ Status Session::TrustPeer() {
   return saved;
 }
 
-void Session::RejectPeer() {
+Status Session::RejectPeer() {
+  if (!has_peer()) {
+    return Error{"NOT_SECURE", "There is no secure session with a peer to refuse yet."};
+  }
   const bool changed = channel_ == Channel::kQuarantined;
   if (changed) DropHeld("you refused the key");
   if (tls_ && has_peer()) {
@@ -162,13 +176,15 @@ void Session::RejectPeer() {
   }
   quitting_ = true;
   if (changed) {
-    return Fatal(Error{"KEY_REFUSED",
-                       "You refused the changed key: nothing was sent to it and nothing it sent "
-                       "was shown. The session was ended."});
+    Fatal(Error{"KEY_REFUSED",
+                "You refused the changed key: nothing was sent to it and nothing it sent "
+                "was shown. The session was ended."});
+    return Status();
   }
   Fatal(Error{"VERIFICATION_FAILED",
               "You said the security codes do not match: someone may be between you and the "
               "peer. The session was ended and nothing more was sent."});
+  return Status();
 }
 
 }  // namespace duet::peer

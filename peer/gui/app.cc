@@ -6,8 +6,8 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "peer/core/names.h"
 #include "peer/core/error_codes.h"
+#include "peer/core/names.h"
 #include "peer/gui/app_controller.h"
 #include "peer/gui/room_code.h"
 #include "peer/gui/theme.h"
@@ -267,9 +267,10 @@ void App::OpenVerify() {
 }
 
 void App::Trust() {
-  if (!client_) return;
-  client_->Post([this](Session& s) {
-    Status st = s.TrustPeer();
+  if (!client_ || !model_.has_peer()) return;
+  // The key the window shows: if the relay forced another session since, nothing is trusted.
+  client_->Post([this, shown = model_.peer().fingerprint](Session& s) {
+    Status st = s.TrustPeer(shown);
     if (!st) {
       queue_.Post([this, e = st.error()] {
         model_.OnError(e, false);
@@ -280,7 +281,16 @@ void App::Trust() {
 }
 
 void App::Reject() {
-  if (client_) client_->Post([](Session& s) { s.RejectPeer(); });
+  if (!client_) return;
+  client_->Post([this](Session& s) {
+    Status st = s.RejectPeer();
+    if (!st) {
+      queue_.Post([this, e = st.error()] {
+        model_.OnError(e, false);
+        Refresh();
+      });
+    }
+  });
 }
 
 void App::Leave() {

@@ -128,7 +128,6 @@ class RelayClient::Impl {
                 socket_.set_option(tcp::no_delay(true), ignored);
                 connected_ = true;
                 ever_connected_ = true;
-                backoff_ = options_.backoff_initial;
                 session_.OnTransportConnected();
                 AfterSessionCall();
                 Read(id);
@@ -197,6 +196,9 @@ class RelayClient::Impl {
   // After every call into the session: write what it produced and act on what it wants.
   void AfterSessionCall() {
     if (finished_) return;
+    // The backoff starts over only after a secure session: a connection that the session ends
+    // at once (a planted key, a refused name, a failed code exchange) keeps backing off.
+    if (session_.state() == SessionState::kSecure) backoff_ = options_.backoff_initial;
     Flush();
     if (draining_ && session_.pending_count() == 0 && session_.pending_files() == 0 &&
         session_.state() != SessionState::kClosed) {

@@ -249,7 +249,7 @@ TEST_F(SessionTest, TheyDontMatchEndsTheSessionOnBothSides) {
   auto a = MakePeer("alice", *alice_id_, "a.pins");
   auto b = MakePeer("bob", *bob_id_, "b.pins");
   ConnectPair(*a, *b);
-  a->session->RejectPeer();
+  ASSERT_TRUE(a->session->RejectPeer().ok());
   relay_.Pump();
   EXPECT_EQ(a->session->state(), SessionState::kClosed);
   ASSERT_EQ(a->rec.fatal_errors.size(), 1u);

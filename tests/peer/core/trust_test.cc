@@ -221,6 +221,25 @@ TEST(FindContact, ByTheNormalisedPinnedNameOnly) {
   EXPECT_EQ(FindContact(pins, "bob").error().code, "AMBIGUOUS_CONTACT");
 }
 
+// /trust names the key the user was shown: a session the relay forced in between is not
+// trusted by mistake. /reject without a peer refuses nothing.
+TEST_F(TrustTest, TrustActsOnTheKeyTheUserWasShown) {
+  auto [a, b] = Connected();
+  const std::string shown = a->rec.peer->fingerprint;
+  Status wrong = a->session->TrustPeer(std::string(64, '0'));
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_EQ(wrong.error().code, "PEER_CHANGED");
+  EXPECT_EQ(a->rec.peer->trust, TrustLevel::kNew);
+  EXPECT_FALSE(a->pins.pins()[0].verified);
+  ASSERT_TRUE(a->session->TrustPeer(shown).ok());
+  EXPECT_EQ(a->rec.peer->trust, TrustLevel::kVerified);
+  EXPECT_TRUE(a->pins.pins()[0].verified);
+
+  auto lone = MakePeer("carol", *mallory_id_, "c.pins");
+  EXPECT_EQ(lone->session->RejectPeer().error().code, "NOT_SECURE");
+  EXPECT_NE(lone->session->state(), SessionState::kClosed);
+}
+
 // --- quarantine --------------------------------------------------------------------------------
 
 TEST_F(TrustTest, WhatAChangedKeySendsIsHeldUnreadAndUnanswered) {
@@ -268,7 +287,7 @@ TEST_F(TrustTest, AChangedKeysFileOfferIsNeitherShownNorAccepted) {
   EXPECT_EQ(p.rec.quarantined, (std::vector<size_t>{1, 2}));
 
   // Refused: dropped, counted, and the run ends as a security failure.
-  p.session->RejectPeer();
+  ASSERT_TRUE(p.session->RejectPeer().ok());
   ASSERT_TRUE(p.rec.HasError("QUARANTINE_DROPPED"));
   EXPECT_NE(std::find_if(p.rec.errors.begin(), p.rec.errors.end(),
                          [](const Error& e) {
@@ -286,7 +305,8 @@ TEST_F(TrustTest, AChangedKeysFileOfferIsNeitherShownNorAccepted) {
 // counted, and the count is said when the key is accepted.
 TEST_F(TrustTest, TheQuarantineIsBoundedAndSaysWhatItDropped) {
   AliceMetBob();
-  auto [a, m] = Connected("bob", mallory_id_, [](SessionConfig& c) { c.max_held_bytes = 10; });
+  constexpr size_t kRoom = sizeof(app::AppMessage) + 10;  // one short message fits
+  auto [a, m] = Connected("bob", mallory_id_, [](SessionConfig& c) { c.max_held_bytes = kRoom; });
   ASSERT_TRUE(m->session->SendText("12345678").ok());
   ASSERT_TRUE(m->session->SendText("this one does not fit").ok());
   relay_.Pump();
@@ -296,8 +316,8 @@ TEST_F(TrustTest, TheQuarantineIsBoundedAndSaysWhatItDropped) {
   EXPECT_EQ(a->rec.texts(), std::vector<std::string>{"12345678"});
   ASSERT_TRUE(a->rec.HasError("QUARANTINE_DROPPED"));
   EXPECT_EQ(a->rec.errors.back().message,
-            "1 more item from this key was dropped unread: the quarantine holds at most 10 "
-            "bytes.");
+            "1 more item from this key was dropped unread: the quarantine holds at most " +
+                std::to_string(kRoom) + " bytes.");
 }
 
 TEST_F(TrustTest, HeldItemsAreDroppedAndCountedWhenTheSessionEnds) {
@@ -309,6 +329,7 @@ TEST_F(TrustTest, HeldItemsAreDroppedAndCountedWhenTheSessionEnds) {
   EXPECT_TRUE(a->rec.messages.empty());
   relay_.Drop(*m);
   ASSERT_TRUE(a->rec.HasError("QUARANTINE_DROPPED"));
+  EXPECT_TRUE(a->session->left_key_unaccepted());  // the CLI exits 4
   EXPECT_NE(std::find_if(a->rec.errors.begin(), a->rec.errors.end(),
                          [](const Error& e) {
                            return e.message ==
@@ -384,6 +405,44 @@ TEST_F(TrustTest, ABlackHoleIsNoticedThenDroppedAndTheMessageArrivesOnceAfter) {
   ASSERT_EQ(a->session->state(), SessionState::kSecure);
   EXPECT_EQ(b->rec.texts(), std::vector<std::string>{"into the void"});
   EXPECT_EQ(a->rec.delivered.size(), 1u);
+}
+
+// The relay keeps sending empty DATA frames while it swallows everything: only authenticated
+// records count as an answer, so the silence is still noticed.
+TEST_F(TrustTest, EmptyDataFromTheRelayIsNotAnAnswer) {
+  auto [a, b] = Connected();
+  relay_.tamper = [](TestPeer&, wire::Bytes&) { return false; };
+  ASSERT_TRUE(a->session->SendText("anyone?").ok());
+  relay_.Pump();
+  for (int s = 0; s < 40 && !a->session->wants_disconnect(); ++s) {
+    clock_ += 1000;
+    relay_.Send(*a, wire::EncodeFrame(static_cast<uint8_t>(wire::relay::FrameType::kData), {}));
+    a->session->OnTick();
+  }
+  EXPECT_EQ(a->rec.stalled.size(), 1u);
+  EXPECT_TRUE(a->rec.HasError("CONNECTION_STALLED"));
+}
+
+// A link that was quiet because nobody spoke is not dead: the wait for an answer starts when
+// the message goes out, not at the last thing heard.
+TEST_F(TrustTest, AMessageAfterAQuietSpellIsNotStalledAtOnce) {
+  auto [a, b] = Connected();
+  for (int s = 0; s < 14; ++s) {
+    clock_ += 1000;
+    a->session->OnTick();
+    relay_.Pump();
+  }
+  relay_.tamper = [](TestPeer&, wire::Bytes&) { return false; };
+  ASSERT_TRUE(a->session->SendText("after a while").ok());
+  relay_.Pump();
+  for (int s = 0; s < 9; ++s) {
+    clock_ += 1000;
+    a->session->OnTick();
+  }
+  EXPECT_TRUE(a->rec.stalled.empty());
+  clock_ += 1000;
+  a->session->OnTick();
+  EXPECT_EQ(a->rec.stalled.size(), 1u);
 }
 
 TEST_F(TrustTest, AnIdleLinkIsPingedAndAnsweredSoItNeverStalls) {
