@@ -69,9 +69,9 @@ void ChatModel::OnSecure(const PeerInfo& peer) {
 }
 
 void ChatModel::OnMessage(const ReceivedMessage& message) {
-  if (message.held) {
-    AddSystem("Sent before you accepted the new key:");
-  }
+  // Held messages come together when the key is accepted: one heading above them all.
+  if (message.held && !held_heading_) AddSystem("Sent before you accepted the new key:");
+  held_heading_ = message.held;
   Add(TranscriptLine{TranscriptLine::Kind::kPeer, message.text, message.timestamp_ms, message.id,
                      false, false});
 }

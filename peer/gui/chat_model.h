@@ -118,6 +118,7 @@ class ChatModel {
   bool has_peer_ = false;
   bool stalled_ = false;
   size_t held_ = 0;
+  bool held_heading_ = false;  // the last line shown was a held message under its heading
   PeerInfo peer_;
   std::vector<TranscriptLine> transcript_;
   std::vector<FileCard> files_;

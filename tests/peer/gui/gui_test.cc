@@ -141,12 +141,21 @@ TEST_F(GuiTest, AChangedKeyShowsTheWarningAndSendingStaysDisabled) {
   alice.Key("ctrl+Return");
   ASSERT_TRUE(bob.WaitState(Secure()));
   EXPECT_FALSE(HasLine(alice.last(), "me", "should not be sent"));
-  // Accepting the new key (after comparing codes) lifts the block.
+  // What the new key sends is held unread: counted in the banner, not in the transcript.
+  bob.Type("from the new key");
+  bob.Key("Return");
+  auto held = alice.WaitState([](const json& j) { return j["held"] == 1; });
+  ASSERT_TRUE(held) << alice.process().Transcript();
+  EXPECT_FALSE(HasLine(*held, "peer", "from the new key"));
+  // Accepting the new key (after comparing codes) lifts the block and shows what was held.
   alice.Click("accept_key");
-  auto accepted = alice.WaitState([](const json& j) { return j["can_send"] == true; });
+  auto accepted = alice.WaitState([](const json& j) {
+    return j["can_send"] == true && HasLine(j, "peer", "from the new key");
+  });
   ASSERT_TRUE(accepted) << alice.process().Transcript();
   EXPECT_EQ((*accepted)["trust"], "verified");
   EXPECT_EQ((*accepted)["banner"], "");
+  EXPECT_TRUE(HasLine(*accepted, "system", "Sent before you accepted the new key"));
 }
 
 TEST_F(GuiTest, AnUnreachableRelayIsASentenceOnTheConnectScreen) {
