@@ -6,23 +6,39 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string_view>
+#include <vector>
+
+#include "wire/hex.h"
 
 namespace duet::crypto {
+namespace {
 
-std::string SafetyNumber(const Fingerprint& a, const Fingerprint& b) {
-  static constexpr std::string_view kLabel = "duet-safety-v1";
+// label || lower || higher over the two raw fingerprints (ordered bytewise): the same input on
+// both sides, whoever computes it.
+std::vector<uint8_t> OrderedPair(std::string_view label, const Fingerprint& a,
+                                 const Fingerprint& b) {
   const Fingerprint& lo = a.bytes <= b.bytes ? a : b;
   const Fingerprint& hi = a.bytes <= b.bytes ? b : a;
-  std::array<uint8_t, kLabel.size() + 64> input{};
-  std::copy(kLabel.begin(), kLabel.end(), input.begin());
-  std::copy(lo.bytes.begin(), lo.bytes.end(), input.begin() + kLabel.size());
-  std::copy(hi.bytes.begin(), hi.bytes.end(), input.begin() + kLabel.size() + 32);
+  std::vector<uint8_t> input(label.begin(), label.end());
+  input.insert(input.end(), lo.bytes.begin(), lo.bytes.end());
+  input.insert(input.end(), hi.bytes.begin(), hi.bytes.end());
+  return input;
+}
 
-  std::array<uint8_t, 64> h{};
+template <size_t N>
+std::array<uint8_t, N> Digest(const std::vector<uint8_t>& input, const EVP_MD* md) {
+  std::array<uint8_t, N> h{};
   unsigned int len = 0;
-  if (EVP_Digest(input.data(), input.size(), h.data(), &len, EVP_sha512(), nullptr) != 1) {
-    std::abort();  // SHA-512 over a fixed-size buffer cannot fail unless OpenSSL is broken
+  if (EVP_Digest(input.data(), input.size(), h.data(), &len, md, nullptr) != 1 || len != N) {
+    std::abort();  // a fixed hash over a small buffer cannot fail unless OpenSSL is broken
   }
+  return h;
+}
+
+}  // namespace
+
+std::string SafetyNumber(const Fingerprint& a, const Fingerprint& b) {
+  const auto h = Digest<64>(OrderedPair("duet-safety-v1", a, b), EVP_sha512());
   std::string out;
   for (int group = 0; group < 12; ++group) {
     uint64_t v = 0;
@@ -36,25 +52,8 @@ std::string SafetyNumber(const Fingerprint& a, const Fingerprint& b) {
 }
 
 std::string ContactRoom(const Fingerprint& a, const Fingerprint& b) {
-  static constexpr std::string_view kLabel = "duet-contact-room-v1";
-  const Fingerprint& lo = a.bytes <= b.bytes ? a : b;
-  const Fingerprint& hi = a.bytes <= b.bytes ? b : a;
-  std::array<uint8_t, kLabel.size() + 64> input{};
-  std::copy(kLabel.begin(), kLabel.end(), input.begin());
-  std::copy(lo.bytes.begin(), lo.bytes.end(), input.begin() + kLabel.size());
-  std::copy(hi.bytes.begin(), hi.bytes.end(), input.begin() + kLabel.size() + 32);
-  std::array<uint8_t, 32> h{};
-  unsigned int len = 0;
-  if (EVP_Digest(input.data(), input.size(), h.data(), &len, EVP_sha256(), nullptr) != 1) {
-    std::abort();  // as above
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string room = "c-";
-  for (int i = 0; i < 20; ++i) {
-    room += kHex[h[i] >> 4];
-    room += kHex[h[i] & 15];
-  }
-  return room;
+  const auto h = Digest<32>(OrderedPair("duet-contact-room-v1", a, b), EVP_sha256());
+  return "c-" + wire::ToHex(wire::ByteView(h.data(), 20));
 }
 
 }  // namespace duet::crypto

@@ -36,7 +36,9 @@ int VerifyPeer(int /*preverify_ok*/, X509_STORE_CTX* store) {
   return 1;
 }
 
-Result<SslCtxPtr> MakeContext(const Identity& identity) {
+}  // namespace
+
+Result<SslCtxPtr> MakeTlsContext(const Identity& identity) {
   SslCtxPtr ctx(SSL_CTX_new_ex(nullptr, nullptr, TLS_method()));
   if (!ctx) return ConfigError("Could not create a TLS context");
   SSL_CTX* c = ctx.get();
@@ -56,12 +58,10 @@ Result<SslCtxPtr> MakeContext(const Identity& identity) {
   return ctx;
 }
 
-}  // namespace
-
 Result<std::unique_ptr<TlsEndpoint>> TlsEndpoint::Create(TlsRole role, const Identity& identity,
                                                          TlsOptions options) {
   ClearOpensslErrors();
-  Result<SslCtxPtr> ctx = MakeContext(identity);
+  Result<SslCtxPtr> ctx = MakeTlsContext(identity);
   if (!ctx) return ctx.error();
   SslPtr ssl(SSL_new(ctx->get()));
   BIO* in = BIO_new(BIO_s_mem());

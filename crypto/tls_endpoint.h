@@ -32,6 +32,11 @@ namespace duet::crypto {
 
 enum class TlsRole { kServer, kClient };
 
+// A context with the settings above and `identity` as our certificate and key, for either role.
+// TlsEndpoint uses it; so does the adversarial suite's grinder, which must speak exactly as the
+// peers do. The Identity must outlive the call only.
+Result<SslCtxPtr> MakeTlsContext(const Identity& identity);
+
 enum class TlsState {
   kHandshaking,
   kSecure,

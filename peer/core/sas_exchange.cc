@@ -2,6 +2,8 @@
 
 #include <openssl/crypto.h>
 
+#include "peer/core/session_internal.h"
+
 namespace duet::peer {
 
 SasExchange::SasExchange(bool is_client, const crypto::SasBytes& secret)
@@ -55,10 +57,7 @@ void SasExchange::Finish() {
 }
 
 Error SasExchange::OutOfOrder(const char* frame) const {
-  return Error{"PEER_PROTOCOL_ERROR",
-               std::string("The peer sent something that is not the Duet protocol (") + frame +
-                   " out of order in the code exchange). The session was ended; Duet will "
-                   "reconnect."};
+  return PeerProtocolError(std::string(frame) + " out of order in the code exchange");
 }
 
 }  // namespace duet::peer

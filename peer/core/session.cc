@@ -61,9 +61,8 @@ void Session::ReportState() {
     case Link::kWaiting: s = SessionState::kWaitingForPeer; break;
     case Link::kPaired:
       // A session the peer is closing stays shown as secure until the relay says it left.
-      s = has_peer() || (channel_ == Channel::kClosing && state_ == SessionState::kSecure)
-              ? SessionState::kSecure
-              : SessionState::kHandshaking;
+      s = has_peer() || channel_ == Channel::kClosing ? SessionState::kSecure
+                                                      : SessionState::kHandshaking;
       break;
     case Link::kPeerLeft: s = SessionState::kPeerLeft; break;
     case Link::kReconnecting: s = SessionState::kReconnecting; break;
@@ -126,7 +125,7 @@ void Session::OnConnectFailed(const Error& error, bool give_up) {
 void Session::OnTick() {
   if (link_ == Link::kClosed || link_ == Link::kReconnecting) return;
   const int64_t now = config_.now_ms();
-  if (link_ == Link::kPaired && !has_peer() && channel_ != Channel::kClosing &&
+  if (link_ == Link::kPaired && channel_ != Channel::kClosing && !has_peer() &&
       now - paired_at_ms_ >= config_.handshake_timeout_ms) {
     FailTransport(Error{"HANDSHAKE_TIMEOUT",
                         "The secure handshake with the peer did not finish in time. Duet will "
@@ -160,14 +159,17 @@ bool Session::awaiting_answer() const {
 
 void Session::CheckLiveness(int64_t now) {
   const bool waiting = awaiting_answer();
-  if (!waiting) waiting_since_ms_ = 0;
-  if (waiting && waiting_since_ms_ == 0) waiting_since_ms_ = now;
+  if (waiting) {
+    StartWaiting(now);
+  } else {
+    waiting_since_ms_ = 0;
+  }
   const int64_t interval =
       waiting ? std::max<int64_t>(1000, config_.stall_after_ms / 3) : config_.idle_ping_ms;
   if (now - last_ping_ms_ >= interval) {
     last_ping_ms_ = now;
     ping_outstanding_ = true;
-    if (waiting_since_ms_ == 0) waiting_since_ms_ = now;
+    StartWaiting(now);
     SendApp(app::Ping{++ping_nonce_});
     if (!tls_) return;
   }
@@ -255,7 +257,6 @@ void Session::OnPeerLeftFrame() {
 
 void Session::EndTlsSession() {
   if (channel_ == Channel::kQuarantined) {
-    left_key_unaccepted_ = true;
     DropHeld("the session ended before you accepted the new key");
   }
   tls_.reset();

@@ -29,6 +29,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "crypto/identity.h"
@@ -163,6 +164,10 @@ class Session {
   void OnPeerLeftFrame();
   void CheckLiveness(int64_t now);
   bool awaiting_answer() const;
+  // Something now waits for the peer's answer: silence counts from here (if not already).
+  void StartWaiting(int64_t now) {
+    if (waiting_since_ms_ == 0) waiting_since_ms_ = now;
+  }
 
   // --- the channel (session_channel.cc) ---
   void StartTls(wire::relay::Role role);
@@ -172,7 +177,7 @@ class Session {
   void ProcessPlaintext();
   void HandleAppMessage(const wire::app::AppMessage& msg);
   void HandleSasFrame(const wire::app::AppMessage& msg);
-  void HandleSecureMessage(const wire::app::AppMessage& msg);
+  void HandleSecureMessage(const wire::app::AppMessage& msg, bool was_held = false);
   void ShowMessage(const wire::app::ChatMessage& m, bool held);
   void SendApp(const wire::app::AppMessage& msg);
   // Encrypts application frames already encoded (file replies, bursts of chunks).
@@ -183,6 +188,9 @@ class Session {
   void HandleHello(const wire::app::Hello& hello);
   void Hold(const wire::app::AppMessage& msg, size_t bytes);
   void DropHeld(const std::string& why);
+  // Empties the quarantine (held_ is empty whenever the channel is not kQuarantined): what it
+  // held, and how many items it had already dropped.
+  std::pair<std::vector<wire::app::AppMessage>, size_t> TakeHeld();
 
   // Runs a user's file command (accept, decline, cancel) and sends what it answers.
   Status FileCommand(Status (Transfers::*command)(std::string_view, bool, wire::Bytes&),

@@ -56,8 +56,9 @@ void Session::FeedTls(wire::ByteView ciphertext) {
   if (st.ok() && tls_ && !wants_disconnect_) ProcessPlaintext();
   if (!tls_ || wants_disconnect_) return;
   if (!st.ok()) return FailTransport(st.error());
-  if (tls_->state() == crypto::TlsState::kClosed && channel_ != Channel::kClosing) {
-    // The peer ended the TLS session cleanly; PEER_LEFT will follow.
+  if (tls_->state() == crypto::TlsState::kClosed && has_peer()) {
+    // The peer ended a secure session cleanly; PEER_LEFT will follow. (A close before the
+    // session was up is no goodbye: PEER_LEFT then reads as a lost connection.)
     if (channel_ == Channel::kQuarantined) DropHeld("the other side left before you decided");
     channel_ = Channel::kClosing;  // the listener still shows the session until PEER_LEFT
     closing_at_ms_ = config_.now_ms();
@@ -208,8 +209,9 @@ void Session::HandleSasFrame(const app::AppMessage& msg) {
 }
 
 // After HELLO: the conversation, or (kQuarantined) what a changed key sends, held unread.
-void Session::HandleSecureMessage(const app::AppMessage& msg) {
-  const bool held = channel_ == Channel::kQuarantined;
+// `was_held`: the frame was held in quarantine and is replayed now that its key is accepted.
+void Session::HandleSecureMessage(const app::AppMessage& msg, bool was_held) {
+  const bool quarantined = channel_ == Channel::kQuarantined;
   std::visit(
       [&](const auto& m) {
         using T = std::decay_t<decltype(m)>;
@@ -219,14 +221,8 @@ void Session::HandleSecureMessage(const app::AppMessage& msg) {
               PeerProtocolError(std::string("a second ") +
                                 (std::is_same_v<T, app::Hello> ? "HELLO" : "code exchange")));
         } else if constexpr (std::is_same_v<T, app::ChatMessage>) {
-          if (held) return Hold(m, m.text.size());
-          ShowMessage(m, false);
-        } else if constexpr (std::is_same_v<T, app::FileOffer>) {
-          if (held) return Hold(m, m.name.size() + 64);
-          wire::Bytes replies;
-          Status st = transfers_.Handle(m, true, replies);
-          if (!st) return FailTransport(PeerProtocolError(st.error().message));
-          SendPlain(replies);
+          if (quarantined) return Hold(m, m.text.size());
+          ShowMessage(m, was_held);
         } else if constexpr (std::is_same_v<T, app::Receipt>) {
           auto it = std::find_if(outbox_.begin(), outbox_.end(),
                                  [&](const Outgoing& o) { return o.id == m.id; });
@@ -246,9 +242,12 @@ void Session::HandleSecureMessage(const app::AppMessage& msg) {
                 false);
           }
         } else {
-          // The rest of the file protocol. A changed key was never offered anything and never
-          // had an offer accepted, so there is nothing of its to answer.
-          if (held) return;
+          // The file protocol. A changed key's offers are held; the rest of what it sends is
+          // ignored: it was never offered anything and never had an offer accepted.
+          if (quarantined) {
+            if constexpr (std::is_same_v<T, app::FileOffer>) Hold(m, m.name.size() + 64);
+            return;
+          }
           wire::Bytes replies;
           Status st = transfers_.Handle(m, true, replies);
           if (!st) return FailTransport(PeerProtocolError(st.error().message));
@@ -284,7 +283,7 @@ void Session::FlushOutbox() {
   for (Outgoing& o : outbox_) {
     if (o.sent) continue;
     o.sent = true;
-    if (waiting_since_ms_ == 0) waiting_since_ms_ = config_.now_ms();
+    StartWaiting(config_.now_ms());
     SendApp(app::ChatMessage{o.id, static_cast<uint64_t>(o.timestamp_ms), o.text});
     if (!tls_) return;
   }

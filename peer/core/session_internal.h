@@ -1,5 +1,5 @@
 // Pieces the Session's files share (session.cc, session_channel.cc, session_trust.cc,
-// session_files.cc). Private to peer/core/session*.
+// session_files.cc) and the code exchange (sas_exchange.cc). Private to peer/core.
 #pragma once
 
 #include <cstddef>

@@ -46,8 +46,6 @@ void Session::HandleHello(const app::Hello& hello) {
   peer_.own_fingerprint_grouped = config_.identity->fingerprint().Grouped();
   peer_.sas = sas_->sas();
   peer_.safety_number = crypto::SafetyNumber(config_.identity->fingerprint(), *fp);
-  held_.clear();
-  held_bytes_ = held_dropped_ = 0;
 
   if (verdict.trust == TrustLevel::kNew) {
     Status saved = contacts_.PinNew(*name, *fp, config_.now_ms());
@@ -89,10 +87,19 @@ void Session::Hold(const app::AppMessage& msg, size_t bytes) {
   if (n <= 16 || (n & (n - 1)) == 0) listener_.OnQuarantined(n);
 }
 
-void Session::DropHeld(const std::string& why) {
-  const size_t n = held_.size() + held_dropped_;
+std::pair<std::vector<app::AppMessage>, size_t> Session::TakeHeld() {
+  std::pair<std::vector<app::AppMessage>, size_t> taken{std::move(held_), held_dropped_};
   held_.clear();
   held_bytes_ = held_dropped_ = 0;
+  return taken;
+}
+
+// The changed key is left without being accepted (refused, or its session ended): what it sent
+// is gone, and the run ends as a security failure.
+void Session::DropHeld(const std::string& why) {
+  left_key_unaccepted_ = true;
+  const auto [held, dropped] = TakeHeld();
+  const size_t n = held.size() + dropped;
   if (n == 0) return;
   listener_.OnError(
       Error{"QUARANTINE_DROPPED",
@@ -129,23 +136,10 @@ Status Session::TrustPeer(std::string_view expected_fingerprint) {
   listener_.OnSecure(peer_);
   if (was_held) {
     // What the key sent before it was accepted: shown now, marked, and answered.
-    std::vector<app::AppMessage> held = std::move(held_);
-    const size_t dropped = held_dropped_;
-    held_.clear();
-    held_bytes_ = held_dropped_ = 0;
+    const auto [held, dropped] = TakeHeld();
     for (const app::AppMessage& m : held) {
       if (!tls_ || wants_disconnect_) break;
-      if (const auto* chat = std::get_if<app::ChatMessage>(&m)) {
-        ShowMessage(*chat, true);
-      } else {
-        wire::Bytes replies;
-        Status st = transfers_.Handle(m, true, replies);
-        if (!st) {
-          FailTransport(PeerProtocolError(st.error().message));
-          break;
-        }
-        SendPlain(replies);
-      }
+      HandleSecureMessage(m, /*was_held=*/true);
     }
     if (dropped > 0) {
       listener_.OnError(
@@ -167,23 +161,18 @@ Status Session::RejectPeer() {
   }
   const bool changed = channel_ == Channel::kQuarantined;
   if (changed) DropHeld("you refused the key");
-  if (tls_ && has_peer()) {
-    SendApp(app::Bye{changed ? kByeKeyRejected : kByeVerificationFailed});
-    if (tls_) {
-      tls_->Close();
-      FlushCiphertext();
-    }
+  SendApp(app::Bye{changed ? kByeKeyRejected : kByeVerificationFailed});
+  if (tls_) {
+    tls_->Close();
+    FlushCiphertext();
   }
   quitting_ = true;
-  if (changed) {
-    Fatal(Error{"KEY_REFUSED",
-                "You refused the changed key: nothing was sent to it and nothing it sent "
-                "was shown. The session was ended."});
-    return Status();
-  }
-  Fatal(Error{"VERIFICATION_FAILED",
-              "You said the security codes do not match: someone may be between you and the "
-              "peer. The session was ended and nothing more was sent."});
+  Fatal(changed ? Error{"KEY_REFUSED",
+                        "You refused the changed key: nothing was sent to it and nothing it sent "
+                        "was shown. The session was ended."}
+                : Error{"VERIFICATION_FAILED",
+                        "You said the security codes do not match: someone may be between you "
+                        "and the peer. The session was ended and nothing more was sent."});
   return Status();
 }
 

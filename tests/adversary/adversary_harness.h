@@ -26,18 +26,15 @@ struct Adversary {
 };
 
 // Starts build/duet-adversary with `args` (e.g. {"--mode", "flip", "--n", "3"}) on a free
-// loopback port and waits for its "listening on" line (and its identities, for mitm).
+// loopback port and waits for its "listening on" line (a man in the middle has made its
+// identities by then).
 inline Adversary StartAdversary(std::vector<std::string> args) {
   std::vector<std::string> argv = {BinDir() + "/duet-adversary", "--listen", "127.0.0.1:0"};
   argv.insert(argv.end(), args.begin(), args.end());
   Adversary a;
   a.proc = std::make_unique<Process>(argv);
-  auto line = a.proc->WaitForLine("listening on ", 10s);
+  auto line = a.proc->WaitForLine("listening on ", 30s);
   if (line) a.addr = line->substr(line->find("listening on ") + 13);
-  const bool mitm = std::any_of(args.begin(), args.end(), [](const std::string& a) {
-    return a == "mitm" || a == "grind" || a == "rename" || a == "forge";
-  });
-  if (mitm) a.proc->WaitForLine("mitm identities ready", 20s);
   return a;
 }
 

@@ -1,11 +1,11 @@
 #include "tests/adversary/frame_policies.h"
 
-#include <openssl/rand.h>
-
 #include <array>
 #include <chrono>
 #include <variant>
 
+#include "crypto/random.h"
+#include "crypto/sas.h"
 #include "wire/app_protocol.h"
 
 namespace duet::adversary {
@@ -17,7 +17,7 @@ namespace {
 template <size_t N>
 std::array<uint8_t, N> RandomBytes() {
   std::array<uint8_t, N> out{};
-  RAND_bytes(out.data(), static_cast<int>(out.size()));
+  crypto::RandomBytes(out);
   return out;
 }
 
@@ -32,20 +32,9 @@ class RenamePolicy : public FramePolicy {
     if (!msg || !std::holds_alternative<app::Hello>(*msg))
       return FramePolicy::OnFrame(from, f, out);
     app::Hello hello = std::get<app::Hello>(*msg);
-    hello.name = name_;
-    // Encoded by hand: the encoder asserts on names it would refuse, and refusing is the
-    // receiver's job here.
-    wire::Bytes payload;
-    wire::Writer w(payload);
-    w.U16(hello.version);
-    w.U8(static_cast<uint8_t>(hello.name.size()));
-    w.Raw(hello.name);
-    w.U8(static_cast<uint8_t>(hello.room.size()));
-    w.Raw(hello.room);
-    w.U8(static_cast<uint8_t>(hello.client_version.size()));
-    w.Raw(hello.client_version);
-    w.U32(hello.capabilities);
-    wire::AppendFrame(out[0], f.type, payload);
+    hello.name =
+        name_;  // 1..64 bytes (main checks), whatever characters: refusing is the peer's job
+    app::AppendAppMessage(out[0], hello);
     return true;
   }
 
@@ -87,7 +76,7 @@ class SasAnswerPolicy : public FramePolicy {
   bool OnFrame(int from, const wire::Frame& f, wire::Bytes out[2]) override {
     const int to = 1 - from;
     if (f.type == kSasCommit) {
-      const auto nonce = RandomBytes<kSasNonceBytes>();
+      const crypto::SasBytes nonce = crypto::NewSasNonce();
       wire::AppendFrame(out[from], kSasNonce, nonce);
       return false;
     }
@@ -106,8 +95,24 @@ class SasAnswerPolicy : public FramePolicy {
   wire::Bytes held_[2];  // frames for side i while it is still in its commitment
 };
 
+// Pipes everything but bends one bit of the SAS_REVEAL that goes to side a (the peers' TLS
+// server, which checks it against the commitment it was sent first).
+class BadRevealPolicy : public FramePolicy {
+ public:
+  bool OnFrame(int from, const wire::Frame& f, wire::Bytes out[2]) override {
+    if (from != 1 || f.type != kSasReveal || f.payload.empty()) {
+      return FramePolicy::OnFrame(from, f, out);
+    }
+    wire::Bytes bent = f.payload;
+    bent[0] ^= 0x01;
+    wire::AppendFrame(out[0], f.type, bent);
+    return true;
+  }
+};
+
 }  // namespace
 
+std::unique_ptr<FramePolicy> MakeBadRevealPolicy() { return std::make_unique<BadRevealPolicy>(); }
 std::unique_ptr<FramePolicy> MakeRenamePolicy(std::string name) {
   return std::make_unique<RenamePolicy>(std::move(name));
 }

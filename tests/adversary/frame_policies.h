@@ -15,10 +15,12 @@ namespace duet::adversary {
 inline constexpr uint8_t kSasCommit = static_cast<uint8_t>(wire::app::Type::kSasCommit);
 inline constexpr uint8_t kSasNonce = static_cast<uint8_t>(wire::app::Type::kSasNonce);
 inline constexpr uint8_t kSasReveal = static_cast<uint8_t>(wire::app::Type::kSasReveal);
-inline constexpr size_t kSasNonceBytes = 32;
 
 // rename: rewrites the display name in the HELLO that goes to side a (b's HELLO).
 std::unique_ptr<FramePolicy> MakeRenamePolicy(std::string name);
+
+// bad-reveal: flips a bit of the SAS_REVEAL side b sends toward side a.
+std::unique_ptr<FramePolicy> MakeBadRevealPolicy();
 
 // forge: once both HELLOs crossed, adds a MESSAGE ("forged by the relay", a random id) and a
 // FILE_OFFER toward side a, as if bob sent them; pipes everything else.

@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "crypto/ossl.h"
+#include "crypto/tls_endpoint.h"
 
 namespace duet::adversary {
 
@@ -20,39 +21,6 @@ using Clock = std::chrono::steady_clock;
 
 // The SAS of protocol version 1 (crypto/sas.cc before issue 13): exporter alone.
 constexpr char kOldSasLabel[] = "EXPORTER-duet-sas-v1";
-
-// The peers' TLS settings (crypto/tls_endpoint.cc), server side.
-constexpr char kCipherSuites[] = "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256";
-constexpr char kSigAlgs[] =
-    "rsa_pss_rsae_sha256:rsa_pss_rsae_sha384:rsa_pss_rsae_sha512:"
-    "rsa_pss_pss_sha256:rsa_pss_pss_sha384:rsa_pss_pss_sha512";
-
-int AcceptAnyCertificate(int, X509_STORE_CTX*) { return 1; }
-
-crypto::SslCtxPtr MakeServerContext(const crypto::Identity& id) {
-  crypto::SslCtxPtr ctx(SSL_CTX_new_ex(nullptr, nullptr, TLS_method()));
-  if (!ctx) return nullptr;
-  SSL_CTX* c = ctx.get();
-  // X25519 first as the peers do; X25519MLKEM768 where this OpenSSL has it (the peers' key share
-  // decides, and the server must never ask for a HelloRetryRequest).
-  if (SSL_CTX_set1_groups_list(c, "X25519MLKEM768:X25519") != 1) {
-    ERR_clear_error();
-    if (SSL_CTX_set1_groups_list(c, "X25519") != 1) return nullptr;
-  }
-  if (SSL_CTX_set_min_proto_version(c, TLS1_3_VERSION) != 1 ||
-      SSL_CTX_set_max_proto_version(c, TLS1_3_VERSION) != 1 ||
-      SSL_CTX_set_ciphersuites(c, kCipherSuites) != 1 ||
-      SSL_CTX_set1_sigalgs_list(c, kSigAlgs) != 1 ||
-      SSL_CTX_set1_client_sigalgs_list(c, kSigAlgs) != 1 || SSL_CTX_set_num_tickets(c, 0) != 1 ||
-      SSL_CTX_use_certificate(c, id.certificate()) != 1 ||
-      SSL_CTX_use_PrivateKey(c, id.key()) != 1) {
-    return nullptr;
-  }
-  SSL_CTX_set_options(c, SSL_OP_NO_TICKET | SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
-  SSL_CTX_set_session_cache_mode(c, SSL_SESS_CACHE_OFF);
-  SSL_CTX_set_verify(c, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, AcceptAnyCertificate);
-  return ctx;
-}
 
 wire::Bytes Drain(BIO* b) {
   wire::Bytes out(BIO_ctrl_pending(b));
@@ -186,8 +154,11 @@ bool Grinder::AddClientBytes(int side, wire::ByteView data) {
 
 std::optional<GrindResult> Grinder::Grind() {
   const Clock::time_point start = Clock::now();
-  crypto::SslCtxPtr ctx[2] = {MakeServerContext(*ids_[0]), MakeServerContext(*ids_[1])};
-  if (!ctx[0] || !ctx[1]) return std::nullopt;
+  // The peers' own TLS settings (crypto/tls_endpoint.h), one context per side.
+  Result<crypto::SslCtxPtr> made[2] = {crypto::MakeTlsContext(*ids_[0]),
+                                       crypto::MakeTlsContext(*ids_[1])};
+  if (!made[0] || !made[1]) return std::nullopt;
+  crypto::SslCtxPtr ctx[2] = {std::move(*made[0]), std::move(*made[1])};
   // One thread per side (each with its own context and sessions); the tables are shared.
   std::mutex mu;
   std::unordered_map<uint32_t, Try> seen[2];  // guarded by mu

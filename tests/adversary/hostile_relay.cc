@@ -73,7 +73,8 @@ struct Pair {
 
 // The modes in which the adversary runs TLS sessions of its own with the peers.
 bool IsManInTheMiddle(const std::string& mode) {
-  return mode == "mitm" || mode == "rename" || mode == "forge" || mode == "grind";
+  return mode == "mitm" || mode == "rename" || mode == "forge" || mode == "grind" ||
+         mode == "bad-reveal";
 }
 
 }  // namespace
@@ -102,9 +103,9 @@ class HostileRelay::Impl {
     if (listen(listen_fd_, 64) != 0) return false;
     socklen_t len = sizeof(a);
     getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    Say("listening on " + host + ":" + std::to_string(ntohs(a.sin_port)));
     if (IsManInTheMiddle(mode_.name)) {
       // Two identities of its own, one per side: the peers each pin a different stranger.
+      // Made before "listening on", so a test that waits for that line waits for them too.
       for (auto& id : mitm_ids_) {
         Result<crypto::Identity> made = crypto::Identity::Generate();
         if (!made) return false;
@@ -112,6 +113,7 @@ class HostileRelay::Impl {
       }
       Say("mitm identities ready");
     }
+    Say("listening on " + host + ":" + std::to_string(ntohs(a.sin_port)));
     return true;
   }
 
@@ -363,6 +365,7 @@ class HostileRelay::Impl {
     std::unique_ptr<FramePolicy> policy;
     if (mode_.name == "rename") policy = MakeRenamePolicy(mode_.name_to_a);
     if (mode_.name == "forge") policy = MakeForgePolicy();
+    if (mode_.name == "bad-reveal") policy = MakeBadRevealPolicy();
     p.mitm = Mitm::Create(*mitm_ids_[0], *mitm_ids_[1], std::move(policy));
     if (!p.mitm) return CloseBoth(p, false);
     SendData(p.side[0], p.mitm->Start());
@@ -399,7 +402,11 @@ class HostileRelay::Impl {
     if (p.armed && p.grinder) return Grind(p, dir, payload);
     if (p.armed && p.mitm) return MitmData(p, dir, payload);
     if (p.armed && p.mode && p.mode->swallowing()) {
-      return Say("swallowed pair=" + std::to_string(p.id) + " dir=" + DirName(dir));
+      Say("swallowed pair=" + std::to_string(p.id) + " dir=" + DirName(dir));
+      // blackhole-alive: every swallowed frame gets an empty DATA back, as if the other side
+      // were still there (only authenticated records may count as an answer).
+      if (mode_.name == "blackhole-alive") Send(&from, wire::Bytes{0x05, 0, 0, 0, 0});
+      return;
     }
     if (!p.armed || dir != mode_.dir || mode_.name == "pass" || mode_.name == "splice" ||
         (mode_.arm_on_stdin && !stdin_armed_)) {

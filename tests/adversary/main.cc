@@ -56,12 +56,31 @@ int main(int argc, char** argv) {
   app.add_option("--mode", mode.name,
                  "pass drop dup swap replay reflect reflect-all flip truncate cut inject "
                  "inject-captured stall reset splice mitm grind rename forge leave-mid leave "
-                 "blackhole")
-      ->check(CLI::IsMember(
-          {"pass",        "drop",      "dup",      "swap",     "replay", "reflect",
-           "reflect-all", "flip",      "truncate", "cut",      "inject", "inject-captured",
-           "stall",       "reset",     "splice",   "mitm",     "grind",  "rename",
-           "forge",       "leave-mid", "leave",    "blackhole"}));
+                 "blackhole blackhole-alive bad-reveal")
+      ->check(CLI::IsMember({"pass",
+                             "drop",
+                             "dup",
+                             "swap",
+                             "replay",
+                             "reflect",
+                             "reflect-all",
+                             "flip",
+                             "truncate",
+                             "cut",
+                             "inject",
+                             "inject-captured",
+                             "stall",
+                             "reset",
+                             "splice",
+                             "mitm",
+                             "grind",
+                             "rename",
+                             "forge",
+                             "leave-mid",
+                             "leave",
+                             "blackhole",
+                             "blackhole-alive",
+                             "bad-reveal"}));
   app.add_option("--dir", dir, "a2b or b2a")->check(CLI::IsMember({"a2b", "b2a"}));
   app.add_option("--n", mode.n, "the DATA frame the mode acts on (from 1)");
   app.add_option("--m", mode.m, "replay: send frame N again after frame M");
@@ -76,6 +95,10 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   duet::adversary::ParseDir(dir, mode.dir);
   mode.name_to_a = DecodeEscapes(name);
+  if (mode.name == "rename" && (mode.name_to_a.empty() || mode.name_to_a.size() > 64)) {
+    std::fprintf(stderr, "--name must be 1 to 64 bytes\n");
+    return 2;
+  }
 
   const size_t colon = listen.rfind(':');
   if (colon == std::string::npos) {

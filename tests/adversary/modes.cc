@@ -49,7 +49,7 @@ Verdict ModeState::OnFrame(int n, const wire::Bytes& frame, const wire::Bytes* c
   // Frame N.
   v.fired = true;
   if (m == "drop") return v;
-  if (m == "blackhole") {
+  if (m == "blackhole" || m == "blackhole-alive") {
     swallowing_ = true;
     return v;
   }

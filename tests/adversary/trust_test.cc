@@ -75,6 +75,34 @@ TEST_F(TrustTest, ManInTheMiddleAtFirstContactShowsDifferentCodes) {
   EXPECT_EQ((*as)["trust"], "new");
 }
 
+// In the middle at first contact, the relay bends one bit of bob's SAS_REVEAL on its way to
+// alice: it no longer opens bob's commitment, so alice ends that session (SAS_COMMIT_MISMATCH)
+// before any HELLO, and the next pairing, untouched, comes up with matching codes.
+TEST_F(TrustTest, ABentRevealIsACommitMismatchAndNothingIsShown) {
+  Adversary adv = StartAdversary({"--mode", "bad-reveal"});
+  auto alice = StartPeer(adv.addr, "alice", tmp_ / "alice");
+  ASSERT_TRUE(Event(*alice, "waiting"));
+  auto bob = StartPeer(adv.addr, "bob", tmp_ / "bob");
+  ASSERT_TRUE(adv.proc->WaitForLine("fired mitm pair=1"));
+  ASSERT_TRUE(alice->WaitForLine("\"code\":\"SAS_COMMIT_MISMATCH\""))
+      << alice->Transcript() << adv.proc->Transcript();
+  auto as = Event(*alice, "secure");
+  auto bs = Event(*bob, "secure");
+  ASSERT_TRUE(as && bs) << alice->Transcript() << bob->Transcript() << adv.proc->Transcript();
+  std::printf("outcome: bad-reveal -> alice %s, then secure with sas %s (bob %s)\n",
+              ErrorCodes(*alice).count("SAS_COMMIT_MISMATCH") ? "SAS_COMMIT_MISMATCH" : "-",
+              std::string((*as)["sas"]).c_str(), std::string((*bs)["sas"]).c_str());
+  // alice's only secure session is the one with bob himself, on the untouched pairing.
+  EXPECT_TRUE(adv.proc->WaitForLine("paired pair=2"));
+  EXPECT_EQ(Events(*alice, "secure").size(), 1u);
+  auto bid = Event(*bob, "identity");
+  ASSERT_TRUE(bid);
+  EXPECT_EQ((*as)["fingerprint"], (*bid)["fingerprint"]);
+  EXPECT_EQ((*as)["sas"], (*bs)["sas"]);
+  // alice never said her name to the man in the middle.
+  EXPECT_EQ(adv.proc->Count("mitm pair=1 dir=a2b app=HELLO"), 0u) << adv.proc->Transcript();
+}
+
 // Once they have met directly, the man in the middle cannot hide: both see a changed key and
 // nothing is sent through him until someone accepts it.
 TEST_F(TrustTest, ManInTheMiddleAfterPinningIsAChangedKeyAndBlocksSending) {

@@ -8,6 +8,7 @@
 
 #include "crypto/safety_number.h"
 #include "tests/support/process.h"
+#include "wire/relay_protocol.h"
 
 namespace duet::crypto {
 namespace {
@@ -123,6 +124,15 @@ TEST(SafetyNumber, IsSymmetricStableAndTwelveGroupsOfFive) {
     }
   }
   EXPECT_NE(SafetyNumber(Fp(1), Fp(3)), ab);
+}
+
+// Two contacts must derive the same room, forever: pinned like the safety number (Python
+// hashlib over the spec's bytes), the same both ways round, and another for another pair.
+TEST(ContactRoom, IsPinnedSymmetricAndPerPair) {
+  EXPECT_EQ(ContactRoom(Fp(1), Fp(9)), "c-b1b7e504f7eed09604eb6597e03bb6d0d15de385");
+  EXPECT_EQ(ContactRoom(Fp(9), Fp(1)), ContactRoom(Fp(1), Fp(9)));
+  EXPECT_NE(ContactRoom(Fp(1), Fp(8)), ContactRoom(Fp(1), Fp(9)));
+  EXPECT_TRUE(wire::relay::IsValidRoomCode(ContactRoom(Fp(1), Fp(9))));
 }
 
 }  // namespace

@@ -21,6 +21,18 @@ using nlohmann::json;
 
 class CliTest : public ::testing::Test {
  protected:
+  // alice and bob (homes tmp_/alice, tmp_/bob) meet in room "test" through `relay`, then leave
+  // at end of input, each exiting 0: each has the other's key pinned.
+  void MeetAndLeave(Relay& relay) {
+    auto alice = StartPeer(relay.addr, "alice", tmp_ / "alice");
+    auto bob = StartPeer(relay.addr, "bob", tmp_ / "bob");
+    ASSERT_TRUE(Event(*alice, "secure") && Event(*bob, "secure"));
+    alice->CloseStdin();
+    bob->CloseStdin();
+    EXPECT_EQ(alice->Wait(), 0);
+    EXPECT_EQ(bob->Wait(), 0);
+  }
+
   TempDir tmp_;
 };
 
@@ -68,15 +80,7 @@ TEST_F(CliTest, ChatsBothWaysWithReceiptsAndTheRelaySeesOnlyCiphertext) {
 
 TEST_F(CliTest, SecondSessionIsKnownAndANewKeyIsChangedUntilTrusted) {
   Relay relay = StartRelay();
-  {
-    auto alice = StartPeer(relay.addr, "alice", tmp_ / "alice");
-    auto bob = StartPeer(relay.addr, "bob", tmp_ / "bob");
-    ASSERT_TRUE(Event(*alice, "secure") && Event(*bob, "secure"));
-    alice->CloseStdin();
-    bob->CloseStdin();
-    EXPECT_EQ(alice->Wait(), 0);
-    EXPECT_EQ(bob->Wait(), 0);
-  }
+  ASSERT_NO_FATAL_FAILURE(MeetAndLeave(relay));
   // The room is free again only once the relay has seen both leave.
   ASSERT_TRUE(relay.proc->WaitForCount("leave  room=test", 2)) << relay.proc->Transcript();
   {
@@ -165,15 +169,7 @@ TEST_F(CliTest, RelayRestartMidConversationLosesNothing) {
 // in that room is refused before alice says her name, and `--to` a stranger is a usage error.
 TEST_F(CliTest, ContactsMeetAgainByKeyAndAPlantedKeyNeverLearnsTheName) {
   Relay relay = StartRelay();
-  {
-    auto alice = StartPeer(relay.addr, "alice", tmp_ / "alice");
-    auto bob = StartPeer(relay.addr, "bob", tmp_ / "bob");
-    ASSERT_TRUE(Event(*alice, "secure") && Event(*bob, "secure"));
-    alice->CloseStdin();
-    bob->CloseStdin();
-    EXPECT_EQ(alice->Wait(), 0);
-    EXPECT_EQ(bob->Wait(), 0);
-  }
+  ASSERT_NO_FATAL_FAILURE(MeetAndLeave(relay));
   auto to = [&](const std::string& name, const std::string& contact, const std::string& home) {
     return std::make_unique<Process>(std::vector<std::string>{
         BinDir() + "/duet", "--cli", "--json", "--relay", relay.addr, "--to", contact, "--name",

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 
-#include "crypto/safety_number.h"
 #include "tests/peer/core/session_harness.h"
 #include "tests/support/process.h"
 
@@ -28,6 +27,14 @@ class TrustTest : public SessionFixture {
     relay_.Connect(*p.a);
     relay_.Connect(*p.b);
     return p;
+  }
+  // `seconds` seconds pass, one tick each for `peers`, the relay pumped after each.
+  void Tick(int seconds, std::initializer_list<TestPeer*> peers) {
+    for (int i = 0; i < seconds; ++i) {
+      clock_ += 1000;
+      for (TestPeer* p : peers) p->session->OnTick();
+      relay_.Pump();
+    }
   }
   // alice has met bob (his real key is pinned in "a.pins"); the relay is fresh.
   void AliceMetBob() {
@@ -200,17 +207,6 @@ TEST_F(TrustTest, AContactRoomRefusesAnotherKeyBeforeSendingOurName) {
   EXPECT_EQ(bob.TakeReceivedTypes(), std::vector<uint8_t>{0x40});
 }
 
-TEST(ContactRoom, IsTheSameOnBothSidesAndAValidRoomCode) {
-  const crypto::Fingerprint& a = TestIdentity(0).fingerprint();
-  const crypto::Fingerprint& b = TestIdentity(1).fingerprint();
-  const std::string room = crypto::ContactRoom(a, b);
-  EXPECT_EQ(room, crypto::ContactRoom(b, a));
-  EXPECT_NE(room, crypto::ContactRoom(a, TestIdentity(2).fingerprint()));
-  EXPECT_EQ(room.size(), 42u);
-  EXPECT_TRUE(wire::relay::IsValidRoomCode(room));
-  EXPECT_EQ(room.rfind("c-", 0), 0u);
-}
-
 TEST(FindContact, ByTheNormalisedPinnedNameOnly) {
   std::vector<crypto::Pin> pins = {{"Bob", TestIdentity(1).fingerprint(), 0, false},
                                    {"carol", TestIdentity(2).fingerprint(), 0, false}};
@@ -381,24 +377,14 @@ TEST_F(TrustTest, ABlackHoleIsNoticedThenDroppedAndTheMessageArrivesOnceAfter) {
   relay_.tamper = [](TestPeer&, wire::Bytes&) { return false; };
   ASSERT_TRUE(a->session->SendText("into the void").ok());
   relay_.Pump();
-  for (int s = 0; s < 9; ++s) {
-    clock_ += 1000;
-    a->session->OnTick();
-    relay_.Pump();
-  }
+  Tick(9, {a.get()});
   EXPECT_TRUE(a->rec.stalled.empty());  // 9 s: not yet
-  clock_ += 1000;
-  a->session->OnTick();
-  relay_.Pump();
+  Tick(1, {a.get()});
   ASSERT_EQ(a->rec.stalled.size(), 1u);
   EXPECT_GE(a->rec.stalled[0], 10'000);
   EXPECT_FALSE(a->rec.HasError("CONNECTION_STALLED"));
-  for (int s = 0; s < 20 && !a->session->wants_disconnect(); ++s) {
-    clock_ += 1000;
-    a->session->OnTick();
-  }
+  Tick(20, {a.get()});
   ASSERT_TRUE(a->rec.HasError("CONNECTION_STALLED"));
-  relay_.Pump();
   EXPECT_EQ(a->session->state(), SessionState::kReconnecting);
 
   relay_.tamper = nullptr;
@@ -428,33 +414,20 @@ TEST_F(TrustTest, EmptyDataFromTheRelayIsNotAnAnswer) {
 // the message goes out, not at the last thing heard.
 TEST_F(TrustTest, AMessageAfterAQuietSpellIsNotStalledAtOnce) {
   auto [a, b] = Connected();
-  for (int s = 0; s < 14; ++s) {
-    clock_ += 1000;
-    a->session->OnTick();
-    relay_.Pump();
-  }
+  Tick(14, {a.get()});
   relay_.tamper = [](TestPeer&, wire::Bytes&) { return false; };
   ASSERT_TRUE(a->session->SendText("after a while").ok());
   relay_.Pump();
-  for (int s = 0; s < 9; ++s) {
-    clock_ += 1000;
-    a->session->OnTick();
-  }
+  Tick(9, {a.get()});
   EXPECT_TRUE(a->rec.stalled.empty());
-  clock_ += 1000;
-  a->session->OnTick();
+  Tick(1, {a.get()});
   EXPECT_EQ(a->rec.stalled.size(), 1u);
 }
 
 TEST_F(TrustTest, AnIdleLinkIsPingedAndAnsweredSoItNeverStalls) {
   auto [a, b] = Connected();
   size_t frames = relay_.seen.size();
-  for (int s = 0; s < 120; ++s) {
-    clock_ += 1000;
-    a->session->OnTick();
-    b->session->OnTick();
-    relay_.Pump();
-  }
+  Tick(120, {a.get(), b.get()});
   EXPECT_GT(relay_.seen.size(), frames);  // PINGs and PONGs inside TLS
   EXPECT_TRUE(a->rec.stalled.empty());
   EXPECT_TRUE(b->rec.stalled.empty());
@@ -464,10 +437,7 @@ TEST_F(TrustTest, AnIdleLinkIsPingedAndAnsweredSoItNeverStalls) {
 TEST_F(TrustTest, AnIdlePeerThatStopsAnsweringIsNoticed) {
   auto [a, b] = Connected();
   relay_.tamper = [](TestPeer&, wire::Bytes&) { return false; };
-  for (int s = 0; s < 60 && !a->session->wants_disconnect(); ++s) {
-    clock_ += 1000;
-    a->session->OnTick();
-  }
+  Tick(60, {a.get()});
   EXPECT_EQ(a->rec.stalled.size(), 1u);
   EXPECT_TRUE(a->rec.HasError("CONNECTION_STALLED"));
 }
