@@ -46,6 +46,11 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(2.0, 7200.0));
   try {
     app.parse(argc, argv);
+    if (cli.lost_after_seconds <= cli.stall_after_seconds) {
+      throw CLI::ValidationError("--lost-after",
+                                 "must be longer than --stall-after (a link is first shown as "
+                                 "stalled, then dropped)");
+    }
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : duet::peer::cli::kExitUsage;
   }

@@ -267,6 +267,9 @@ TEST_F(CliTest, BadArgumentsExitWith2) {
   auto q = StartPeer("127.0.0.1:1", "alice", tmp_ / "alice", "bad room!");
   EXPECT_EQ(q->Wait(), 2);
   EXPECT_TRUE(q->WaitForLine("BAD_ROOM_CODE"));
+  auto r = StartPeer("127.0.0.1:1", "alice", tmp_ / "alice", "test",
+                     {"--stall-after", "10", "--lost-after", "5"});
+  EXPECT_EQ(r->Wait(), 2);
 }
 
 // A fake relay in the test: accepts one peer, pairs it, then misbehaves.

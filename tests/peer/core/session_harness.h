@@ -329,6 +329,11 @@ class ScriptedPeer {
     for (const wire::Frame& f : frames) types.push_back(f.type);
     return types;
   }
+  // The scripted side ends the TLS session cleanly (close_notify), as a peer that quits does.
+  void Close() {
+    tls_->Close();
+    Pump();
+  }
   bool tls_up() const { return tls_->state() == crypto::TlsState::kSecure; }
   Recorder rec;
   std::unique_ptr<Session> session;

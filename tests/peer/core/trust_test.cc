@@ -346,6 +346,26 @@ TEST_F(TrustTest, APeerThatVanishesWithoutGoodbyeIsConnectionLost) {
   EXPECT_EQ(a->session->state(), SessionState::kPeerLeft);
 }
 
+// The peer said goodbye (close_notify) but the relay never says it left: the session is shown
+// as it was until the handshake timeout, then ends as a goodbye and reconnects.
+TEST_F(TrustTest, AGoodbyeWithoutPeerLeftEndsAfterTheTimeout) {
+  MemoryPins pins;
+  ScriptedPeer p(*alice_id_, *bob_id_, pins, &clock_);
+  p.AnswerCommit();
+  p.SendHello("bob");
+  p.Close();
+  EXPECT_EQ(p.session->state(), SessionState::kSecure);
+  EXPECT_EQ(p.rec.peer_left, 0);
+  clock_ += 29'000;
+  p.session->OnTick();
+  EXPECT_EQ(p.rec.peer_left, 0);
+  clock_ += 1'000;
+  p.session->OnTick();
+  EXPECT_EQ(p.rec.peer_left, 1);
+  EXPECT_TRUE(p.session->wants_disconnect());
+  EXPECT_TRUE(p.rec.errors.empty());
+}
+
 TEST_F(TrustTest, PeerLeftPartWayThroughARecordIsConnectionLost) {
   auto [a, b] = Connected();
   bool cut = false;  // (the hook must not reset itself while it runs)
