@@ -37,7 +37,8 @@ int main(int argc, char** argv) {
                  "Accept every file the peer offers and save it in this folder (otherwise "
                  "/accept saves into the current folder)");
   app.add_option("--stall-after", cli.stall_after_seconds,
-                 "Seconds without an answer from the other side before it is shown as stalled")
+                 "Seconds without an answer from the other side before it is shown as stalled "
+                 "(both modes)")
       ->capture_default_str()
       ->check(CLI::Range(1.0, 3600.0));
   app.add_option("--lost-after", cli.lost_after_seconds,
@@ -60,6 +61,8 @@ int main(int argc, char** argv) {
     if (app.count("--relay") > 0) gui.relay = cli.relay;
     gui.room = cli.room;
     gui.name = cli.name;
+    gui.stall_after_seconds = cli.stall_after_seconds;
+    gui.lost_after_seconds = cli.lost_after_seconds;
     return duet::peer::gui::RunGui(gui);
   }
   if (cli.name.empty()) {

@@ -188,6 +188,8 @@ void App::Connect() {
   config.room = room;
   config.identity = &*identity_;
   config.pins = pins_.get();
+  config.stall_after_ms = static_cast<int64_t>(options_.stall_after_seconds * 1000);
+  config.lost_after_ms = static_cast<int64_t>(options_.lost_after_seconds * 1000);
   config.now_ms = NowMs;
   OpenDownloads();
   config.downloads = downloads_.get();

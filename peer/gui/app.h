@@ -14,6 +14,9 @@ struct GuiOptions {
   bool connect = false;
   // Window position, "X,Y" (empty: let the window manager choose). For `make run`.
   std::string position;
+  // Liveness (as the terminal client's --stall-after / --lost-after), in seconds.
+  double stall_after_seconds = 10;
+  double lost_after_seconds = 30;
 };
 
 // Runs the app until its window is closed; returns the exit code. With DUET_TEST_STATE=1 in the

@@ -78,11 +78,14 @@ void ChatModel::OnMessage(const ReceivedMessage& message) {
 
 void ChatModel::OnStalled(int64_t /*silent_ms*/) {
   stalled_ = true;
+  for (FileCard& c : files_)
+    if (c.state == FileState::kTransferring) c.stalled = true;
   Changed();
 }
 
 void ChatModel::OnLive() {
   stalled_ = false;
+  for (FileCard& c : files_) c.stalled = false;
   Changed();
 }
 

@@ -93,6 +93,7 @@ void ChatModel::OnFileStarted(const FileTransfer& file, uint64_t offset) {
   c->done = offset;
   c->start_ms = c->last_ms = now_ms_();
   c->bar_shown = true;
+  c->stalled = false;
   Changed();
 }
 
@@ -103,6 +104,7 @@ void ChatModel::OnFileProgress(const FileTransfer& file, uint64_t done) {
   c->done = done;
   c->last_ms = now_ms_();
   c->bar_shown = true;
+  c->stalled = false;
   Changed();
 }
 

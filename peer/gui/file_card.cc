@@ -79,6 +79,10 @@ std::string StatusLine(const FileCard& c, int64_t now_ms) {
       return c.incoming ? "Wants to send you " + FormatBytes(c.size)
                         : "Offered · " + FormatBytes(c.size) + " · waiting for them to accept";
     case FileState::kTransferring:
+      // The rate since the start would freeze and the time left grow: say what is happening.
+      if (c.stalled)
+        return FormatBytes(c.done) + " of " + FormatBytes(c.size) +
+               " · stalled, waiting for the other side";
       return FormatProgress(c.done, c.size, c.start_offset, now_ms - c.start_ms);
     case FileState::kDone:
       return (c.incoming ? "Saved and checked · " : "Sent and checked · ") + FormatBytes(c.size);

@@ -35,6 +35,7 @@ struct FileCard {
   int64_t last_ms = 0;
   bool bar_shown = false;  // a progress bar was shown at least once
   bool answered = false;   // incoming offer: Accept or Decline pressed, the session answers
+  bool stalled = false;    // the link stalled while this moved; cleared when bytes move again
 
   // 0..1
   double Fraction() const;

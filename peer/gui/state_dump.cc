@@ -48,6 +48,7 @@ std::string DumpState(const ShownState& shown, const ChatModel& model) {
                      {"bar", f.bar_shown},
                      {"preview", i < shown.previews.size() && shown.previews[i]},
                      {"error", f.error},
+                     {"status", StatusLine(f, model.now_ms())},
                      {"path", f.path}});
   }
   j["files"] = std::move(files);

@@ -116,6 +116,15 @@ TEST(FileCardModel, AnIncomingFileGoesFromOfferToSavedWithItsPath) {
   EXPECT_TRUE(c.bar_shown);
   EXPECT_DOUBLE_EQ(c.Fraction(), 0.25);
   EXPECT_EQ(StatusLine(c, now), "1.00 KB of 4.00 KB · 1.00 KB/s · 3 s left");
+  // The other side stops answering: the card says so instead of a rate that decays.
+  now += 20'000;
+  model.OnStalled(10'000);
+  EXPECT_EQ(StatusLine(c, now), "1.00 KB of 4.00 KB · stalled, waiting for the other side");
+  model.OnFileProgress(f, 2000);  // bytes move again
+  EXPECT_EQ(StatusLine(c, now).find("stalled"), std::string::npos);
+  model.OnStalled(10'000);
+  model.OnLive();
+  EXPECT_EQ(StatusLine(c, now).find("stalled"), std::string::npos);
   f.path = "/downloads/cat.png";
   model.OnFileDone(f);
   EXPECT_EQ(c.state, FileState::kDone);

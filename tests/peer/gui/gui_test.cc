@@ -279,5 +279,50 @@ TEST_F(GuiTest, TheFolderChosenOnTheConnectScreenReceivesFilesAndIsRemembered) {
       << (*refused)["error"];
 }
 
+// bob stops answering (his process is stopped) while a file moves to him: alice's header says
+// "no answer from the other side" and her card says stalled instead of a rate that decays; when
+// bob answers again both go back.
+TEST_F(GuiTest, TheHeaderAndTheFileCardSayWhenTheOtherSideStopsAnswering) {
+  // Large enough that it cannot all fit in the sockets and the relay's buffers while bob sleeps.
+  const std::string big = tmp_ / "big.bin";
+  std::ofstream(big).close();
+  std::filesystem::resize_file(big, 256u << 20);
+  std::vector<std::string> quick = {"--stall-after", "2", "--lost-after", "120"};
+  auto with = [&quick](std::vector<std::string> f) {
+    f.insert(f.end(), quick.begin(), quick.end());
+    return f;
+  };
+  GuiApp alice(tmp_ / "alice", with(Flags(addr_, "alice", "gui-7", true)),
+               {"DUET_TEST_ATTACH=" + big});
+  GuiApp bob(tmp_ / "bob", with(Flags(addr_, "bob", "gui-7", true)),
+             {"DUET_DOWNLOADS=" + (tmp_ / "bob-downloads")});
+  ASSERT_TRUE(alice.WaitState(Secure()) && bob.WaitState(Secure()));
+  alice.Click("attach");
+  ASSERT_TRUE(bob.WaitState([](const json& j) {
+    return FileCardIs("offered")(j) && j["widgets"].contains("file0_accept");
+  })) << bob.process().Transcript();
+  bob.Click("file0_accept");
+  ASSERT_TRUE(bob.WaitState([](const json& j) {
+    return FileCardIs("transferring")(j) && j["files"][0]["done"] > 0;
+  })) << bob.process().Transcript();
+  bob.process().Signal(SIGSTOP);
+
+  auto stalled = alice.WaitState([](const json& j) { return j["stalled"] == true; });
+  bob.process().Signal(SIGCONT);
+  ASSERT_TRUE(stalled) << alice.process().Transcript();
+  EXPECT_EQ((*stalled)["conn"], "no answer from the other side");
+  EXPECT_EQ((*stalled)["files"][0]["state"], "transferring");
+  EXPECT_NE((*stalled)["files"][0]["status"].get<std::string>().find(
+                "stalled, waiting for the other side"),
+            std::string::npos)
+      << (*stalled)["files"][0]["status"];
+
+  auto live = alice.WaitState([](const json& j) {
+    return j["stalled"] == false && j["conn"] == "secure" &&
+           j["files"][0]["status"].get<std::string>().find("stalled") == std::string::npos;
+  });
+  ASSERT_TRUE(live) << alice.process().Transcript();
+}
+
 }  // namespace
 }  // namespace duet::testing
