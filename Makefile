@@ -107,6 +107,15 @@ $(BUILD)/obj/tests/%.o: EXTRA_CFLAGS = $(OPENSSL_CFLAGS) $(FLTK_CFLAGS) $(ICU_CF
     -DDUET_BIN_DIR='"$(abspath $(BUILD))"' -DDUET_SOURCE_DIR='"$(abspath .)"'
 $(BUILD)/obj/bench/%.o: EXTRA_CFLAGS = -DDUET_BIN_DIR='"$(abspath $(BUILD))"'
 
+# Room code words (peer/core/room_code.cc): the EFF short list as C++ string literals, without
+# the hyphenated word (hyphens separate a code's words).
+WORDS_INC := $(BUILD)/gen/eff_short_words.inc
+$(WORDS_INC): third_party/eff-wordlist/eff_short_wordlist_1.txt
+	@mkdir -p $(dir $@)
+	$(Q)grep -x '[a-z]*' $< | sed 's/.*/"&",/' > $@
+$(BUILD)/obj/peer/core/room_code.o: $(WORDS_INC)
+$(BUILD)/obj/peer/core/room_code.o: EXTRA_CFLAGS = $(ICU_CFLAGS) -I$(BUILD)/gen
+
 $(BUILD)/obj/%.o: %.cc Makefile
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CXX     $<")

@@ -9,7 +9,7 @@
 #include "peer/core/error_codes.h"
 #include "peer/core/names.h"
 #include "peer/gui/app_controller.h"
-#include "peer/gui/room_code.h"
+#include "peer/core/room_code.h"
 #include "peer/gui/theme.h"
 #include "wire/app_protocol.h"
 #include "wire/relay_protocol.h"

@@ -39,9 +39,9 @@ namespace {
 std::vector<std::string> PeerArgv(const std::string& addr, const std::string& name,
                                   const std::string& home, const std::string& room,
                                   std::vector<std::string> extra) {
-  std::vector<std::string> argv = {
-      BinDir() + "/duet", "--cli", "--json", "--relay", addr, "--room", room,
-      "--name",           name,    "--home", home};
+  std::vector<std::string> argv = {BinDir() + "/duet", "--cli", "--json", "--relay", addr,
+                                   "--name",           name,    "--home", home};
+  if (!room.empty()) argv.insert(argv.end(), {"--room", room});
   if (std::find(extra.begin(), extra.end(), "--wait") == extra.end()) {
     extra.insert(extra.end(), {"--wait", "10"});
   }

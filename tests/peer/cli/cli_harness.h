@@ -21,7 +21,7 @@ struct Relay {
 Relay StartRelay(const std::string& listen = "127.0.0.1:0");
 
 // duet --cli --json in `room` as `name` with its identity in `home`; `extra` flags follow
-// (--wait 10 unless given).
+// (--wait 10 unless given). An empty `room`: no --room, so duet makes a code.
 std::unique_ptr<Process> StartPeer(const std::string& addr, const std::string& name,
                                    const std::string& home, const std::string& room = "test",
                                    std::vector<std::string> extra = {});

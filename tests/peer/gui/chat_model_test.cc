@@ -6,10 +6,8 @@
 #include <thread>
 
 #include "peer/gui/gui_listener.h"
-#include "peer/gui/room_code.h"
 #include "peer/gui/text_layout.h"
 #include "peer/gui/ui_queue.h"
-#include "wire/relay_protocol.h"
 
 namespace duet::peer::gui {
 namespace {
@@ -128,12 +126,6 @@ TEST(TextLayoutTest, SplitsEmojiIntoTheirOwnRuns) {
   EXPECT_TRUE(runs[1].emoji);
   EXPECT_EQ(runs[2].text, " ok");
   EXPECT_EQ(SplitRuns("a\xFF")[0].text, "a\xEF\xBF\xBD");  // invalid bytes become U+FFFD
-}
-
-TEST(RoomCodeTest, FreshCodesAreValidRoomCodesAndDiffer) {
-  std::string a = NewRoomCode(), b = NewRoomCode(), c = NewRoomCode();
-  EXPECT_TRUE(wire::relay::IsValidRoomCode(a)) << a;
-  EXPECT_FALSE(a == b && b == c);
 }
 
 }  // namespace
