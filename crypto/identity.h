@@ -28,11 +28,13 @@ class Identity {
   // Error codes: KEY_WRONG_TYPE, KEY_WRONG_SIZE, CERT_MISMATCH.
   static Result<Identity> FromParts(PkeyPtr key, X509Ptr cert);
 
-  // Files in `dir`: identity.key (PKCS#8 PEM, encrypted with scrypt + AES-256-CBC when
-  // `passphrase` is not empty; mode 0600) and identity.crt (PEM). Load refuses a key file that
-  // group or others can read; a missing or unusable certificate is made again from the key.
-  // Errors: KEY_NOT_FOUND, KEY_PERMISSIONS, KEY_PASSPHRASE_NEEDED, KEY_WRONG_PASSPHRASE,
-  // KEY_DAMAGED, KEY_WRONG_TYPE, KEY_WRONG_SIZE, FILE_WRITE_FAILED.
+  // Files in `dir`: identity.key (PKCS#8 PEM, sealed with scrypt + AES-256-GCM when
+  // `passphrase` is not empty, see key_at_rest.h; mode 0600) and identity.crt (PEM). Load reads
+  // the key only as a regular file this user owns, not through a symbolic link, and refuses it
+  // when group or others can read it; keys sealed by earlier versions (PKCS#8 PBES2 with scrypt)
+  // still load. A missing or unusable certificate is made again from the key.
+  // Errors: KEY_NOT_FOUND, KEY_UNSAFE_FILE, KEY_PERMISSIONS, KEY_PASSPHRASE_NEEDED,
+  // KEY_WRONG_PASSPHRASE, KEY_DAMAGED, KEY_WRONG_TYPE, KEY_WRONG_SIZE, FILE_WRITE_FAILED.
   static Result<Identity> Load(const std::filesystem::path& dir, std::string_view passphrase);
   Status Save(const std::filesystem::path& dir, std::string_view passphrase) const;
 

@@ -2,11 +2,11 @@
 #include <openssl/pem.h>
 #include <openssl/pkcs12.h>
 #include <openssl/x509.h>
-#include <sys/stat.h>
 
 #include <cstring>
 
 #include "crypto/identity.h"
+#include "crypto/key_at_rest.h"
 #include "crypto/secure_file.h"
 
 namespace duet::crypto {
@@ -15,9 +15,6 @@ namespace {
 constexpr char kKeyFile[] = "identity.key";
 constexpr char kCertFile[] = "identity.crt";
 constexpr size_t kMaxPemBytes = 64 * 1024;
-// scrypt for the key at rest: N = 2^14, r = 8, p = 1 (16 MiB, ~50 ms): within OpenSSL's default
-// memory cap for decryption.
-constexpr uint64_t kScryptN = 1 << 14, kScryptR = 8, kScryptP = 1;
 
 Error CryptoError(std::string_view what) { return Error{"CRYPTO_ERROR", OpensslError(what)}; }
 
@@ -31,31 +28,14 @@ Result<std::string> BioContents(BIO* bio) {
 Result<std::string> EncodeKey(EVP_PKEY* key, std::string_view passphrase) {
   BioPtr bio(BIO_new(BIO_s_mem()));
   if (!bio) return CryptoError("Could not allocate a buffer");
-  if (passphrase.empty()) {
-    if (PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) != 1) {
-      return CryptoError("Could not encode the identity key");
-    }
-    return BioContents(bio.get());
-  }
-  // PKCS#8 EncryptedPrivateKeyInfo, PBES2 with scrypt and AES-256-CBC (random salt and IV).
-  std::unique_ptr<PKCS8_PRIV_KEY_INFO, OsslDeleter<PKCS8_PRIV_KEY_INFO_free>> p8(
-      EVP_PKEY2PKCS8(key));
-  X509_ALGOR* pbe =
-      PKCS5_pbe2_set_scrypt(EVP_aes_256_cbc(), nullptr, 0, nullptr, kScryptN, kScryptR, kScryptP);
-  if (!p8 || pbe == nullptr) {
-    X509_ALGOR_free(pbe);
-    return CryptoError("Could not set up key encryption");
-  }
-  std::unique_ptr<X509_SIG, OsslDeleter<X509_SIG_free>> sig(PKCS8_set0_pbe_ex(
-      passphrase.data(), static_cast<int>(passphrase.size()), p8.get(), pbe, nullptr, nullptr));
-  if (!sig) {
-    X509_ALGOR_free(pbe);
-    return CryptoError("Could not encrypt the identity key");
-  }
-  if (PEM_write_bio_PKCS8(bio.get(), sig.get()) != 1) {
+  if (PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) != 1) {
     return CryptoError("Could not encode the identity key");
   }
-  return BioContents(bio.get());
+  Result<std::string> plain = BioContents(bio.get());
+  if (!plain || passphrase.empty()) return plain;
+  Result<std::string> sealed = SealKeyPem(*plain, passphrase);
+  OPENSSL_cleanse(plain->data(), plain->size());
+  return sealed;
 }
 
 struct Passphrase {
@@ -76,47 +56,65 @@ Error KeyDamaged(const std::filesystem::path& path) {
                                   "a key change)."};
 }
 
-Result<PkeyPtr> LoadKey(const std::filesystem::path& path, std::string_view passphrase) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) {
+// The file's errors in the identity key's words.
+Error KeyFileError(const std::filesystem::path& path, const Error& e) {
+  if (e.code == "FILE_NOT_FOUND") {
     return Error{"KEY_NOT_FOUND", "There is no identity key at " + path.string() + "."};
   }
-  if ((st.st_mode & 077) != 0) {
-    return Error{"KEY_PERMISSIONS", "The identity key " + path.string() +
-                                        " can be read by other users of this machine. Run `chmod "
-                                        "600 " +
-                                        path.string() + "` and start Duet again."};
-  }
-  Result<std::string> pem = ReadSmallFile(path, kMaxPemBytes);
-  if (!pem) return pem.error().code == "FILE_TOO_LARGE" ? KeyDamaged(path) : pem.error();
-  const bool encrypted = pem->find("-----BEGIN ENCRYPTED PRIVATE KEY-----") != std::string::npos;
-  if (encrypted && passphrase.empty()) {
-    OPENSSL_cleanse(pem->data(), pem->size());
-    return Error{"KEY_PASSPHRASE_NEEDED",
-                 "The identity key is protected by a passphrase. Give it with --passphrase-file "
-                 "(or in the app's prompt)."};
-  }
+  if (e.code == "FILE_PERMISSIONS")
+    return Error{"KEY_PERMISSIONS", "The identity key " + e.message};
+  if (e.code == "FILE_UNSAFE") return Error{"KEY_UNSAFE_FILE", "The identity key " + e.message};
+  if (e.code == "FILE_TOO_LARGE") return KeyDamaged(path);
+  return e;
+}
+
+// PKCS#8 PEM, plain or encrypted with PKCS#8's own PBES2 (keys of earlier versions).
+Result<PkeyPtr> ParsePkcs8(std::string& pem, std::string_view passphrase,
+                           const std::filesystem::path& path) {
+  const bool encrypted = pem.find("-----BEGIN ENCRYPTED PRIVATE KEY-----") != std::string::npos;
   ClearOpensslErrors();
-  BioPtr bio(BIO_new_mem_buf(pem->data(), static_cast<int>(pem->size())));
+  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
   Passphrase pass{passphrase};
   PkeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, PassphraseCallback, &pass));
   if (!key && encrypted) {
     // Tell a wrong passphrase from a damaged file: if the encrypted structure itself parses,
     // the decryption (so the passphrase) is what failed.
-    BioPtr again(BIO_new_mem_buf(pem->data(), static_cast<int>(pem->size())));
+    BioPtr again(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
     std::unique_ptr<X509_SIG, OsslDeleter<X509_SIG_free>> sig(
         PEM_read_bio_PKCS8(again.get(), nullptr, nullptr, nullptr));
     ClearOpensslErrors();
-    OPENSSL_cleanse(pem->data(), pem->size());
     if (sig) {
       return Error{"KEY_WRONG_PASSPHRASE",
                    "The passphrase does not unlock the identity key. Try again."};
     }
     return KeyDamaged(path);
   }
-  OPENSSL_cleanse(pem->data(), pem->size());
   ClearOpensslErrors();
   if (!key) return KeyDamaged(path);
+  return key;
+}
+
+Result<PkeyPtr> LoadKey(const std::filesystem::path& path, std::string_view passphrase) {
+  Result<std::string> pem = ReadOwnFile(path, kMaxPemBytes, /*private_mode=*/true);
+  if (!pem) return KeyFileError(path, pem.error());
+  const bool sealed =
+      pem->find("-----BEGIN " + std::string(kSealedKeyPemName) + "-----") != std::string::npos;
+  const bool encrypted =
+      sealed || pem->find("-----BEGIN ENCRYPTED PRIVATE KEY-----") != std::string::npos;
+  if (encrypted && passphrase.empty()) {
+    OPENSSL_cleanse(pem->data(), pem->size());
+    return Error{"KEY_PASSPHRASE_NEEDED",
+                 "The identity key is protected by a passphrase. Give it with --passphrase-file "
+                 "(or in the app's prompt)."};
+  }
+  if (sealed) {
+    Result<std::string> opened = OpenSealedKeyPem(*pem, passphrase);
+    OPENSSL_cleanse(pem->data(), pem->size());
+    if (!opened) return opened.error().code == "KEY_DAMAGED" ? KeyDamaged(path) : opened.error();
+    pem = std::move(opened);
+  }
+  Result<PkeyPtr> key = ParsePkcs8(*pem, passphrase, path);
+  OPENSSL_cleanse(pem->data(), pem->size());
   return key;
 }
 

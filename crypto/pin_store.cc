@@ -144,9 +144,12 @@ std::string FormatPins(const std::vector<Pin>& pins) {
 
 Result<PinStore> PinStore::Open(std::filesystem::path path) {
   PinStore store(path);
-  Result<std::string> text = ReadSmallFile(path, kMaxPinFileBytes);
+  Result<std::string> text = ReadOwnFile(path, kMaxPinFileBytes, /*private_mode=*/true);
   if (!text) {
-    if (text.error().code == "FILE_NOT_FOUND") return store;
+    const std::string& code = text.error().code;
+    if (code == "FILE_NOT_FOUND") return store;
+    if (code == "FILE_UNSAFE") return Error{"PINS_UNSAFE_FILE", text.error().message};
+    if (code == "FILE_PERMISSIONS") return Error{"PINS_PERMISSIONS", text.error().message};
     return text.error();
   }
   Result<std::vector<crypto::Pin>> pins = ParsePins(*text);

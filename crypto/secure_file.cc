@@ -68,13 +68,16 @@ Status WriteFileAtomically(const std::filesystem::path& path, std::string_view d
   return Ok();
 }
 
-Result<std::string> ReadSmallFile(const std::filesystem::path& path, size_t max_bytes) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT) return Error{"FILE_NOT_FOUND", path.string() + " does not exist."};
-    return Error{"FILE_READ_FAILED",
-                 "Could not read " + path.string() + " (" + std::strerror(errno) + ")."};
-  }
+namespace {
+
+Error ReadError(const std::filesystem::path& path, int err) {
+  if (err == ENOENT) return Error{"FILE_NOT_FOUND", path.string() + " does not exist."};
+  return Error{"FILE_READ_FAILED",
+               "Could not read " + path.string() + " (" + std::strerror(err) + ")."};
+}
+
+// Reads what is left of `fd` (which it closes), at most `max_bytes`.
+Result<std::string> ReadAll(int fd, const std::filesystem::path& path, size_t max_bytes) {
   std::string out;
   char buf[4096];
   for (;;) {
@@ -83,8 +86,7 @@ Result<std::string> ReadSmallFile(const std::filesystem::path& path, size_t max_
     if (n < 0) {
       int err = errno;
       ::close(fd);
-      return Error{"FILE_READ_FAILED",
-                   "Could not read " + path.string() + " (" + std::strerror(err) + ")."};
+      return ReadError(path, err);
     }
     if (n == 0) break;
     out.append(buf, static_cast<size_t>(n));
@@ -95,6 +97,48 @@ Result<std::string> ReadSmallFile(const std::filesystem::path& path, size_t max_
   }
   ::close(fd);
   return out;
+}
+
+}  // namespace
+
+Result<std::string> ReadSmallFile(const std::filesystem::path& path, size_t max_bytes) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return ReadError(path, errno);
+  return ReadAll(fd, path, max_bytes);
+}
+
+Result<std::string> ReadOwnFile(const std::filesystem::path& path, size_t max_bytes,
+                                bool private_mode) {
+  // O_NONBLOCK: a FIFO planted in its place must not block the open.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  if (fd < 0 && errno == ELOOP) {
+    return Error{"FILE_UNSAFE", path.string() +
+                                    " is a symbolic link. Duet reads this file only as a plain "
+                                    "file: put the real file there (or remove the link)."};
+  }
+  if (fd < 0) return ReadError(path, errno);
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    int err = errno;
+    ::close(fd);
+    return ReadError(path, err);
+  }
+  if (!S_ISREG(st.st_mode) || st.st_uid != ::geteuid()) {
+    ::close(fd);
+    return Error{
+        "FILE_UNSAFE",
+        path.string() +
+            (S_ISREG(st.st_mode) ? " belongs to another user." : " is not a regular file.") +
+            " Duet uses it only when it is a plain file you own: move it away."};
+  }
+  if (private_mode && (st.st_mode & 077) != 0) {
+    ::close(fd);
+    return Error{"FILE_PERMISSIONS", path.string() +
+                                         " can be read or changed by other users of this "
+                                         "machine. Run `chmod 600 " +
+                                         path.string() + "` and start Duet again."};
+  }
+  return ReadAll(fd, path, max_bytes);
 }
 
 }  // namespace duet::crypto

@@ -17,4 +17,13 @@ Status WriteFileAtomically(const std::filesystem::path& path, std::string_view d
 // Reads a whole file of at most `max_bytes`. FILE_NOT_FOUND, FILE_READ_FAILED, FILE_TOO_LARGE.
 Result<std::string> ReadSmallFile(const std::filesystem::path& path, size_t max_bytes);
 
+// The same for a file only its owner may touch (a key, the pins): opened without following a
+// symbolic link, then checked on the open descriptor (no race with a swap after a check):
+// a regular file, owned by this user, and (when `private_mode`) not readable or writable by
+// group or others. FILE_UNSAFE (a link, not a regular file, or another user's) and
+// FILE_PERMISSIONS (group or others may read or write it), each naming the file and what to do;
+// else as ReadSmallFile.
+Result<std::string> ReadOwnFile(const std::filesystem::path& path, size_t max_bytes,
+                                bool private_mode);
+
 }  // namespace duet::crypto

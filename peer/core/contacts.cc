@@ -47,6 +47,12 @@ Status Contacts::PinNew(std::string_view name, const crypto::Fingerprint& key, i
   for (const crypto::Pin& p : pins) {
     if (p.fingerprint == key) return Status();
   }
+  if (pins.size() >= kMaxContacts) {
+    return Error{"PINS_FULL", "This key was not pinned: " + std::to_string(kMaxContacts) +
+                                  " contacts are pinned, as many as Duet keeps. Remove the lines "
+                                  "of contacts you no longer need from the pins file in your "
+                                  "Duet folder."};
+  }
   pins.push_back(crypto::Pin{std::string(name), key, now_ms / 1000, false});
   return storage_.Store(std::move(pins));
 }

@@ -52,7 +52,10 @@ class Contacts {
   // collides with a pinned contact's is that contact's key changed; else it is new.
   KeyVerdict Classify(const crypto::Fingerprint& key, std::string_view hello_name) const;
 
-  // First contact: pins `key` under `name`.
+  // First contact: pins `key` under `name`. PINS_FULL (nothing pinned, the session goes on as
+  // with a new key) once kMaxContacts keys are pinned: the file never grows into one Duet cannot
+  // load, however many keys a peer (or a relay) cycles through.
+  static constexpr size_t kMaxContacts = 1000;
   Status PinNew(std::string_view name, const crypto::Fingerprint& key, int64_t now_ms);
   // The user compared codes: the pin of `key` is verified.
   Status MarkVerified(const crypto::Fingerprint& key);

@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 #include <openssl/pem.h>
+#include <openssl/pkcs12.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -48,28 +50,112 @@ TEST_F(IdentityStoreTest, RoundTripsWithoutPassphraseAndWritesMode0600) {
   EXPECT_EQ(back->fingerprint(), TestIdentity(0).fingerprint());
 }
 
-TEST_F(IdentityStoreTest, RoundTripsWithPassphraseEncryptedWithScrypt) {
+// The sealed block's bytes (base64 between the PEM lines).
+std::string SealedBlob(const std::string& pem) {
+  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  char *name = nullptr, *header = nullptr;
+  unsigned char* data = nullptr;
+  long len = 0;
+  std::string blob;
+  if (PEM_read_bio(bio.get(), &name, &header, &data, &len) == 1) {
+    blob.assign(reinterpret_cast<const char*>(data), static_cast<size_t>(len));
+  }
+  OPENSSL_free(name);
+  OPENSSL_free(header);
+  OPENSSL_free(data);
+  return blob;
+}
+
+TEST_F(IdentityStoreTest, RoundTripsWithPassphraseSealedWithScryptTwoToTheSeventeen) {
   ASSERT_TRUE(TestIdentity(0).Save(dir(), "correct horse").ok());
   const std::string pem = Slurp(key());
-  EXPECT_NE(pem.find("-----BEGIN ENCRYPTED PRIVATE KEY-----"), std::string::npos);
-  // The PBES2 parameters name scrypt.
-  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-  std::unique_ptr<X509_SIG, OsslDeleter<X509_SIG_free>> sig(
-      PEM_read_bio_PKCS8(bio.get(), nullptr, nullptr, nullptr));
-  ASSERT_TRUE(sig);
-  const X509_ALGOR* alg = nullptr;
-  X509_SIG_get0(sig.get(), &alg, nullptr);
-  EXPECT_EQ(OBJ_obj2nid(alg->algorithm), NID_pbes2);
-  const ASN1_STRING* params = alg->parameter->value.sequence;
-  std::string der(reinterpret_cast<const char*>(ASN1_STRING_get0_data(params)),
-                  static_cast<size_t>(ASN1_STRING_length(params)));
-  const unsigned char scrypt_oid[] = {0x2b, 0x06, 0x01, 0x04, 0x01, 0xda, 0x47, 0x04, 0x0b};
-  EXPECT_NE(der.find(std::string(reinterpret_cast<const char*>(scrypt_oid), sizeof(scrypt_oid))),
-            std::string::npos);
+  EXPECT_NE(pem.find("-----BEGIN DUET ENCRYPTED PRIVATE KEY-----"), std::string::npos);
+  EXPECT_EQ(pem.find("PRIVATE KEY-----\nMII"), std::string::npos);
+  const std::string blob = SealedBlob(pem);
+  ASSERT_GT(blob.size(), 37u + 16u);
+  EXPECT_EQ(blob.substr(0, 6), "DUETK1");
+  EXPECT_EQ(blob[6], 17);  // log2 N
+  EXPECT_EQ(blob[7], 8);   // r
+  EXPECT_EQ(blob[8], 1);   // p
 
   Result<Identity> back = Identity::Load(dir(), "correct horse");
   ASSERT_TRUE(back.ok()) << back.error().message;
   EXPECT_EQ(back->fingerprint(), TestIdentity(0).fingerprint());
+  // The parameters are bound to the ciphertext: a cheaper N written over them does not unlock.
+  std::string cheaper = blob;
+  cheaper[6] = 14;
+  BioPtr out(BIO_new(BIO_s_mem()));
+  PEM_write_bio(out.get(), "DUET ENCRYPTED PRIVATE KEY", "",
+                reinterpret_cast<const unsigned char*>(cheaper.data()),
+                static_cast<long>(cheaper.size()));
+  char* text = nullptr;
+  const long n = BIO_get_mem_data(out.get(), &text);
+  Spit(key(), std::string(text, static_cast<size_t>(n)));
+  EXPECT_EQ(Identity::Load(dir(), "correct horse").error().code, "KEY_WRONG_PASSPHRASE");
+  // Parameters that would need gigabytes are damage, not an allocation.
+  cheaper[6] = 40;
+  out.reset(BIO_new(BIO_s_mem()));
+  PEM_write_bio(out.get(), "DUET ENCRYPTED PRIVATE KEY", "",
+                reinterpret_cast<const unsigned char*>(cheaper.data()),
+                static_cast<long>(cheaper.size()));
+  const long m = BIO_get_mem_data(out.get(), &text);
+  Spit(key(), std::string(text, static_cast<size_t>(m)));
+  EXPECT_EQ(Identity::Load(dir(), "correct horse").error().code, "KEY_DAMAGED");
+}
+
+// What earlier versions wrote: PKCS#8 PBES2 with scrypt N = 2^14 (OpenSSL's own format).
+TEST_F(IdentityStoreTest, KeysSealedByEarlierVersionsStillLoad) {
+  fs::create_directories(dir());
+  PkeyPtr pkey(EVP_PKEY_dup(TestIdentity(0).key()));
+  std::unique_ptr<PKCS8_PRIV_KEY_INFO, OsslDeleter<PKCS8_PRIV_KEY_INFO_free>> p8(
+      EVP_PKEY2PKCS8(pkey.get()));
+  X509_ALGOR* pbe = PKCS5_pbe2_set_scrypt(EVP_aes_256_cbc(), nullptr, 0, nullptr, 1 << 14, 8, 1);
+  ASSERT_TRUE(p8 && pbe);
+  std::unique_ptr<X509_SIG, OsslDeleter<X509_SIG_free>> sig(
+      PKCS8_set0_pbe_ex("old pass", 8, p8.get(), pbe, nullptr, nullptr));
+  ASSERT_TRUE(sig);
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  ASSERT_EQ(PEM_write_bio_PKCS8(bio.get(), sig.get()), 1);
+  char* text = nullptr;
+  const long n = BIO_get_mem_data(bio.get(), &text);
+  Spit(key(), std::string(text, static_cast<size_t>(n)));
+  chmod(key().c_str(), 0600);
+  Result<Identity> back = Identity::Load(dir(), "old pass");
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(back->fingerprint(), TestIdentity(0).fingerprint());
+  EXPECT_EQ(Identity::Load(dir(), "wrong").error().code, "KEY_WRONG_PASSPHRASE");
+}
+
+// A key file swapped for a link (to a key the attacker controls, or to make Duet read another
+// file) or for something that is not a file is refused on the open descriptor.
+TEST_F(IdentityStoreTest, RefusesAKeyFileThatIsALinkOrNotAFile) {
+  ASSERT_TRUE(TestIdentity(0).Save(dir(), "").ok());
+  const fs::path real = fs::path(tmp_.path()) / "elsewhere.key";
+  fs::rename(key(), real);
+  fs::create_symlink(real, key());
+  Result<Identity> r = Identity::Load(dir(), "");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "KEY_UNSAFE_FILE");
+  EXPECT_NE(r.error().message.find("symbolic link"), std::string::npos) << r.error().message;
+  fs::remove(key());
+  ASSERT_EQ(mkfifo(key().c_str(), 0600), 0);
+  r = Identity::Load(dir(), "");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "KEY_UNSAFE_FILE");
+  EXPECT_NE(r.error().message.find("not a regular file"), std::string::npos) << r.error().message;
+  // LoadOrCreate never replaces what it refused.
+  EXPECT_EQ(LoadOrCreateIdentity(dir(), "", nullptr).error().code, "KEY_UNSAFE_FILE");
+  EXPECT_TRUE(fs::is_fifo(key()));
+}
+
+TEST_F(IdentityStoreTest, RefusesAKeyFileOwnedByAnotherUser) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root to give the file to another user";
+  ASSERT_TRUE(TestIdentity(0).Save(dir(), "").ok());
+  ASSERT_EQ(chown(key().c_str(), 65534, 65534), 0);  // nobody
+  Result<Identity> r = Identity::Load(dir(), "");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "KEY_UNSAFE_FILE");
+  EXPECT_NE(r.error().message.find("belongs to another user"), std::string::npos);
 }
 
 TEST_F(IdentityStoreTest, WrongPassphraseIsReported) {
@@ -93,8 +179,8 @@ TEST_F(IdentityStoreTest, RefusesKeyReadableByOthers) {
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().code, "KEY_PERMISSIONS");
     EXPECT_EQ(r.error().message, "The identity key " + key().string() +
-                                     " can be read by other users of this machine. Run `chmod "
-                                     "600 " +
+                                     " can be read or changed by other users of this machine. "
+                                     "Run `chmod 600 " +
                                      key().string() + "` and start Duet again.");
   }
 }

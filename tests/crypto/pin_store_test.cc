@@ -53,6 +53,28 @@ TEST_F(PinStoreTest, PersistsAcrossReopenWithMode0600AndNoTempFiles) {
   EXPECT_EQ(again.pins()[0].first_seen_s, kNow / 1000);
 }
 
+// Someone else who can write the folder swaps the pins for a link to a file they made (pinning
+// their key under a contact's name), or makes the file writable: Duet refuses to use it.
+TEST_F(PinStoreTest, RefusesAPinsFileThatIsALinkOrWorldWritable) {
+  ASSERT_TRUE(PinStore::Open(path()).value().Store({Pin{"bob", Fp(1), 0, true}}).ok());
+  const fs::path planted = fs::path(tmp_.path()) / "planted";
+  fs::rename(path(), planted);
+  fs::create_symlink(planted, path());
+  Result<PinStore> linked = PinStore::Open(path());
+  ASSERT_FALSE(linked.ok());
+  EXPECT_EQ(linked.error().code, "PINS_UNSAFE_FILE");
+  EXPECT_NE(linked.error().message.find("symbolic link"), std::string::npos);
+  fs::remove(path());
+  fs::rename(planted, path());
+  ASSERT_EQ(chmod(path().c_str(), 0666), 0);
+  Result<PinStore> open = PinStore::Open(path());
+  ASSERT_FALSE(open.ok());
+  EXPECT_EQ(open.error().code, "PINS_PERMISSIONS");
+  EXPECT_NE(open.error().message.find("chmod 600 " + path().string()), std::string::npos);
+  ASSERT_EQ(chmod(path().c_str(), 0600), 0);
+  EXPECT_EQ(PinStore::Open(path()).value().pins().size(), 1u);
+}
+
 TEST_F(PinStoreTest, FileIsReadableByAPerson) {
   PinStore s = PinStore::Open(path()).value();
   ASSERT_TRUE(s.Store({Pin{"bob smith", Fp(1), kNow / 1000, false}}).ok());
@@ -104,6 +126,7 @@ TEST_F(PinStoreTest, DamagedLinesAreReportedWithTheirNumber) {
 
 TEST_F(PinStoreTest, DamagedFileIsNotSilentlyEmptied) {
   std::ofstream(path()) << "not a pin file\n";
+  chmod(path().c_str(), 0600);
   Result<PinStore> r = PinStore::Open(path());
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, "PINS_DAMAGED");

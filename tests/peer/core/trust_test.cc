@@ -217,6 +217,32 @@ TEST(FindContact, ByTheNormalisedPinnedNameOnly) {
   EXPECT_EQ(FindContact(pins, "bob").error().code, "AMBIGUOUS_CONTACT");
 }
 
+// A peer (or a relay) that cycles through keys cannot grow the pins file into one Duet cannot
+// load: past the cap a new key is simply not pinned, and says so.
+TEST(Contacts, StopsPinningAtTheCapInsteadOfGrowingTheFile) {
+  auto fp = [](size_t i) {
+    crypto::Fingerprint f;
+    f.bytes[0] = static_cast<uint8_t>(i >> 8);
+    f.bytes[1] = static_cast<uint8_t>(i);
+    f.bytes[2] = 0xd7;
+    return f;
+  };
+  MemoryPins pins;
+  for (size_t i = 0; i < Contacts::kMaxContacts; ++i) {
+    pins.pins_.push_back({"peer" + std::to_string(i), fp(i), 0, false});
+  }
+  Contacts contacts(pins);
+  Status full = contacts.PinNew("one more", TestIdentity(1).fingerprint(), 0);
+  ASSERT_FALSE(full.ok());
+  EXPECT_EQ(full.error().code, "PINS_FULL");
+  EXPECT_EQ(pins.pins_.size(), Contacts::kMaxContacts);
+  EXPECT_EQ(pins.stores, 0);
+  // Keys already pinned still work as before.
+  EXPECT_TRUE(contacts.PinNew("peer4", fp(4), 0).ok());
+  EXPECT_TRUE(contacts.MarkVerified(fp(4)).ok());
+  EXPECT_EQ(pins.stores, 1);
+}
+
 // /trust names the key the user was shown: a session the relay forced in between is not
 // trusted by mistake. /reject without a peer refuses nothing.
 TEST_F(TrustTest, TrustActsOnTheKeyTheUserWasShown) {
