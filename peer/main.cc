@@ -16,7 +16,9 @@ int main(int argc, char** argv) {
   app.add_flag("--cli", use_cli, "Run the terminal client instead of the desktop app");
   app.add_flag("--json", cli.json, "With --cli: one JSON event per line on stdout");
   app.add_option("--relay", cli.relay, "The relay, HOST:PORT")->capture_default_str();
-  app.add_option("--room", cli.room, "Room code (letters, digits, . _ -); empty = default room");
+  app.add_option("--room", cli.room,
+                 "Room code the other person read out to you (letters, digits, . _ -); without it "
+                 "(and without --to) --cli makes a new code and prints it for you to read out");
   app.add_option("--to", cli.to,
                  "With --cli: meet a pinned contact (by the name it was pinned with) in your "
                  "contact room, without a code; any other key is refused")
@@ -27,6 +29,9 @@ int main(int argc, char** argv) {
                  "~/.config/duet)");
   app.add_option("--passphrase-file", cli.passphrase_file,
                  "A file holding the passphrase of your identity key");
+  app.add_option("--new-passphrase-file", cli.new_passphrase_file,
+                 "Seal the identity key anew under the passphrase in this file (an empty file: "
+                 "none), unlocking it with --passphrase-file, then exit");
   app.add_option("--wait", cli.wait_seconds,
                  "At end of input: seconds to wait for pending messages to be delivered")
       ->capture_default_str();
@@ -55,6 +60,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : duet::peer::cli::kExitUsage;
   }
+  if (!cli.new_passphrase_file.empty()) return duet::peer::cli::RunChangePassphrase(cli);
   if (!use_cli) {
     // The desktop app prefills what was given and remembers the rest itself.
     gui.home = duet::peer::cli::ResolveHome(cli.home);

@@ -15,6 +15,7 @@
 #include "crypto/safety_number.h"
 #include "peer/cli/printer.h"
 #include "peer/core/names.h"
+#include "peer/core/room_code.h"
 #include "peer/net/pin_file.h"
 #include "peer/net/posix_files.h"
 #include "peer/net/posix_send_queue.h"
@@ -194,6 +195,32 @@ std::string ResolveHome(const std::string& flag) {
   return std::string(home != nullptr ? home : ".") + "/.config/duet";
 }
 
+int RunChangePassphrase(const CliOptions& options) {
+  std::unique_ptr<Printer> printer = options.json ? MakeJsonPrinter() : MakeHumanPrinter();
+  auto fail = [&printer](const Error& e) {
+    printer->LocalError(e);
+    return ExitCodeFor(e.code);
+  };
+  const std::string home = ResolveHome(options.home);
+  Result<std::string> old_pass = ReadPassphrase(options.passphrase_file);
+  if (!old_pass) return fail(old_pass.error());
+  Result<std::string> new_pass = ReadPassphrase(options.new_passphrase_file);
+  if (!new_pass) {
+    OPENSSL_cleanse(old_pass->data(), old_pass->size());
+    return fail(new_pass.error());
+  }
+  Result<crypto::Identity> identity = crypto::Identity::Load(home, *old_pass);
+  OPENSSL_cleanse(old_pass->data(), old_pass->size());
+  Status saved = identity ? identity->Save(home, *new_pass) : Status(identity.error());
+  const bool unprotected = new_pass->empty();
+  OPENSSL_cleanse(new_pass->data(), new_pass->size());
+  if (!saved) return fail(saved.error());
+  printer->Notice(unprotected
+                      ? "The identity key in " + home + " is no longer protected by a passphrase."
+                      : "The identity key in " + home + " is now sealed with the new passphrase.");
+  return kExitOk;
+}
+
 int RunCli(const CliOptions& options) {
   std::unique_ptr<Printer> printer = options.json ? MakeJsonPrinter() : MakeHumanPrinter();
 
@@ -202,7 +229,10 @@ int RunCli(const CliOptions& options) {
     printer->LocalError(relay.error());
     return ExitCodeFor(relay.error().code);
   }
-  std::string room = options.room.empty() ? std::string(wire::relay::kDefaultRoom) : options.room;
+  // Without --room (or --to) Duet makes the code, as magic-wormhole does: never a guessable
+  // shared default.
+  const bool made_code = options.room.empty() && options.to.empty();
+  std::string room = made_code ? NewRoomCode() : options.room;
   if (!wire::relay::IsValidRoomCode(room)) {
     const Error bad{"BAD_ROOM_CODE",
                     "A room code may only use letters, digits, '.', '_' and '-', 64 at most."};
@@ -235,6 +265,7 @@ int RunCli(const CliOptions& options) {
   }
 
   SessionConfig config;
+  if (made_code) printer->Code(room, options.relay);
   if (!options.to.empty()) {
     // A contact's room: no code; the contact's key is expected and any other refused before
     // our name is sent.

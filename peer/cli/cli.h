@@ -15,6 +15,7 @@ struct CliOptions {
   std::string name;
   std::string home;                 // identity and pins; empty = $DUET_HOME or ~/.config/duet
   std::string passphrase_file;      // optional: the identity key's passphrase
+  std::string new_passphrase_file;  // --new-passphrase-file: seal the key anew and exit
   double wait_seconds = 15;         // at stdin EOF: how long to wait for receipts and files
   std::string accept_files;         // accept every offered file into this folder (else /accept)
   double stall_after_seconds = 10;  // no answer this long while waiting: "stalled"
@@ -30,6 +31,11 @@ inline constexpr int kExitSecurity = peer::kExitSecurity;
 
 // Runs the client until /quit, stdin EOF (after delivering what is pending) or a fatal error.
 int RunCli(const CliOptions& options);
+
+// `--new-passphrase-file`: unlocks the identity key with --passphrase-file (or none) and seals
+// it again under the new passphrase (an empty file: no passphrase), in the current format
+// (scrypt N = 2^17). Prints one line; exit 0, or the key error's exit code.
+int RunChangePassphrase(const CliOptions& options);
 
 // The folder for the identity and the pin store: `flag`, else $DUET_HOME, else ~/.config/duet.
 std::string ResolveHome(const std::string& flag);

@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include "peer/cli/printer.h"
+#include "peer/core/sanitize.h"
 
 namespace duet::peer::cli {
 namespace {
@@ -23,14 +24,38 @@ std::string Preview(const std::string& text) {
   return first;
 }
 
+// Under "[12:00:01] ": where a text's second and later lines start.
+constexpr std::string_view kContinuation = "\n             ";
+
+// One printed record, safe for a terminal: sanitised, and its continuation lines indented.
+std::string ForTerminal(std::string_view text) {
+  std::string clean = SanitizeText(text);
+  std::string out;
+  out.reserve(clean.size());
+  for (char c : clean) {
+    if (c == '\n') {
+      out += kContinuation;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 // Readable, timestamped lines: "[12:00:01] bob: hello".
 class HumanPrinter : public Printer {
  public:
+  explicit HumanPrinter(std::FILE* out) { out_ = out; }
   void Identity(const std::string&, const std::string& grouped, bool created,
                 const std::string& home) override {
     Line(created ? "Created a new identity in " + home + "."
                  : "Using the identity in " + home + ".");
     Line("Your fingerprint: " + grouped);
+  }
+  void Code(const std::string& code, const std::string& relay) override {
+    Line("Your room code: " + code);
+    Line("Read it to the other person; on their computer: duet --cli --relay " + relay +
+         " --room " + code);
   }
   void Queued(const std::string& id, const std::string& text) override {
     std::lock_guard<std::mutex> lock(mu_);
@@ -147,7 +172,8 @@ class HumanPrinter : public Printer {
                        FormatBytes(static_cast<double>(f.size)) + "  " + FormatBytes(fig.rate) +
                        "/s  ETA " + eta;
     if (!tty_) return Print(line);
-    std::fputs(("\r\033[K" + line).c_str(), out_);  // one live line, redrawn in place
+    // One live line, redrawn in place (the only escape sequence printed, and Duet's own).
+    std::fputs(("\r\033[K" + SanitizeLine(line)).c_str(), out_);
     std::fflush(out_);
     progress_open_ = true;
   }
@@ -181,7 +207,7 @@ class HumanPrinter : public Printer {
   void Print(const std::string& line) {                // mu_ held
     if (progress_open_) std::fputs("\r\033[K", out_);  // the live line gives way
     progress_open_ = false;
-    std::fputs(line.c_str(), out_);
+    std::fputs(ForTerminal(line).c_str(), out_);
     std::fputc('\n', out_);
     std::fflush(out_);
   }
@@ -196,6 +222,8 @@ class HumanPrinter : public Printer {
 
 }  // namespace
 
-std::unique_ptr<Printer> MakeHumanPrinter() { return std::make_unique<HumanPrinter>(); }
+std::unique_ptr<Printer> MakeHumanPrinter(std::FILE* out) {
+  return std::make_unique<HumanPrinter>(out);
+}
 
 }  // namespace duet::peer::cli

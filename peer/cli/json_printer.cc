@@ -14,6 +14,9 @@ class JsonPrinter : public Printer {
                 const std::string&) override {
     Emit({{"event", "identity"}, {"fingerprint", hex}, {"created", created}});
   }
+  void Code(const std::string& code, const std::string&) override {
+    Emit({{"event", "code"}, {"code", code}});
+  }
   void Queued(const std::string& id, const std::string&) override {
     Emit({{"event", "queued"}, {"id", id}});
   }

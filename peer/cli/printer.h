@@ -22,6 +22,8 @@ class Printer : public SessionListener {
   // Output the stdin thread produces.
   virtual void Identity(const std::string& fingerprint_hex, const std::string& grouped,
                         bool created, const std::string& home) = 0;
+  // A room code Duet made (no --room or --to): for the user to read out to the other person.
+  virtual void Code(const std::string& code, const std::string& relay) = 0;
   virtual void Queued(const std::string& id, const std::string& text) = 0;
   virtual void Verify(const PeerInfo* peer) = 0;
   virtual void Notice(const std::string& text) = 0;
@@ -81,7 +83,12 @@ class Printer : public SessionListener {
   std::vector<FileTransfer> failed_files_;
 };
 
-std::unique_ptr<Printer> MakeHumanPrinter();
+// `out`: where the lines go (stdout; a temporary file in tests). Every line it prints passes
+// through one sanitiser: no escape sequence or control character reaches the terminal, whoever
+// wrote the text (the peer, the relay, or the user's own file names), and the continuation lines
+// of a multi-line text are indented under the line they belong to, so none can pass for a line
+// of Duet's own ("[12:00:01] ...").
+std::unique_ptr<Printer> MakeHumanPrinter(std::FILE* out = stdout);
 std::unique_ptr<Printer> MakeJsonPrinter();
 
 }  // namespace duet::peer::cli

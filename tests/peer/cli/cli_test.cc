@@ -8,8 +8,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "tests/crypto/tls_test_util.h"
 #include "tests/peer/cli/cli_harness.h"
 #include "wire/frame.h"
 #include "wire/relay_protocol.h"
@@ -76,6 +78,68 @@ TEST_F(CliTest, ChatsBothWaysWithReceiptsAndTheRelaySeesOnlyCiphertext) {
 
   ExpectConsoleHoldsNone(
       relay, {"pineapple", "mango", "alice", "bob", (*as)["sas"], (*as)["safety_number"]});
+}
+
+// Without --room there is no shared default: alice's duet makes a code of four words from the
+// EFF short list, prints it, and waits in that room; bob joins with the code she read out.
+TEST_F(CliTest, WithoutARoomDuetMakesACodeToReadOutAndWaitsOnIt) {
+  Relay relay = StartRelay();
+  auto alice = StartPeer(relay.addr, "alice", tmp_ / "alice", "");
+  auto code = Event(*alice, "code");
+  ASSERT_TRUE(code) << alice->Transcript();
+  const std::string room = (*code)["code"];
+  EXPECT_EQ(std::count(room.begin(), room.end(), '-'), 3) << room;
+  EXPECT_NE(room, "default");
+  ASSERT_TRUE(Event(*alice, "waiting")) << alice->Transcript();
+  auto bob = StartPeer(relay.addr, "bob", tmp_ / "bob", room);
+  ASSERT_TRUE(Event(*alice, "secure") && Event(*bob, "secure"))
+      << alice->Transcript() << bob->Transcript();
+  // A second code-less run makes another code, so it does not meet anyone from the first.
+  auto carol = StartPeer(relay.addr, "carol", tmp_ / "carol", "");
+  auto other = Event(*carol, "code");
+  ASSERT_TRUE(other) << carol->Transcript();
+  EXPECT_NE((*other)["code"], room);
+  for (Process* p : {alice.get(), bob.get(), carol.get()}) p->CloseStdin();
+  EXPECT_EQ(alice->Wait(), 0) << alice->Transcript();
+  EXPECT_EQ(bob->Wait(), 0) << bob->Transcript();
+}
+
+// --new-passphrase-file seals the key anew (scrypt N = 2^17); the old passphrase no longer
+// unlocks it, the new one does, and an empty file takes the protection off.
+TEST_F(CliTest, ChangingThePassphraseSealsTheKeyAnew) {
+  const std::string home = tmp_ / "alice";
+  ASSERT_TRUE(crypto::testing::TestIdentity(0).Save(home, "").ok());
+  auto write = [this](const std::string& name, const std::string& text) {
+    std::ofstream(tmp_ / name) << text << "\n";
+    return std::string(tmp_ / name);
+  };
+  const std::string first = write("first", "first secret"), second = write("second", "2nd"),
+                    none = write("none", "");
+  auto change = [&](std::vector<std::string> flags) {
+    std::vector<std::string> argv = {BinDir() + "/duet", "--json", "--home", home};
+    argv.insert(argv.end(), flags.begin(), flags.end());
+    return std::make_unique<Process>(argv);
+  };
+  auto p = change({"--new-passphrase-file", first});
+  auto said = Event(*p, "notice");
+  ASSERT_TRUE(said) << p->Transcript();
+  EXPECT_NE((*said)["text"].get<std::string>().find("sealed with the new passphrase"),
+            std::string::npos);
+  EXPECT_EQ(p->Wait(), 0);
+  std::ifstream key(home + "/identity.key");
+  const std::string pem((std::istreambuf_iterator<char>(key)), std::istreambuf_iterator<char>());
+  EXPECT_NE(pem.find("BEGIN DUET ENCRYPTED PRIVATE KEY"), std::string::npos);
+
+  p = change({"--passphrase-file", second, "--new-passphrase-file", second});
+  auto wrong = Event(*p, "error");
+  ASSERT_TRUE(wrong) << p->Transcript();
+  EXPECT_EQ((*wrong)["code"], "KEY_WRONG_PASSPHRASE");
+  EXPECT_EQ(p->Wait(), 4);
+
+  p = change({"--passphrase-file", first, "--new-passphrase-file", none});
+  EXPECT_EQ(p->Wait(), 0) << p->Transcript();
+  EXPECT_EQ(crypto::Identity::Load(home, "").value().fingerprint(),
+            crypto::testing::TestIdentity(0).fingerprint());
 }
 
 TEST_F(CliTest, SecondSessionIsKnownAndANewKeyIsChangedUntilTrusted) {
