@@ -37,7 +37,8 @@ Server::Server(asio::io_context& io, RelayConfig config, std::FILE* console_out)
       sweep_timer_(io),
       retry_accept_timer_(io),
       signals_(io, SIGINT, SIGTERM),
-      rooms_(config_.max_rooms) {}
+      rooms_(config_.max_rooms),
+      joins_(config_.join_rate, config_.join_burst, config_.join_rate_entries) {}
 
 Status Server::Listen() {
   std::error_code ec;
@@ -99,6 +100,11 @@ void Server::Accept() {
 }
 
 bool Server::OnJoin(Connection& conn, const std::string& room) {
+  // Before the room table answers: WAITING or PAIRED would tell a prober whether a room is in use.
+  if (!joins_.Allow(IpOf(conn), Clock::now())) {
+    conn.SendError(RateLimited());
+    return false;
+  }
   JoinOutcome o = rooms_.Join(conn.id(), room);
   switch (o.kind) {
     case JoinOutcome::Kind::kRoomFull: conn.SendError(RoomFull(room)); return false;
@@ -156,9 +162,9 @@ void Server::ForwardBytes(Connection& to, wire::ByteView bytes, uint32_t left) {
 }
 
 void Server::OnOutputProgress(Connection& conn) {
-  if (conn.partner != nullptr && conn.pending_output() < pause_threshold() / 2) {
-    conn.partner->Resume();
-  }
+  if (conn.pending_output() >= pause_threshold() / 2) return;
+  conn.Resume();  // each checks that neither its own output nor its partner's is still backed up
+  if (conn.partner != nullptr) conn.partner->Resume();
 }
 
 void Server::OnRefused(Connection& conn, const RelayError& error) {

@@ -49,7 +49,7 @@ TEST_F(RelayAbuseTest, FiveThousandConnectionsFromOneAddressKeepMemoryBounded) {
   rlimit lim{};
   getrlimit(RLIMIT_NOFILE, &lim);
   if (lim.rlim_cur < 10100) GTEST_SKIP() << "needs 10100 open files, the limit is " << lim.rlim_cur;
-  StartRelay({"--quiet"});
+  StartRelay({"--quiet", "--max-per-address", "10000", "--join-rate", "0"});
   const long before = RelayRssKb();
   std::vector<std::unique_ptr<RawPeer>> peers;
   for (int i = 0; i < 5000; ++i) {
@@ -121,7 +121,7 @@ TEST_F(RelayAbuseTest, ReaderThatNeverReadsIsClosedAsSlowConsumer) {
 }
 
 TEST_F(RelayAbuseTest, RapidJoinLeaveChurnFreesEverything) {
-  StartRelay({"--quiet", "--max-rooms", "64"});
+  StartRelay({"--quiet", "--max-rooms", "64", "--join-rate", "0"});
   const long before = RelayRssKb();
   for (int round = 0; round < 1000; ++round) {
     auto [a, b] = Pair("churn-" + std::to_string(round % 50));
