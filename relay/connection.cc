@@ -174,7 +174,8 @@ std::optional<RelayError> Connection::CheckHeader(const wire::FrameHeader& h) co
     if (t != rp::FrameType::kJoin) {
       return BadFrame("The first frame must be JOIN; is this a Duet client?");
     }
-    if (h.length > kMaxJoinPayload) return BadFrame("The JOIN frame is longer than any valid JOIN.");
+    if (h.length > kMaxJoinPayload)
+      return BadFrame("The JOIN frame is longer than any valid JOIN.");
     return std::nullopt;
   }
   switch (t) {

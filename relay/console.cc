@@ -120,11 +120,11 @@ void Console::Banner(const RelayConfig& c) {
            std::to_string(c.join_timeout.count()) + " ms, idle timeout " +
            std::to_string(c.idle_timeout.count()) + " ms, connections " +
            std::to_string(c.max_connections) + " (" + std::to_string(c.max_per_address) +
-           " per address), rooms " + std::to_string(c.max_rooms) + ", joins " +
-           JoinRateText(c) + " per address",
+           " per address), rooms " + std::to_string(c.max_rooms) + ", joins " + JoinRateText(c) +
+           " per address",
        "\"max_frame\":" + std::to_string(c.max_frame) +
-           ",\"max_output\":" + std::to_string(c.max_output) + ",\"max_connections\":" +
-           std::to_string(c.max_connections) + ",\"max_per_address\":" +
+           ",\"max_output\":" + std::to_string(c.max_output) +
+           ",\"max_connections\":" + std::to_string(c.max_connections) + ",\"max_per_address\":" +
            std::to_string(c.max_per_address) + ",\"max_rooms\":" + std::to_string(c.max_rooms) +
            ",\"join_rate\":" + Number(c.join_rate) + ",\"join_burst\":" + Number(c.join_burst));
 }

@@ -16,34 +16,6 @@ namespace {
 
 using RelayAbuseTest = RelayFixture;
 
-// Under a sanitizer, freed memory sits in quarantine or shadow memory and RSS says little about
-// what the relay holds; the bounds are asserted in the plain build only (figures still print).
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr bool kRssIsMeaningful = false;
-#else
-constexpr bool kRssIsMeaningful = true;
-#endif
-
-void RaiseFileLimit(rlim_t want) {
-  rlimit lim{};
-  getrlimit(RLIMIT_NOFILE, &lim);
-  if (lim.rlim_cur < want) {
-    lim.rlim_cur = std::min<rlim_t>(lim.rlim_max, want);
-    setrlimit(RLIMIT_NOFILE, &lim);
-  }
-}
-
-// The ERROR frame `p` gets next (skipping DATA), with its exact sentence.
-void ExpectError(RawPeer& p, const std::string& code, const std::string& sentence) {
-  auto f = p.NextOf(kError);
-  ASSERT_TRUE(f) << "no ERROR " << code;
-  Result<rp::ErrorFrame> e = rp::DecodeError(f->payload);
-  ASSERT_TRUE(e.ok());
-  EXPECT_EQ(e->code, code);
-  EXPECT_EQ(e->message, sentence);
-  EXPECT_TRUE(p.WaitClosed());
-}
-
 TEST_F(RelayAbuseTest, FiveThousandConnectionsFromOneAddressKeepMemoryBounded) {
   RaiseFileLimit(12000);
   rlimit lim{};
