@@ -297,6 +297,7 @@ TEST_F(RelayFloodTest, EveryFloodAtOnceKeepsMemoryBoundedAndThePairTalking) {
 
   // 4. One host probes 60 room codes, one connection each.
   int probes_answered = 0, probes_limited = 0;
+  const auto probing_since = Clock::now();
   for (int i = 0; i < 60; ++i) {
     RawPeer probe(addr_, "127.0.0.31");
     auto f = Join(probe, "probe-" + std::to_string(i));
@@ -304,6 +305,7 @@ TEST_F(RelayFloodTest, EveryFloodAtOnceKeepsMemoryBoundedAndThePairTalking) {
     probes_limited += ErrorCodeOf(f) == "RATE_LIMITED" ? 1 : 0;
   }
 
+  const double probing_s = std::chrono::duration<double>(Clock::now() - probing_since).count();
   for (auto& t : ping_threads) t.join();
   const long peak = RelayPeakRssKb(), now = RelayRssKb();
   stop = true;
@@ -329,8 +331,9 @@ TEST_F(RelayFloodTest, EveryFloodAtOnceKeepsMemoryBoundedAndThePairTalking) {
   EXPECT_EQ(pingers_blocked, kPingers);
   EXPECT_EQ(stall_refused, static_cast<int>(stallers.size()));
   EXPECT_EQ(crowd_refused, 36);
-  EXPECT_LE(probes_answered, 25);
-  EXPECT_GE(probes_limited, 35);
+  // The burst of 20, then 5 a second: the rest are refused, whatever the machine's speed.
+  EXPECT_LE(probes_answered, 20 + static_cast<int>(5 * probing_s) + 1);
+  EXPECT_EQ(probes_answered + probes_limited, 60);
   if (kRssIsMeaningful) {
     // The README's bound for the connections that hold data (the pingers and the pair), the
     // fixed cost of the rest, and 8 MiB for the allocator and the transient reads of refusals.
