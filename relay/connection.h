@@ -101,6 +101,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   // Set by the server when the connection joins or pairs.
   std::string room;
+  std::string address_key;  // what the per-address limits count it under (relay/address_key.h)
   Connection* partner = nullptr;  // valid while paired; cleared on either side's close
   bool first_in_room = false;     // side "a" on the console, TLS server
 

@@ -4,6 +4,7 @@
 #include <csignal>
 #include <vector>
 
+#include "relay/address_key.h"
 #include "wire/frame.h"
 #include "wire/relay_protocol.h"
 
@@ -20,12 +21,6 @@ constexpr auto kCloseGrace = std::chrono::seconds(2);  // to flush a final ERROR
 // bytes the partner's socket cannot take yet then wait in the kernel instead of being copied
 // into the relay's buffer (measured: about 0.95x socat's bulk throughput instead of 0.86x).
 constexpr size_t kPauseAt = 256 * 1024;
-// The per-address key: the address without its port ("unknown" has none).
-std::string IpOf(const Connection& c) {
-  const std::string& a = c.addr();
-  size_t colon = a.rfind(':');
-  return colon == std::string::npos ? a : a.substr(0, colon);
-}
 constexpr auto kTrimAfter = std::chrono::seconds(1);  // quiet this long: buffers are freed
 }  // namespace
 
@@ -88,8 +83,9 @@ void Server::Accept() {
     std::string addr = rec ? ip : ip + ":" + std::to_string(remote.port());
     const ConnId id = next_id_++;
     auto conn = std::make_shared<Connection>(*this, std::move(socket), id, std::move(addr));
+    conn->address_key = rec ? "unknown" : AddressKey(remote.address());
     conns_.emplace(id, conn);
-    const size_t from_ip = ++per_address_[ip];
+    const size_t from_ip = ++per_address_[conn->address_key];
     ++totals_.accepted;
     conn->Start();
     if (conns_.size() > config_.max_connections || from_ip > config_.max_per_address) {
@@ -101,7 +97,7 @@ void Server::Accept() {
 
 bool Server::OnJoin(Connection& conn, const std::string& room) {
   // Before the room table answers: WAITING or PAIRED would tell a prober whether a room is in use.
-  if (!joins_.Allow(IpOf(conn), Clock::now())) {
+  if (!joins_.Allow(conn.address_key, Clock::now())) {
     conn.SendError(RateLimited());
     return false;
   }
@@ -198,7 +194,7 @@ void Server::OnLeaving(Connection& conn) { Unpair(conn); }
 
 void Server::OnClosed(Connection& conn) {
   Unpair(conn);
-  auto it = per_address_.find(IpOf(conn));
+  auto it = per_address_.find(conn.address_key);
   if (it != per_address_.end() && --it->second == 0) per_address_.erase(it);
   conns_.erase(conn.id());  // handlers in flight keep the object alive until they return
 }

@@ -69,7 +69,7 @@ class Server {
   RoomTable rooms_;
   JoinLimiter joins_;
   std::unordered_map<ConnId, std::shared_ptr<Connection>> conns_;
-  std::unordered_map<std::string, size_t> per_address_;
+  std::unordered_map<std::string, size_t> per_address_;  // connections by AddressKey
   ConnId next_id_ = 1;
   Totals totals_;
   std::chrono::steady_clock::time_point last_totals_;
