@@ -282,9 +282,9 @@ double CpuSeconds(pid_t pid) {
 bool HaveSocat() { return std::system("command -v socat >/dev/null 2>&1") == 0; }
 
 std::unique_ptr<Child> StartRelay(const std::string& relay_bin, uint16_t& port) {
-  auto relay =
-      Spawn({relay_bin, "--listen", "127.0.0.1:0", "--quiet", "--stats-interval", "0",
-             "--max-connections", "60000", "--max-per-address", "60000", "--max-rooms", "40000"});
+  auto relay = Spawn({relay_bin, "--listen", "127.0.0.1:0", "--quiet", "--stats-interval", "0",
+                      "--max-connections", "60000", "--max-per-address", "60000", "--max-rooms",
+                      "40000", "--join-rate", "0"});  // every idle pair comes from 127.0.0.1
   std::string line = FirstLine(*relay);
   if (line.rfind("listening on ", 0) != 0) Die("relay did not start: " + line);
   port = static_cast<uint16_t>(std::stoi(line.substr(line.rfind(':') + 1)));

@@ -19,7 +19,10 @@ struct RelayConfig {
   std::chrono::milliseconds idle_timeout{300'000};
   std::chrono::milliseconds slow_consumer_timeout{60'000};  // output stuck this long: close
   size_t max_connections = 30'000;
-  size_t max_per_address = 25'000;
+  size_t max_per_address = 64;        // so that one host cannot take every slot
+  double join_rate = 5;               // JOINs per second per address (0: no limit) ...
+  double join_burst = 20;             // ... after a burst of this many
+  size_t join_rate_entries = 16'384;  // addresses the JOIN limit remembers at once
   size_t max_rooms = 15'000;
   bool quiet = false;                   // no per-frame lines
   bool log_json = false;                // one JSON object per line

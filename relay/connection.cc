@@ -14,10 +14,11 @@ namespace rp = wire::relay;
 
 namespace {
 
-constexpr size_t kReadChunk = 512 * 1024;
 constexpr size_t kReadBudget = 4 * 1024 * 1024;  // per wake-up, so no connection starves others
 constexpr size_t kSmallRead = 4096;              // below this, an emptied buffer is let go
-constexpr uint32_t kMaxJoinPayload = 4 + 2 + 1 + rp::kMaxRoomLength;
+static_assert(kMaxKeptInput >= wire::kFrameHeaderSize + Console::kHexPrefixBytes);
+static_assert(kMaxKeptInput >= wire::kFrameHeaderSize + rp::kMaxPingPayload);
+static_assert(kInputBuffer >= kMaxKeptInput + kMinRead);
 
 }  // namespace
 
@@ -45,26 +46,34 @@ void Connection::WaitReadable() {
                      });
 }
 
+bool Connection::Backlogged(size_t limit) const {
+  return pending_output() >= limit || (partner != nullptr && partner->pending_output() >= limit);
+}
+
 void Connection::Resume() {
-  if (!paused_) return;
+  if (!paused_ || Backlogged(server_.pause_threshold() / 2)) return;
   paused_ = false;
   WaitReadable();
+}
+
+size_t Connection::ReadLimit() const {
+  const size_t cap = server_.pause_threshold();
+  const size_t backlog =
+      std::max(pending_output(), partner != nullptr ? partner->pending_output() : 0);
+  return backlog + kMinRead >= cap ? kMinRead : cap - backlog;
 }
 
 void Connection::ReadAvailable() {
   size_t budget = kReadBudget;
   while (budget > 0 && (state_ == State::kJoining || state_ == State::kJoined) && !paused_) {
-    if (in_cap_ - in_len_ < kReadChunk / 2) {
-      // Allocate (or grow) only now that there is data to read. ProcessInput keeps a partial
-      // frame at the front, so growing is rare: only for a frame larger than the buffer.
-      size_t cap = std::max(in_len_ + kReadChunk, 2 * kReadChunk);
-      std::unique_ptr<uint8_t[]> bigger(new uint8_t[cap]);
-      if (in_len_ > 0) std::memcpy(bigger.get(), in_.get(), in_len_);
-      in_ = std::move(bigger);
-      in_cap_ = cap;
+    if (!in_) {
+      // Allocate only now that there is data to read. It never grows: what ProcessInput keeps
+      // at the front (a partial header, JOIN or PING) is at most kMaxKeptInput bytes.
+      in_.reset(new uint8_t[kInputBuffer]);
+      in_cap_ = kInputBuffer;
     }
     std::error_code ec;
-    const size_t offered = in_cap_ - in_len_;
+    const size_t offered = std::min(in_cap_ - in_len_, ReadLimit());
     size_t n = socket_.read_some(asio::buffer(in_.get() + in_len_, offered), ec);
     if (ec == asio::error::would_block || ec == asio::error::try_again) break;
     if (ec) return Close();  // end of stream or a reset: the peer left
@@ -102,7 +111,6 @@ bool Connection::ProcessInput() {
     ~FlushPartner() { self.FlushForwarded(); }
   } flush_partner{*this};
   size_t pos = 0;
-  const uint32_t cap = state_ == State::kJoining ? kMaxJoinPayload : server_.config().max_frame;
   while (pos < in_len_) {
     wire::ByteView rest(in_.get() + pos, in_len_ - pos);
     if (fwd_left_ > 0) {
@@ -116,14 +124,8 @@ bool Connection::ProcessInput() {
     }
     if (rest.size() < wire::kFrameHeaderSize) break;
     wire::FrameHeader h = wire::ParseFrameHeader(rest);
-    if (h.length > cap) {
-      if (state_ == State::kJoining && h.type == static_cast<uint8_t>(rp::FrameType::kJoin)) {
-        SendError(BadFrame("The JOIN frame is longer than any valid JOIN."));
-      } else if (state_ == State::kJoining) {
-        SendError(BadFrame("The first frame must be JOIN; is this a Duet client?"));
-      } else {
-        SendError(FrameTooLarge(h.length, cap));
-      }
+    if (std::optional<RelayError> refusal = CheckHeader(h)) {
+      SendError(*refusal);
       return false;
     }
     const size_t body_here = rest.size() - wire::kFrameHeaderSize;
@@ -155,25 +157,45 @@ bool Connection::ProcessInput() {
 }
 
 void Connection::FlushForwarded() {
-  if (partner == nullptr) return;
-  partner->FlushDeferred();
-  // Backpressure: stop reading this side until the partner's output drains.
-  if (partner->pending_output() >= server_.pause_threshold()) Pause();
+  if (partner != nullptr) partner->FlushDeferred();
+  // Backpressure: stop reading this side until the partner's output drains, and also while its
+  // own output is backed up (a peer that sends PINGs and reads no PONGs).
+  if (Backlogged(server_.pause_threshold())) Pause();
 }
 
 Connection* Connection::ForwardTarget() const {
   return partner != nullptr && partner->id() == fwd_to_ ? partner : nullptr;
 }
 
+std::optional<RelayError> Connection::CheckHeader(const wire::FrameHeader& h) const {
+  const auto t = static_cast<rp::FrameType>(h.type);
+  if (state_ == State::kJoining) {
+    if (t == rp::FrameType::kData) return BadFrame("DATA arrived before JOIN; join a room first.");
+    if (t != rp::FrameType::kJoin) {
+      return BadFrame("The first frame must be JOIN; is this a Duet client?");
+    }
+    if (h.length > kMaxJoinPayload)
+      return BadFrame("The JOIN frame is longer than any valid JOIN.");
+    return std::nullopt;
+  }
+  switch (t) {
+    case rp::FrameType::kData:
+      if (h.length > server_.config().max_frame) {
+        return FrameTooLarge(h.length, server_.config().max_frame);
+      }
+      return std::nullopt;
+    case rp::FrameType::kPing:
+      if (h.length > rp::kMaxPingPayload) return FrameTooLarge(h.length, rp::kMaxPingPayload);
+      return std::nullopt;
+    case rp::FrameType::kJoin: return BadFrame("This connection already joined a room.");
+    default:
+      return BadFrame("Frame type " + std::to_string(h.type) + " is not one a peer may send.");
+  }
+}
+
 bool Connection::HandleFrame(uint8_t type, wire::ByteView payload) {
   const auto t = static_cast<rp::FrameType>(type);
   if (state_ == State::kJoining) {
-    if (t != rp::FrameType::kJoin) {
-      SendError(BadFrame(t == rp::FrameType::kData
-                             ? "DATA arrived before JOIN; join a room first."
-                             : "The first frame must be JOIN; is this a Duet client?"));
-      return false;
-    }
     Result<rp::Join> join = rp::DecodeJoin(payload);
     if (!join) {
       SendError(RelayError{join.error().code == "BAD_VERSION" ? "BAD_VERSION" : "BAD_FRAME",
@@ -191,21 +213,12 @@ bool Connection::HandleFrame(uint8_t type, wire::ByteView payload) {
       }
       return true;  // unreachable: a non-empty DATA frame in a room is forwarded cut-through
     case rp::FrameType::kPing:
-      if (payload.size() > rp::kMaxPingPayload) {
-        SendError(BadFrame("A PING frame carries at most 8 bytes."));
-        return false;
-      }
       // While a partner's frame is part-way into our output, PONGs are held back; one held
       // PONG answers every PING of that time, so a peer cannot make the relay hold PONGs
       // without bound while its partner stalls part-way through a frame.
       if (partial_left_ == 0 || held_.empty()) SendFrame(rp::EncodePong(payload));
       return true;
-    case rp::FrameType::kJoin:
-      SendError(BadFrame("This connection already joined a room."));
-      return false;
-    default:
-      SendError(BadFrame("Frame type " + std::to_string(type) + " is not one a peer may send."));
-      return false;
+    default: return true;  // unreachable: CheckHeader let through DATA and PING only
   }
 }
 

@@ -1,12 +1,16 @@
 // One peer's TCP connection to the relay.
 //
 // Memory: an idle connection holds no buffers. It waits for readability (async_wait) and only
-// then reads into a buffer, which it lets go again once it holds no partial frame; output is
-// buffered only while there is some. Reads are capped by the frame limit, which is checked on
-// the header before the payload is buffered.
+// then reads into a buffer of kInputBuffer bytes, which it lets go again once it holds no partial
+// frame; output is buffered only while there is some. Each frame type has a payload cap, checked
+// on the header before any of the payload is buffered (CheckHeader); only DATA may be large, and
+// it is forwarded as it comes, so at most kMaxKeptInput bytes of a frame wait between reads.
 //
-// Flow: one write in flight; output beyond the cap pauses the partner's reading (backpressure)
-// until this side drains below half the cap.
+// Flow: one write in flight. Once a connection's output reaches the pause point (forwarded DATA
+// and the relay's own frames alike), neither it nor its partner is read (backpressure) until it
+// drains below half of it; a read never takes more than fits under the pause point (ReadLimit),
+// so the output overshoots it by kMinRead at most. Output stuck too long is the server's
+// slow-consumer timeout.
 //
 // Cut-through: a DATA frame is forwarded as its bytes arrive, not once it is whole, so a large
 // frame is neither buffered nor delayed. Once its header (and the first bytes the console shows)
@@ -21,16 +25,30 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "relay/errors.h"
 #include "relay/room_table.h"
 #include "wire/codec.h"
+#include "wire/frame.h"
+#include "wire/relay_protocol.h"
 
 namespace duet::relay {
 
 class Server;
 using SteadyTime = std::chrono::steady_clock::time_point;
+
+// The largest payload a peer's frame may declare, by type, before the relay buffers any of it
+// (wire/PROTOCOL.md, "Framing"): JOIN before joining, PING after; DATA (up to --max-frame) is
+// forwarded cut-through and never held whole.
+inline constexpr uint32_t kMaxJoinPayload = 4 + 2 + 1 + wire::relay::kMaxRoomLength;  // 71
+// What ProcessInput may keep of a frame between reads: a JOIN, a PING or a DATA header with the
+// console's prefix, whichever is largest (the DATA prefix is Console::kHexPrefixBytes).
+inline constexpr size_t kMaxKeptInput = wire::kFrameHeaderSize + kMaxJoinPayload;
+// The input buffer, allocated while a connection has data to read, and the smallest read.
+inline constexpr size_t kInputBuffer = 256 * 1024;
+inline constexpr size_t kMinRead = 4096;
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
@@ -71,6 +89,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Lets go of buffers that hold nothing (the server calls it for connections gone quiet).
   void TrimIdle();
   void Pause() { paused_ = true; }
+  // Reads again, unless this side's output or its partner's is still at half the pause point.
   void Resume();
 
   ConnId id() const { return id_; }
@@ -82,6 +101,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   // Set by the server when the connection joins or pairs.
   std::string room;
+  std::string address_key;  // what the per-address limits count it under (relay/address_key.h)
   Connection* partner = nullptr;  // valid while paired; cleared on either side's close
   bool first_in_room = false;     // side "a" on the console, TLS server
 
@@ -96,7 +116,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Handles complete frames and forwards DATA as it arrives; false when the connection was
   // closed or refused.
   bool ProcessInput();
+  // The refusal for a frame header, by state and type (the per-type payload caps), or none.
+  std::optional<RelayError> CheckHeader(const wire::FrameHeader& h) const;
   bool HandleFrame(uint8_t type, wire::ByteView payload);
+  // Whether this side's output, or its partner's, holds `limit` bytes or more.
+  bool Backlogged(size_t limit) const;
+  // The most one read may take: what fits under the pause point, since what is read can come
+  // straight back out as output (forwarded DATA, PONGs), but at least kMinRead.
+  size_t ReadLimit() const;
   // Appends bytes to the output and starts writing (`defer`: see AppendForwarded).
   void Enqueue(wire::ByteView bytes, bool defer = false);
   // Writes what the socket takes now (nothing may be queued); returns the rest.

@@ -96,6 +96,19 @@ void Console::Listening(const std::string& host, uint16_t port) {
   Emit("listening on " + host + ":" + std::to_string(port) + "\n");
 }
 
+namespace {
+// A flag's value as the user would type it: 5, 0.5.
+std::string Number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%g", v);
+  return buf;
+}
+std::string JoinRateText(const RelayConfig& c) {
+  if (c.join_rate <= 0) return "unlimited";
+  return Number(c.join_rate) + "/s (burst " + Number(c.join_burst) + ")";
+}
+}  // namespace
+
 void Console::Banner(const RelayConfig& c) {
   Line("start",
        "duet-relay: blind relay for Duet. It pairs two peers per room and forwards bytes it "
@@ -107,10 +120,13 @@ void Console::Banner(const RelayConfig& c) {
            std::to_string(c.join_timeout.count()) + " ms, idle timeout " +
            std::to_string(c.idle_timeout.count()) + " ms, connections " +
            std::to_string(c.max_connections) + " (" + std::to_string(c.max_per_address) +
-           " per address), rooms " + std::to_string(c.max_rooms),
+           " per address), rooms " + std::to_string(c.max_rooms) + ", joins " + JoinRateText(c) +
+           " per address",
        "\"max_frame\":" + std::to_string(c.max_frame) +
-           ",\"max_output\":" + std::to_string(c.max_output) + ",\"max_connections\":" +
-           std::to_string(c.max_connections) + ",\"max_rooms\":" + std::to_string(c.max_rooms));
+           ",\"max_output\":" + std::to_string(c.max_output) +
+           ",\"max_connections\":" + std::to_string(c.max_connections) + ",\"max_per_address\":" +
+           std::to_string(c.max_per_address) + ",\"max_rooms\":" + std::to_string(c.max_rooms) +
+           ",\"join_rate\":" + Number(c.join_rate) + ",\"join_burst\":" + Number(c.join_burst));
 }
 
 void Console::Join(const std::string& room, const std::string& addr) {

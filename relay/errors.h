@@ -21,6 +21,9 @@ inline RelayError TooManyConnections() {
           "The relay has as many connections as it allows (in total or from your address). Try "
           "again later."};
 }
+inline RelayError RateLimited() {
+  return {"RATE_LIMITED", "Too many room joins from your address. Try again in a few seconds."};
+}
 inline RelayError JoinTimeout() {
   return {"TIMEOUT", "No JOIN arrived in time; the relay closed the connection."};
 }

@@ -63,6 +63,11 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--max-per-address", cfg.max_per_address, "Connections from one IP address")
       ->capture_default_str();
+  app.add_option("--join-rate", cfg.join_rate,
+                 "JOINs per second from one IP address, after --join-burst (0: no limit)")
+      ->capture_default_str();
+  app.add_option("--join-burst", cfg.join_burst, "JOINs one IP address may send at once")
+      ->capture_default_str();
   app.add_option("--max-rooms", cfg.max_rooms, "Rooms open at once")->capture_default_str();
   app.add_option("--frame-lines", cfg.max_frame_lines_per_second,
                  "Frame lines shown per second before they are summed up")

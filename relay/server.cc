@@ -4,6 +4,7 @@
 #include <csignal>
 #include <vector>
 
+#include "relay/address_key.h"
 #include "wire/frame.h"
 #include "wire/relay_protocol.h"
 
@@ -20,12 +21,6 @@ constexpr auto kCloseGrace = std::chrono::seconds(2);  // to flush a final ERROR
 // bytes the partner's socket cannot take yet then wait in the kernel instead of being copied
 // into the relay's buffer (measured: about 0.95x socat's bulk throughput instead of 0.86x).
 constexpr size_t kPauseAt = 256 * 1024;
-// The per-address key: the address without its port ("unknown" has none).
-std::string IpOf(const Connection& c) {
-  const std::string& a = c.addr();
-  size_t colon = a.rfind(':');
-  return colon == std::string::npos ? a : a.substr(0, colon);
-}
 constexpr auto kTrimAfter = std::chrono::seconds(1);  // quiet this long: buffers are freed
 }  // namespace
 
@@ -37,7 +32,8 @@ Server::Server(asio::io_context& io, RelayConfig config, std::FILE* console_out)
       sweep_timer_(io),
       retry_accept_timer_(io),
       signals_(io, SIGINT, SIGTERM),
-      rooms_(config_.max_rooms) {}
+      rooms_(config_.max_rooms),
+      joins_(config_.join_rate, config_.join_burst, config_.join_rate_entries) {}
 
 Status Server::Listen() {
   std::error_code ec;
@@ -87,8 +83,9 @@ void Server::Accept() {
     std::string addr = rec ? ip : ip + ":" + std::to_string(remote.port());
     const ConnId id = next_id_++;
     auto conn = std::make_shared<Connection>(*this, std::move(socket), id, std::move(addr));
+    conn->address_key = rec ? "unknown" : AddressKey(remote.address());
     conns_.emplace(id, conn);
-    const size_t from_ip = ++per_address_[ip];
+    const size_t from_ip = ++per_address_[conn->address_key];
     ++totals_.accepted;
     conn->Start();
     if (conns_.size() > config_.max_connections || from_ip > config_.max_per_address) {
@@ -99,6 +96,11 @@ void Server::Accept() {
 }
 
 bool Server::OnJoin(Connection& conn, const std::string& room) {
+  // Before the room table answers: WAITING or PAIRED would tell a prober whether a room is in use.
+  if (!joins_.Allow(conn.address_key, Clock::now())) {
+    conn.SendError(RateLimited());
+    return false;
+  }
   JoinOutcome o = rooms_.Join(conn.id(), room);
   switch (o.kind) {
     case JoinOutcome::Kind::kRoomFull: conn.SendError(RoomFull(room)); return false;
@@ -156,9 +158,9 @@ void Server::ForwardBytes(Connection& to, wire::ByteView bytes, uint32_t left) {
 }
 
 void Server::OnOutputProgress(Connection& conn) {
-  if (conn.partner != nullptr && conn.pending_output() < pause_threshold() / 2) {
-    conn.partner->Resume();
-  }
+  if (conn.pending_output() >= pause_threshold() / 2) return;
+  conn.Resume();  // each checks that neither its own output nor its partner's is still backed up
+  if (conn.partner != nullptr) conn.partner->Resume();
 }
 
 void Server::OnRefused(Connection& conn, const RelayError& error) {
@@ -192,7 +194,7 @@ void Server::OnLeaving(Connection& conn) { Unpair(conn); }
 
 void Server::OnClosed(Connection& conn) {
   Unpair(conn);
-  auto it = per_address_.find(IpOf(conn));
+  auto it = per_address_.find(conn.address_key);
   if (it != per_address_.end() && --it->second == 0) per_address_.erase(it);
   conns_.erase(conn.id());  // handlers in flight keep the object alive until they return
 }

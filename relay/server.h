@@ -14,6 +14,7 @@
 #include "relay/config.h"
 #include "relay/connection.h"
 #include "relay/console.h"
+#include "relay/join_limiter.h"
 #include "relay/room_table.h"
 #include "wire/result.h"
 
@@ -41,7 +42,8 @@ class Server {
                     uint32_t left);
   void ForwardRest(Connection& from, Connection* to, wire::ByteView bytes, uint32_t left);
   void OnOutputProgress(Connection& conn);
-  // Output waiting for a connection at which its partner stops being read (backpressure).
+  // Output waiting for a connection at which neither it nor its partner is read any more
+  // (backpressure; reading resumes below half of it).
   size_t pause_threshold() const;
   void OnRefused(Connection& conn, const RelayError& error);
   void OnLeaving(Connection& conn);  // out of its room (before the close completes)
@@ -65,8 +67,9 @@ class Server {
   bool shutting_down_ = false;
 
   RoomTable rooms_;
+  JoinLimiter joins_;
   std::unordered_map<ConnId, std::shared_ptr<Connection>> conns_;
-  std::unordered_map<std::string, size_t> per_address_;
+  std::unordered_map<std::string, size_t> per_address_;  // connections by AddressKey
   ConnId next_id_ = 1;
   Totals totals_;
   std::chrono::steady_clock::time_point last_totals_;

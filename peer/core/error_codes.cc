@@ -21,8 +21,11 @@ constexpr std::array kErrors = {
               "The room already has two people in it."},
     ErrorInfo{"TOO_MANY_ROOMS", kEndsSession, kExitRelay, kRelaySends,
               "The relay has as many rooms open as it allows."},
-    ErrorInfo{"TOO_MANY_CONNECTIONS", kEndsSession, kExitRelay, kRelaySends,
-              "The relay has as many connections as it allows, in total or from one address."},
+    ErrorInfo{"TOO_MANY_CONNECTIONS", kRecovers, kExitRelay, kRelaySends,
+              "The relay has as many connections as it allows, in total or from one address; "
+              "Duet backs off and tries again."},
+    ErrorInfo{"RATE_LIMITED", kRecovers, kExitRelay, kRelaySends,
+              "Too many room joins came from one address; Duet backs off and tries again."},
     ErrorInfo{"TIMEOUT", kRecovers, kExitUndelivered, kRelaySends,
               "The relay closed a connection that sent no JOIN, or nothing, for too long."},
     ErrorInfo{"SLOW_CONSUMER", kRecovers, kExitUndelivered, kRelaySends,

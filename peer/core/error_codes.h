@@ -50,8 +50,9 @@ std::span<const ErrorInfo> AllErrors();
 const ErrorInfo* FindError(std::string_view code);
 
 // Whether `code` ends the session (Ending::kEndsSession). For the relay's ERROR codes: ROOM_FULL,
-// BAD_VERSION, BAD_FRAME, TOO_MANY_CONNECTIONS and TOO_MANY_ROOMS end it (trying again cannot
-// help); FRAME_TOO_LARGE, TIMEOUT, SLOW_CONSUMER and RELAY_SHUTDOWN do not (Duet reconnects).
+// BAD_VERSION, BAD_FRAME and TOO_MANY_ROOMS end it (trying again cannot help); FRAME_TOO_LARGE,
+// TIMEOUT, SLOW_CONSUMER, RELAY_SHUTDOWN, TOO_MANY_CONNECTIONS and RATE_LIMITED do not (Duet
+// backs off and reconnects: the last two pass once other connections or joins are done).
 // An unknown code does not.
 bool EndsSession(std::string_view code);
 

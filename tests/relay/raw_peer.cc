@@ -15,13 +15,22 @@ namespace duet::testing {
 
 using Clock = std::chrono::steady_clock;
 
-RawPeer::RawPeer(const std::string& addr) {
+RawPeer::RawPeer(const std::string& addr, const std::string& source) {
   size_t colon = addr.rfind(':');
   sockaddr_in a{};
   a.sin_family = AF_INET;
   a.sin_port = htons(static_cast<uint16_t>(std::stoi(addr.substr(colon + 1))));
   inet_pton(AF_INET, addr.substr(0, colon).c_str(), &a.sin_addr);
   fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd_ >= 0 && !source.empty()) {
+    sockaddr_in from{};
+    from.sin_family = AF_INET;  // port 0: the kernel picks one
+    inet_pton(AF_INET, source.c_str(), &from.sin_addr);
+    if (bind(fd_, reinterpret_cast<sockaddr*>(&from), sizeof(from)) != 0) {
+      close(fd_);
+      fd_ = -1;
+    }
+  }
   if (fd_ >= 0 && connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0) {
     close(fd_);
     fd_ = -1;

@@ -11,7 +11,9 @@ namespace duet::testing {
 
 class RawPeer {
  public:
-  explicit RawPeer(const std::string& addr);  // "127.0.0.1:PORT"
+  // Connects to `addr` ("127.0.0.1:PORT"), from the loopback address `source` when one is given
+  // ("127.0.0.2": loopback answers all of 127/8, so a test can play several hosts).
+  explicit RawPeer(const std::string& addr, const std::string& source = "");
   ~RawPeer();
   RawPeer(const RawPeer&) = delete;
   RawPeer& operator=(const RawPeer&) = delete;
