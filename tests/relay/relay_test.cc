@@ -192,7 +192,8 @@ TEST_F(RelayTest, TwoThousandConnectionsAtOnce) {
     setrlimit(RLIMIT_NOFILE, &lim);
   }
   // All from 127.0.0.1: lift the per-address limits (RelayFloodTest attacks those).
-  StartRelay({"--quiet", "--max-per-address", "5000", "--join-rate", "0"});
+  StartRelay({"--quiet", "--max-connections", "10000", "--max-per-address", "5000",
+              "--join-rate", "0"});
   std::vector<std::unique_ptr<RawPeer>> peers;
   for (int i = 0; i < 2000; ++i) {
     peers.push_back(std::make_unique<RawPeer>(addr_));
