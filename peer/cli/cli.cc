@@ -40,7 +40,10 @@ Result<std::string> ReadPassphrase(const std::string& path) {
     return Error{"PASSPHRASE_FILE_UNREADABLE",
                  "Could not read the passphrase file " + path + ". Check the path."};
   }
-  std::string pass((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // A passphrase, not a file: at most 4 KiB is read (a mistaken /dev/zero must not fill memory).
+  std::string pass(4096, '\0');
+  in.read(pass.data(), static_cast<std::streamsize>(pass.size()));
+  pass.resize(static_cast<size_t>(in.gcount()));
   while (!pass.empty() && (pass.back() == '\n' || pass.back() == '\r')) pass.pop_back();
   return pass;
 }

@@ -1,10 +1,13 @@
+#include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 
 #include "peer/cli/printer.h"
 #include "peer/core/sanitize.h"
+#include "wire/utf8.h"
 
 namespace duet::peer::cli {
 namespace {
@@ -25,27 +28,65 @@ std::string Preview(const std::string& text) {
 }
 
 // Under "[12:00:01] ": where a text's second and later lines start.
-constexpr std::string_view kContinuation = "\n             ";
+constexpr std::string_view kIndent = "             ";
+constexpr int kIndentColumns = static_cast<int>(kIndent.size());
 
-// One printed record, safe for a terminal: sanitised, and its continuation lines indented.
-std::string ForTerminal(std::string_view text) {
-  std::string clean = SanitizeText(text);
+// One printed record, safe for a terminal: sanitised, and every line after its first (its own
+// newlines, and on a terminal of `columns` columns the rows it would wrap onto, since a text
+// padded to the width would otherwise start a fresh row at column 0) indented.
+std::string ForTerminal(std::string_view text, int columns) {
+  const std::string clean = SanitizeText(text);
+  const bool wrap = columns > kIndentColumns + 10;
   std::string out;
   out.reserve(clean.size());
-  for (char c : clean) {
-    if (c == '\n') {
-      out += kContinuation;
-    } else {
-      out += c;
+  int column = 0;
+  for (size_t i = 0; i < clean.size();) {
+    uint32_t cp = 0;
+    const size_t n = std::max<size_t>(1, wire::DecodeUtf8At(clean, i, cp));
+    const int width = cp == '\n' ? 0 : TerminalColumns(cp);
+    if (cp == '\n' || (wrap && column + width > columns)) {
+      out += '\n';
+      out += kIndent;
+      column = kIndentColumns;
     }
+    if (cp != '\n') {
+      out.append(clean, i, n);
+      column += width;
+    }
+    i += n;
   }
   return out;
+}
+
+// `line` cut to fewer than `columns` columns (the live progress line is redrawn in place, so it
+// must stay on one row; a long peer-chosen file name would otherwise wrap to column 0).
+std::string FitColumns(std::string_view line, int columns) {
+  if (columns <= 0) return std::string(line);
+  int column = 0;
+  for (size_t i = 0; i < line.size();) {
+    uint32_t cp = 0;
+    const size_t n = std::max<size_t>(1, wire::DecodeUtf8At(line, i, cp));
+    column += TerminalColumns(cp);
+    if (column >= columns) return std::string(line.substr(0, i));
+    i += n;
+  }
+  return std::string(line);
+}
+
+// The terminal's width, or 0 when `out` is not a terminal.
+int TerminalWidth(std::FILE* out) {
+  winsize ws{};
+  if (::ioctl(::fileno(out), TIOCGWINSZ, &ws) != 0) return 0;
+  return ws.ws_col;
 }
 
 // Readable, timestamped lines: "[12:00:01] bob: hello".
 class HumanPrinter : public Printer {
  public:
-  explicit HumanPrinter(std::FILE* out) { out_ = out; }
+  HumanPrinter(std::FILE* out, int columns)
+      : tty_(::isatty(::fileno(out)) == 1), columns_(columns) {
+    out_ = out;
+  }
   void Identity(const std::string&, const std::string& grouped, bool created,
                 const std::string& home) override {
     Line(created ? "Created a new identity in " + home + "."
@@ -173,7 +214,9 @@ class HumanPrinter : public Printer {
                        "/s  ETA " + eta;
     if (!tty_) return Print(line);
     // One live line, redrawn in place (the only escape sequence printed, and Duet's own).
-    std::fputs(("\r\033[K" + SanitizeLine(line)).c_str(), out_);
+    const std::string live =
+        FitColumns(SanitizeLine(line), columns_ > 0 ? columns_ : TerminalWidth(out_));
+    std::fputs(("\r\033[K" + live).c_str(), out_);
     std::fflush(out_);
     progress_open_ = true;
   }
@@ -207,7 +250,7 @@ class HumanPrinter : public Printer {
   void Print(const std::string& line) {                // mu_ held
     if (progress_open_) std::fputs("\r\033[K", out_);  // the live line gives way
     progress_open_ = false;
-    std::fputs(ForTerminal(line).c_str(), out_);
+    std::fputs(ForTerminal(line, columns_ > 0 ? columns_ : TerminalWidth(out_)).c_str(), out_);
     std::fputc('\n', out_);
     std::fflush(out_);
   }
@@ -215,15 +258,16 @@ class HumanPrinter : public Printer {
   std::map<std::string, std::string> previews_;
   TransferClock clock_;
   std::string peer_name_ = "The peer";
-  const bool tty_ = ::isatty(STDOUT_FILENO) == 1;
+  const bool tty_;     // `out` is a terminal: one live progress line
+  const int columns_;  // wrap at this width; 0: the terminal's (none when not a terminal)
   bool progress_open_ = false;
   std::chrono::steady_clock::time_point last_progress_line_;
 };
 
 }  // namespace
 
-std::unique_ptr<Printer> MakeHumanPrinter(std::FILE* out) {
-  return std::make_unique<HumanPrinter>(out);
+std::unique_ptr<Printer> MakeHumanPrinter(std::FILE* out, int columns) {
+  return std::make_unique<HumanPrinter>(out, columns);
 }
 
 }  // namespace duet::peer::cli

@@ -86,9 +86,10 @@ class Printer : public SessionListener {
 // `out`: where the lines go (stdout; a temporary file in tests). Every line it prints passes
 // through one sanitiser: no escape sequence or control character reaches the terminal, whoever
 // wrote the text (the peer, the relay, or the user's own file names), and the continuation lines
-// of a multi-line text are indented under the line they belong to, so none can pass for a line
-// of Duet's own ("[12:00:01] ...").
-std::unique_ptr<Printer> MakeHumanPrinter(std::FILE* out = stdout);
+// of a multi-line text, and the rows a long one wraps onto on a terminal, are indented under the
+// line they belong to, so none can pass for a line of Duet's own ("[12:00:01] ..."). `columns`:
+// the width to wrap at; 0 asks the terminal (no wrapping when `out` is not one).
+std::unique_ptr<Printer> MakeHumanPrinter(std::FILE* out = stdout, int columns = 0);
 std::unique_ptr<Printer> MakeJsonPrinter();
 
 }  // namespace duet::peer::cli

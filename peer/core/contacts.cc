@@ -42,27 +42,48 @@ KeyVerdict Contacts::Classify(const crypto::Fingerprint& key, std::string_view h
   return KeyVerdict{};
 }
 
+namespace {
+
+Error PinsFull() {
+  return Error{"PINS_FULL", "This key was not pinned: " + std::to_string(Contacts::kMaxContacts) +
+                                " contacts are pinned, as many as Duet keeps. Remove the lines of "
+                                "contacts you no longer need from the file \"pins\" in your Duet "
+                                "folder."};
+}
+
+}  // namespace
+
 Status Contacts::PinNew(std::string_view name, const crypto::Fingerprint& key, int64_t now_ms) {
   std::vector<crypto::Pin> pins = storage_.pins();
   for (const crypto::Pin& p : pins) {
     if (p.fingerprint == key) return Status();
   }
-  if (pins.size() >= kMaxContacts) {
-    return Error{"PINS_FULL", "This key was not pinned: " + std::to_string(kMaxContacts) +
-                                  " contacts are pinned, as many as Duet keeps. Remove the lines "
-                                  "of contacts you no longer need from the pins file in your "
-                                  "Duet folder."};
-  }
+  if (pins.size() >= kMaxContacts) return PinsFull();
   pins.push_back(crypto::Pin{std::string(name), key, now_ms / 1000, false});
   return storage_.Store(std::move(pins));
 }
 
-Status Contacts::MarkVerified(const crypto::Fingerprint& key) {
+Status Contacts::MarkVerified(std::string_view name, const crypto::Fingerprint& key,
+                              int64_t now_ms) {
   std::vector<crypto::Pin> pins = storage_.pins();
   auto it = std::find_if(pins.begin(), pins.end(),
                          [&](const crypto::Pin& p) { return p.fingerprint == key; });
-  if (it == pins.end() || it->verified) return Status();
-  it->verified = true;
+  if (it != pins.end()) {
+    if (it->verified) return Status();
+    it->verified = true;
+    return storage_.Store(std::move(pins));
+  }
+  if (pins.size() >= kMaxContacts) {
+    auto oldest = pins.end();
+    for (auto p = pins.begin(); p != pins.end(); ++p) {
+      if (!p->verified && (oldest == pins.end() || p->first_seen_s < oldest->first_seen_s)) {
+        oldest = p;
+      }
+    }
+    if (oldest == pins.end()) return PinsFull();
+    pins.erase(oldest);
+  }
+  pins.push_back(crypto::Pin{std::string(name), key, now_ms / 1000, true});
   return storage_.Store(std::move(pins));
 }
 

@@ -57,8 +57,11 @@ class Contacts {
   // load, however many keys a peer (or a relay) cycles through.
   static constexpr size_t kMaxContacts = 1000;
   Status PinNew(std::string_view name, const crypto::Fingerprint& key, int64_t now_ms);
-  // The user compared codes: the pin of `key` is verified.
-  Status MarkVerified(const crypto::Fingerprint& key);
+  // The user compared codes: the pin of `key` is verified. A key that could not be pinned (the
+  // pins were full) is pinned now under `name`, in the place of the oldest unverified pin: a
+  // deliberate /trust is never lost to keys that only passed by. PINS_FULL when every pin is
+  // verified.
+  Status MarkVerified(std::string_view name, const crypto::Fingerprint& key, int64_t now_ms);
   // The user accepts `key` as the new key of the contact pinned with `old_key`: the old key is
   // forgotten and `key` is pinned under the contact's name, verified (the user compared codes
   // to accept it). Acts on keys only; NOT_SECURE if `old_key` is no longer pinned.

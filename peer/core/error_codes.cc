@@ -142,7 +142,7 @@ constexpr std::array kErrors = {
     ErrorInfo{"KEY_NOT_FOUND", kEndsSession, kExitSecurity, kOurs,
               "There is no identity key (Duet creates one on first run)."},
     ErrorInfo{"KEY_PERMISSIONS", kEndsSession, kExitSecurity, kOurs,
-              "The identity key can be read by other users of this machine."},
+              "The identity key can be read or changed by other users of this machine."},
     ErrorInfo{"KEY_UNSAFE_FILE", kEndsSession, kExitSecurity, kOurs,
               "The identity key file is a symbolic link, not a regular file, or another user's."},
     ErrorInfo{"KEY_PASSPHRASE_NEEDED", kEndsSession, kExitSecurity, kOurs,

@@ -1,9 +1,10 @@
 // Fresh room codes that are easy to read out: "acorn-gravy-petal-swoop".
 //
-// A room code only pairs two people at the relay; it is no secret (the SAS and the pins decide
-// who is who). It must still be hard to guess: the relay answers WAITING or PAIRED to any JOIN,
-// so a guessed code lets a stranger on the LAN into the room, and a short one can be found by
-// trying them all. Four words from the EFF short list give about 41 bits.
+// Today the whole code is the room the relay pairs on (the SAS and the pins decide who is who);
+// DESIGN.md section 2 makes the part after the nameplate a secret for the code's PAKE later. It
+// must be hard to guess either way: the relay answers WAITING or PAIRED to any JOIN, so a guessed
+// code lets a stranger on the LAN into the room, and a short one can be found by trying them all.
+// Four words from the EFF short list give about 41 bits.
 #pragma once
 
 #include <cstddef>

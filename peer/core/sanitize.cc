@@ -1,5 +1,7 @@
 #include "peer/core/sanitize.h"
 
+#include <unicode/uchar.h>
+
 #include <cstdint>
 
 #include "wire/utf8.h"
@@ -53,6 +55,21 @@ std::string SanitizeLine(std::string_view text) {
   if (b == std::string::npos) return "";
   size_t e = s.find_last_not_of(' ');
   return s.substr(b, e - b + 1);
+}
+
+int TerminalColumns(uint32_t cp) {
+  const auto c = static_cast<UChar32>(cp);
+  const int category = u_getIntPropertyValue(c, UCHAR_GENERAL_CATEGORY);
+  if (category == U_NON_SPACING_MARK || category == U_ENCLOSING_MARK || category == U_FORMAT_CHAR ||
+      (cp >= 0x1160 && cp <= 0x11FF)) {
+    return 0;  // combining, invisible, or a Hangul vowel or final joined to the syllable
+  }
+  const int width = u_getIntPropertyValue(c, UCHAR_EAST_ASIAN_WIDTH);
+  if (width == U_EA_WIDE || width == U_EA_FULLWIDTH ||
+      u_hasBinaryProperty(c, UCHAR_EMOJI_PRESENTATION)) {
+    return 2;
+  }
+  return 1;
 }
 
 }  // namespace duet::peer

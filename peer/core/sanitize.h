@@ -2,6 +2,7 @@
 // no invalid UTF-8. Printable UTF-8 (accents, CJK, emoji, joiners) passes through intact.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -13,5 +14,10 @@ std::string SanitizeText(std::string_view text);
 
 // For display names and file names: one line (newlines become spaces too), trimmed.
 std::string SanitizeLine(std::string_view text);
+
+// The columns a terminal gives code point `cp`: 0 for combining marks and format characters,
+// 2 for East Asian wide and fullwidth characters and emoji shown as emoji, else 1 (ICU's
+// Unicode properties).
+int TerminalColumns(uint32_t cp);
 
 }  // namespace duet::peer

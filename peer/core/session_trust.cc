@@ -127,7 +127,7 @@ Status Session::TrustPeer(std::string_view expected_fingerprint) {
     if (!saved) return saved;
     peer_.name = peer_.contact;
   } else {
-    saved = contacts_.MarkVerified(*fp);
+    saved = contacts_.MarkVerified(peer_.name, *fp, config_.now_ms());
     if (peer_.contact.empty()) peer_.contact = peer_.name;
   }
   peer_.trust = TrustLevel::kVerified;

@@ -47,6 +47,10 @@ class App {
   void StartIdentity();
   void OnKeyGenerated(Result<crypto::Identity> identity);
   void OnSetupContinue();
+  // The key was saved under the setup screen's passphrase (on the worker: scrypt takes a while),
+  // or not: `saved` holds it back, or the error (then `held` still has it).
+  void OnIdentitySaved(Result<crypto::Identity> saved,
+                       std::shared_ptr<std::optional<crypto::Identity>> held);
   void OnConnectPressed();
   void Connect();
   void OnIdentityLoaded(Result<crypto::Identity> identity, bool for_connect);

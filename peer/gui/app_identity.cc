@@ -65,15 +65,36 @@ void App::OnKeyGenerated(Result<crypto::Identity> identity) {
 }
 
 void App::OnSetupContinue() {
-  if (!identity_) return;
+  if (!identity_) return;  // not made yet, or being saved
   std::string pass = setup_->passphrase().value();
-  Status saved = identity_->Save(home_, pass);
-  OPENSSL_cleanse(pass.data(), pass.size());
   setup_->passphrase().value("");
+  key_state_ = "saving";
+  // Sealing under a passphrase runs scrypt (128 MiB, about half a second): off the UI thread.
+  // The identity goes with the work and comes back in its result (or in `held` on failure).
+  auto held = std::make_shared<std::optional<crypto::Identity>>(std::move(identity_));
+  identity_.reset();
+  RunOnWorker(
+      [held, home = home_, pass = std::move(pass)]() mutable -> Result<crypto::Identity> {
+        Status saved = (*held)->Save(home, pass);
+        OPENSSL_cleanse(pass.data(), pass.size());
+        if (!saved) return saved.error();
+        crypto::Identity id = std::move(**held);
+        held->reset();
+        return id;
+      },
+      [this, held](Result<crypto::Identity> saved) { OnIdentitySaved(std::move(saved), held); });
+  Refresh();
+}
+
+void App::OnIdentitySaved(Result<crypto::Identity> saved,
+                          std::shared_ptr<std::optional<crypto::Identity>> held) {
+  key_state_ = "ready";
   if (!saved) {
+    identity_ = std::move(*held);
     setup_->SetError(saved.error().message);
     return Refresh();
   }
+  identity_.emplace(std::move(*saved));
   if (!options_.connect) connect_->name().value(setup_->name().value());
   connect_->SetFingerprint(identity_->fingerprint().Grouped());
   ShowScreen(Screen::kConnect);

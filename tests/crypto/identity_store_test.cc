@@ -92,15 +92,19 @@ TEST_F(IdentityStoreTest, RoundTripsWithPassphraseSealedWithScryptTwoToTheSevent
   const long n = BIO_get_mem_data(out.get(), &text);
   Spit(key(), std::string(text, static_cast<size_t>(n)));
   EXPECT_EQ(Identity::Load(dir(), "correct horse").error().code, "KEY_WRONG_PASSPHRASE");
-  // Parameters that would need gigabytes are damage, not an allocation.
-  cheaper[6] = 40;
-  out.reset(BIO_new(BIO_s_mem()));
-  PEM_write_bio(out.get(), "DUET ENCRYPTED PRIVATE KEY", "",
-                reinterpret_cast<const unsigned char*>(cheaper.data()),
-                static_cast<long>(cheaper.size()));
-  const long m = BIO_get_mem_data(out.get(), &text);
-  Spit(key(), std::string(text, static_cast<size_t>(m)));
-  EXPECT_EQ(Identity::Load(dir(), "correct horse").error().code, "KEY_DAMAGED");
+  // Parameters that would need gigabytes are damage, not an allocation: out of range (2^40), or
+  // in range but over the memory cap (2^20 with r = 16: 2 GiB).
+  for (auto [log2n, r] : {std::pair{40, 8}, std::pair{20, 16}}) {
+    cheaper[6] = static_cast<char>(log2n);
+    cheaper[7] = static_cast<char>(r);
+    out.reset(BIO_new(BIO_s_mem()));
+    PEM_write_bio(out.get(), "DUET ENCRYPTED PRIVATE KEY", "",
+                  reinterpret_cast<const unsigned char*>(cheaper.data()),
+                  static_cast<long>(cheaper.size()));
+    const long m = BIO_get_mem_data(out.get(), &text);
+    Spit(key(), std::string(text, static_cast<size_t>(m)));
+    EXPECT_EQ(Identity::Load(dir(), "correct horse").error().code, "KEY_DAMAGED") << log2n;
+  }
 }
 
 // What earlier versions wrote: PKCS#8 PBES2 with scrypt N = 2^14 (OpenSSL's own format).

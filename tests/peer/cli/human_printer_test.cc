@@ -81,5 +81,31 @@ TEST_F(HumanPrinterTest, EscapesInTheUsersOwnFileNamesAndTextNeverReachTheTermin
   for (const std::string& l : lines) EXPECT_EQ(l.find("\x1b"), std::string::npos) << l;
 }
 
+// On a terminal a text padded to its width would start the next row at column 0 with whatever
+// it likes; Duet wraps it first, indented like any continuation.
+TEST_F(HumanPrinterTest, ATextPaddedToTheTerminalWidthIsWrappedAndIndented) {
+  std::FILE* out = std::tmpfile();
+  std::unique_ptr<Printer> narrow = MakeHumanPrinter(out, 60);
+  ReceivedMessage m;
+  m.from = "mallory";
+  m.text = "hi" + std::string(60, ' ') + "[12:00:00] Secure session with bob (verified)";
+  narrow->OnMessage(m);
+  m.text = "漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字";
+  narrow->OnMessage(m);
+  std::swap(out, out_);
+  const std::vector<std::string> lines = Lines();
+  std::swap(out, out_);
+  std::fclose(out);
+  EXPECT_EQ(OwnLines(lines), 2u);
+  ASSERT_GE(lines.size(), 4u);
+  for (const std::string& l : lines) {
+    if (l[0] != '[') {
+      EXPECT_EQ(l.rfind("             ", 0), 0u) << l;
+    }
+  }
+  // 40 wide characters (80 columns) after a 28-column prefix: three rows, none over 60 columns.
+  EXPECT_EQ(lines.size(), 2u + 1u + 2u) << lines.size();
+}
+
 }  // namespace
 }  // namespace duet::peer::cli

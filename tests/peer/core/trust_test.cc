@@ -239,8 +239,21 @@ TEST(Contacts, StopsPinningAtTheCapInsteadOfGrowingTheFile) {
   EXPECT_EQ(pins.stores, 0);
   // Keys already pinned still work as before.
   EXPECT_TRUE(contacts.PinNew("peer4", fp(4), 0).ok());
-  EXPECT_TRUE(contacts.MarkVerified(fp(4)).ok());
+  EXPECT_TRUE(contacts.MarkVerified("peer4", fp(4), 0).ok());
   EXPECT_EQ(pins.stores, 1);
+  // The user's own /trust of the key that found no room takes the oldest unverified pin's place.
+  pins.pins_[7].first_seen_s = -1;  // the oldest
+  ASSERT_TRUE(contacts.MarkVerified("one more", TestIdentity(1).fingerprint(), 5000).ok());
+  EXPECT_EQ(pins.pins_.size(), Contacts::kMaxContacts);
+  EXPECT_EQ(pins.pins_.back().name, "one more");
+  EXPECT_TRUE(pins.pins_.back().verified);
+  EXPECT_EQ(std::count_if(pins.pins_.begin(), pins.pins_.end(),
+                          [&](const crypto::Pin& p) { return p.fingerprint == fp(7); }),
+            0);
+  // Once every pin is verified, nothing more is taken in, and it says so.
+  for (crypto::Pin& p : pins.pins_) p.verified = true;
+  EXPECT_EQ(contacts.MarkVerified("two more", TestIdentity(2).fingerprint(), 0).error().code,
+            "PINS_FULL");
 }
 
 // /trust names the key the user was shown: a session the relay forced in between is not
