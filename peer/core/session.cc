@@ -48,7 +48,8 @@ Session::Session(SessionConfig config, SessionListener& listener)
       relay_decoder_(relay::kDefaultMaxFrame),
       app_decoder_(app::kMaxAppPayload),
       transfers_(TransferConfig{config_.downloads, config_.auto_accept_files, app::kFileWindowBytes,
-                                app::kFileAckBytes, 250, config_.now_ms, config_.send_queue},
+                                app::kFileAckBytes, 250, config_.now_ms, config_.send_queue,
+                                config_.accept_limits},
                  listener) {}
 
 Session::~Session() = default;

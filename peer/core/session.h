@@ -70,6 +70,7 @@ struct SessionConfig {
   crypto::TlsOptions tls;
   DownloadFolder* downloads = nullptr;   // where accepted files go; must outlive the session
   bool auto_accept_files = false;        // accept every offer into `downloads`
+  AcceptLimits accept_limits;            // ... up to these sizes
   SendQueueStore* send_queue = nullptr;  // remembers queued files across runs; must outlive it
   size_t bulk_burst_bytes = 1u << 20;    // file data encrypted per TakeOutgoing(true)
 };

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -9,8 +10,6 @@
 #include <cstring>
 #include <filesystem>
 #include <vector>
-
-#include "wire/hex.h"
 
 namespace duet::peer {
 namespace {
@@ -75,6 +74,20 @@ bool Exists(int dir, const std::string& name) {
   return ::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT;
 }
 
+// The file `fd` as the part ledger knows it: device, inode and birth time (0 when unknown).
+std::optional<PartRecord> Identify(int fd) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  PartRecord r;
+  r.dev = static_cast<uint64_t>(st.st_dev);
+  r.ino = static_cast<uint64_t>(st.st_ino);
+  struct statx sx {};
+  if (::statx(fd, "", AT_EMPTY_PATH, STATX_BTIME, &sx) == 0 && (sx.stx_mask & STATX_BTIME)) {
+    r.btime_ns = static_cast<uint64_t>(sx.stx_btime.tv_sec) * 1'000'000'000 + sx.stx_btime.tv_nsec;
+  }
+  return r;
+}
+
 int64_t MtimeNs(const struct stat& st) {
   return static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
 }
@@ -91,29 +104,43 @@ class PosixFileSource : public FileSource {
   std::string name_;
 };
 
+// A write that failed because the disk (or the file-size limit) is full.
+bool NoSpace(int err) { return err == ENOSPC || err == EFBIG || err == EDQUOT; }
+
+Error WriteError(const std::string& name) {
+  const bool full = NoSpace(errno);
+  return SysError(full ? "FILE_NO_SPACE" : "FILE_WRITE_FAILED", "Could not write " + name);
+}
+
 class PosixPartFile : public PartFile {
  public:
+  // `self`: the file `fd` is (device, inode, birth time), checked when it is opened again.
   PosixPartFile(std::shared_ptr<Fd> dir, std::string dir_path, std::string base, Fd fd,
-                uint64_t size)
+                uint64_t size, PartLedger& ledger, PartRecord self)
       : dir_(std::move(dir)),
         dir_path_(std::move(dir_path)),
         base_(std::move(base)),
         fd_(std::move(fd)),
-        size_(size) {}
+        size_(size),
+        ledger_(ledger),
+        self_(std::move(self)) {}
 
   uint64_t size() const override { return size_; }
 
   Result<size_t> ReadAt(uint64_t offset, std::span<uint8_t> out) override {
+    if (Status st = Reopen(); !st) return st.error();
     return PreadAll(fd_.get(), offset, out, part_name());
   }
 
   Status Append(wire::ByteView data) override {
+    if (Status st = Reopen(); !st) return st;
     size_t done = 0;
     while (done < data.size()) {
       ssize_t n = ::pwrite(fd_.get(), data.data() + done, data.size() - done,
                            static_cast<off_t>(size_ + done));
       if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return SysError("FILE_WRITE_FAILED", "Could not write " + part_name());
+      if (n == 0) errno = ENOSPC;
+      if (n <= 0) return WriteError(part_name());
       done += static_cast<size_t>(n);
     }
     size_ += done;
@@ -126,7 +153,9 @@ class PosixPartFile : public PartFile {
       const std::string final_name = Numbered(base_, k);
       if (::renameat2(dir_->get(), part_name().c_str(), dir_->get(), final_name.c_str(),
                       RENAME_NOREPLACE) == 0) {
-        ::unlinkat(dir_->get(), id_name().c_str(), 0);
+        // A record left behind (the home cannot be written) names a path that is gone: it
+        // is dropped the next time it is looked up.
+        (void)ledger_.Forget(self_.id);
         return dir_path_ + "/" + final_name;
       }
       if (errno != EEXIST) break;
@@ -137,12 +166,27 @@ class PosixPartFile : public PartFile {
   void Remove() override {
     fd_ = Fd();
     ::unlinkat(dir_->get(), part_name().c_str(), 0);
-    ::unlinkat(dir_->get(), id_name().c_str(), 0);
+    (void)ledger_.Forget(self_.id);  // as in Commit
   }
 
+  void Close() override { fd_ = Fd(); }
+
  private:
+  // After Close: the part again, if it is still the file this object created or adopted.
+  Status Reopen() {
+    if (fd_.ok()) return Ok();
+    Fd fd(::openat(dir_->get(), part_name().c_str(), O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+    std::optional<PartRecord> now = fd.ok() ? Identify(fd.get()) : std::nullopt;
+    if (!now || now->dev != self_.dev || now->ino != self_.ino || now->btime_ns != self_.btime_ns) {
+      return Error{"FILE_WRITE_FAILED", part_name() + " in " + dir_path_ +
+                                            " was moved or replaced while it was received; the "
+                                            "transfer stopped. Ask the sender to send it again."};
+    }
+    fd_ = std::move(fd);
+    return Ok();
+  }
+
   std::string part_name() const { return base_ + ".part"; }
-  std::string id_name() const { return base_ + ".part.id"; }
 
   // Starts writing back each full step as soon as it is written, then waits for the step before
   // it (normally on disk by then) and drops it from the cache. A disk error found on the way is
@@ -169,9 +213,7 @@ class PosixPartFile : public PartFile {
   }
 
   Status WriteBehindFailed() {
-    if (errno == EIO || errno == ENOSPC) {
-      return SysError("FILE_WRITE_FAILED", "Could not write " + part_name());
-    }
+    if (errno == EIO || NoSpace(errno)) return WriteError(part_name());
     write_behind_ = false;
     return Ok();
   }
@@ -181,6 +223,8 @@ class PosixPartFile : public PartFile {
   std::string base_;  // the name the part was created under (maybe numbered)
   Fd fd_;
   uint64_t size_;
+  PartLedger& ledger_;
+  PartRecord self_;
   bool write_behind_ = true;
   uint64_t started_ = size_;  // writeback started for [.., started_)
   uint64_t dropped_ = size_;  // on disk and out of the cache: [.., dropped_)
@@ -188,73 +232,83 @@ class PosixPartFile : public PartFile {
 
 class PosixDownloadFolder : public DownloadFolder {
  public:
-  PosixDownloadFolder(Fd dir, std::string path)
-      : dir_(std::make_shared<Fd>(std::move(dir))), path_(std::move(path)) {}
+  PosixDownloadFolder(Fd dir, std::string path, PartLedgerStore& ledger)
+      : dir_(std::make_shared<Fd>(std::move(dir))), path_(std::move(path)), ledger_(ledger) {}
 
   Result<std::unique_ptr<PartFile>> OpenPart(std::string_view safe_name,
                                              const wire::app::Id& id) override {
-    return FindOrCreatePart(safe_name, id, true);
+    if (std::unique_ptr<PartFile> part = Adopt(id)) return part;
+    return CreatePart(std::string(safe_name), id);
   }
 
-  bool HasPart(std::string_view safe_name, const wire::app::Id& id) override {
-    Result<std::unique_ptr<PartFile>> part = FindOrCreatePart(safe_name, id, false);
-    return part && *part != nullptr;
+  bool HasPart(std::string_view, const wire::app::Id& id) override { return Adopt(id) != nullptr; }
+
+  std::optional<uint64_t> FreeBytes() override {
+    struct statvfs vfs {};
+    if (::fstatvfs(dir_->get(), &vfs) != 0) return std::nullopt;
+    return static_cast<uint64_t>(vfs.f_bavail) * vfs.f_frsize;
   }
+
+  const std::string& path() const override { return path_; }
 
  private:
-  // The part transfer `id` left, else (with `create`) a new one, else null.
-  Result<std::unique_ptr<PartFile>> FindOrCreatePart(std::string_view safe_name,
-                                                     const wire::app::Id& id, bool create) {
-    const std::string id_hex = wire::ToHex(id);
-    const std::string name(safe_name);
+  // The part the ledger records for `id`, if it lies in this folder and is still the file Duet
+  // created (same device and inode, a regular file, not a symlink); else null, and a record
+  // whose file in this folder is gone or another file is forgotten (that file is not touched).
+  std::unique_ptr<PartFile> Adopt(const wire::app::Id& id) {
+    std::optional<PartRecord> rec = ledger_.Find(id);
+    const std::string prefix = path_ + "/";
+    if (!rec || rec->path.compare(0, prefix.size(), prefix) != 0) return nullptr;
+    const std::string part = rec->path.substr(prefix.size());
+    constexpr std::string_view kSuffix = ".part";
+    if (part.find('/') != std::string::npos || part.size() <= kSuffix.size() ||
+        !part.ends_with(kSuffix)) {
+      return nullptr;
+    }
+    Fd fd(::openat(dir_->get(), part.c_str(), O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+    std::optional<PartRecord> found = fd.ok() ? Identify(fd.get()) : std::nullopt;
+    struct stat st {};
+    if (!found || found->dev != rec->dev || found->ino != rec->ino ||
+        found->btime_ns != rec->btime_ns || ::fstat(fd.get(), &st) != 0) {
+      (void)ledger_.Forget(id);  // a record that cannot be dropped still never matches
+      return nullptr;
+    }
+    return std::make_unique<PosixPartFile>(
+        dir_, path_, part.substr(0, part.size() - kSuffix.size()), std::move(fd),
+        static_cast<uint64_t>(st.st_size), ledger_, std::move(*rec));
+  }
+
+  // A new empty NAME.part (mode 0600) under the first name free as itself and as a part, recorded
+  // in the ledger.
+  Result<std::unique_ptr<PartFile>> CreatePart(const std::string& name, const wire::app::Id& id) {
     for (int k = 0; k < kMaxNumbered; ++k) {
       const std::string base = Numbered(name, k);
       const std::string part = base + ".part";
-      const std::string meta = base + ".part.id";
-      const bool any =
-          Exists(dir_->get(), base) || Exists(dir_->get(), part) || Exists(dir_->get(), meta);
-      if (any && ReadSmall(meta) == id_hex) {  // a part this transfer left: resume it
-        Fd fd(::openat(dir_->get(), part.c_str(), O_RDWR | O_NOFOLLOW | O_CLOEXEC));
-        struct stat st {};
-        if (fd.ok() && ::fstat(fd.get(), &st) == 0 && S_ISREG(st.st_mode)) {
-          return std::unique_ptr<PartFile>(new PosixPartFile(dir_, path_, base, std::move(fd),
-                                                             static_cast<uint64_t>(st.st_size)));
-        }
-      }
-      if (any) continue;
-      if (!create) return std::unique_ptr<PartFile>();
-      Fd meta_fd(::openat(dir_->get(), meta.c_str(),
-                          O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
-      if (!meta_fd.ok()) {
-        if (errno == EEXIST) continue;
-        return SysError("FILE_WRITE_FAILED", "Could not create a file in " + path_);
-      }
+      if (Exists(dir_->get(), base) || Exists(dir_->get(), part)) continue;
       Fd fd(::openat(dir_->get(), part.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                     0644));
-      if (!fd.ok() || ::write(meta_fd.get(), id_hex.data(), id_hex.size()) !=
-                          static_cast<ssize_t>(id_hex.size())) {
+                     0600));
+      if (!fd.ok() && errno == EEXIST) continue;
+      std::optional<PartRecord> created = fd.ok() ? Identify(fd.get()) : std::nullopt;
+      if (!created) {
         Error e = SysError("FILE_WRITE_FAILED", "Could not create " + part + " in " + path_);
-        ::unlinkat(dir_->get(), meta.c_str(), 0);
         if (fd.ok()) ::unlinkat(dir_->get(), part.c_str(), 0);
         return e;
       }
-      return std::unique_ptr<PartFile>(new PosixPartFile(dir_, path_, base, std::move(fd), 0));
+      created->id = id;
+      created->path = path_ + "/" + part;
+      // Not recorded (the home cannot be written): the transfer goes on; only a later run
+      // would not resume it.
+      (void)ledger_.Record(*created);
+      return std::unique_ptr<PartFile>(
+          new PosixPartFile(dir_, path_, base, std::move(fd), 0, ledger_, std::move(*created)));
     }
     return Error{"FILE_WRITE_FAILED",
                  "There are too many files named like " + name + " in " + path_ + "."};
   }
 
-  // A small file's contents ("" when absent, unreadable, a symlink or larger than 64 bytes).
-  std::string ReadSmall(const std::string& name) const {
-    Fd fd(::openat(dir_->get(), name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
-    if (!fd.ok()) return "";
-    char buf[65];
-    ssize_t n = ::read(fd.get(), buf, sizeof(buf));
-    return n > 0 && n < 65 ? std::string(buf, static_cast<size_t>(n)) : "";
-  }
-
   std::shared_ptr<Fd> dir_;
-  std::string path_;
+  std::string path_;  // absolute
+  PartLedger ledger_;
 };
 
 }  // namespace
@@ -288,14 +342,20 @@ Result<FileToSend> OpenFileToSend(const std::string& path) {
   return f;
 }
 
-Result<std::unique_ptr<DownloadFolder>> OpenDownloadFolder(const std::string& path) {
+Result<std::unique_ptr<DownloadFolder>> OpenDownloadFolder(const std::string& path,
+                                                           PartLedgerStore& ledger) {
   std::error_code ec;
   std::filesystem::create_directories(path, ec);
   Fd dir(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!dir.ok()) {
     return SysError("FILE_WRITE_FAILED", "Could not open the download folder " + path);
   }
-  return std::unique_ptr<DownloadFolder>(new PosixDownloadFolder(std::move(dir), path));
+  const std::string absolute = std::filesystem::absolute(path, ec).lexically_normal().string();
+  std::string clean = absolute.size() > 1 && absolute.ends_with('/')
+                          ? absolute.substr(0, absolute.size() - 1)
+                          : absolute;
+  return std::unique_ptr<DownloadFolder>(
+      new PosixDownloadFolder(std::move(dir), std::move(clean), ledger));
 }
 
 Result<std::unique_ptr<FileSource>> ReopenFileToSend(const QueuedFile& file) {
