@@ -45,6 +45,9 @@ constexpr std::array kErrors = {
               "The connection to the relay or the session was cut; Duet reconnects."},
     ErrorInfo{"CONNECTION_STALLED", kRecovers, kExitUndelivered, kOurs,
               "No answer from the other side for the --lost-after time; Duet reconnects."},
+    ErrorInfo{"OUTPUT_OVERFLOW", kRecovers, kExitUndelivered, kOurs,
+              "The relay stopped taking data while too much waited to be sent; Duet "
+              "reconnects."},
     // --- the secure session with the peer ---
     ErrorInfo{"TLS_TAMPERED", kRecovers, kExitUndelivered, kOurs,
               "Data from the peer failed its integrity check; the session is ended, Duet "

@@ -116,6 +116,13 @@ void Session::OnTransportClosed() {
   }
 }
 
+void Session::OnTransportOverflow() {
+  if (link_ == Link::kClosed) return;
+  FailTransport(Error{"OUTPUT_OVERFLOW",
+                      "The relay stopped taking data and too much is waiting to be sent. Duet "
+                      "reconnects; what was not delivered is sent again."});
+}
+
 void Session::OnConnectFailed(const Error& error, bool give_up) {
   if (link_ == Link::kClosed) return;
   if (give_up || quitting_) return Fatal(error);
