@@ -116,13 +116,13 @@ class PosixPartFile : public PartFile {
  public:
   // `self`: the file `fd` is (device, inode, birth time), checked when it is opened again.
   PosixPartFile(std::shared_ptr<Fd> dir, std::string dir_path, std::string base, Fd fd,
-                uint64_t size, PartLedger& ledger, PartRecord self)
+                uint64_t size, std::shared_ptr<PartLedger> ledger, PartRecord self)
       : dir_(std::move(dir)),
         dir_path_(std::move(dir_path)),
         base_(std::move(base)),
         fd_(std::move(fd)),
         size_(size),
-        ledger_(ledger),
+        ledger_(std::move(ledger)),
         self_(std::move(self)) {}
 
   uint64_t size() const override { return size_; }
@@ -155,7 +155,7 @@ class PosixPartFile : public PartFile {
                       RENAME_NOREPLACE) == 0) {
         // A record left behind (the home cannot be written) names a path that is gone: it
         // is dropped the next time it is looked up.
-        (void)ledger_.Forget(self_.id);
+        (void)ledger_->Forget(self_.id);
         return dir_path_ + "/" + final_name;
       }
       if (errno != EEXIST) break;
@@ -166,7 +166,7 @@ class PosixPartFile : public PartFile {
   void Remove() override {
     fd_ = Fd();
     ::unlinkat(dir_->get(), part_name().c_str(), 0);
-    (void)ledger_.Forget(self_.id);  // as in Commit
+    (void)ledger_->Forget(self_.id);  // as in Commit
   }
 
   void Close() override { fd_ = Fd(); }
@@ -223,7 +223,7 @@ class PosixPartFile : public PartFile {
   std::string base_;  // the name the part was created under (maybe numbered)
   Fd fd_;
   uint64_t size_;
-  PartLedger& ledger_;
+  std::shared_ptr<PartLedger> ledger_;  // shared with the folder: a part may outlive it
   PartRecord self_;
   bool write_behind_ = true;
   uint64_t started_ = size_;  // writeback started for [.., started_)
@@ -233,7 +233,9 @@ class PosixPartFile : public PartFile {
 class PosixDownloadFolder : public DownloadFolder {
  public:
   PosixDownloadFolder(Fd dir, std::string path, PartLedgerStore& ledger)
-      : dir_(std::make_shared<Fd>(std::move(dir))), path_(std::move(path)), ledger_(ledger) {}
+      : dir_(std::make_shared<Fd>(std::move(dir))),
+        path_(std::move(path)),
+        ledger_(std::make_shared<PartLedger>(ledger)) {}
 
   Result<std::unique_ptr<PartFile>> OpenPart(std::string_view safe_name,
                                              const wire::app::Id& id) override {
@@ -256,7 +258,7 @@ class PosixDownloadFolder : public DownloadFolder {
   // created (same device and inode, a regular file, not a symlink); else null, and a record
   // whose file in this folder is gone or another file is forgotten (that file is not touched).
   std::unique_ptr<PartFile> Adopt(const wire::app::Id& id) {
-    std::optional<PartRecord> rec = ledger_.Find(id);
+    std::optional<PartRecord> rec = ledger_->Find(id);
     const std::string prefix = path_ + "/";
     if (!rec || rec->path.compare(0, prefix.size(), prefix) != 0) return nullptr;
     const std::string part = rec->path.substr(prefix.size());
@@ -270,7 +272,7 @@ class PosixDownloadFolder : public DownloadFolder {
     struct stat st {};
     if (!found || found->dev != rec->dev || found->ino != rec->ino ||
         found->btime_ns != rec->btime_ns || ::fstat(fd.get(), &st) != 0) {
-      (void)ledger_.Forget(id);  // a record that cannot be dropped still never matches
+      (void)ledger_->Forget(id);  // a record that cannot be dropped still never matches
       return nullptr;
     }
     return std::make_unique<PosixPartFile>(
@@ -298,7 +300,7 @@ class PosixDownloadFolder : public DownloadFolder {
       created->path = path_ + "/" + part;
       // Not recorded (the home cannot be written): the transfer goes on; only a later run
       // would not resume it.
-      (void)ledger_.Record(*created);
+      (void)ledger_->Record(*created);
       return std::unique_ptr<PartFile>(
           new PosixPartFile(dir_, path_, base, std::move(fd), 0, ledger_, std::move(*created)));
     }
@@ -307,8 +309,8 @@ class PosixDownloadFolder : public DownloadFolder {
   }
 
   std::shared_ptr<Fd> dir_;
-  std::string path_;  // absolute
-  PartLedger ledger_;
+  std::string path_;                    // absolute
+  std::shared_ptr<PartLedger> ledger_;  // over a store that outlives the folder and its parts
 };
 
 }  // namespace

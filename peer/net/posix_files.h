@@ -40,7 +40,7 @@ Result<FileToSend> OpenFileToSend(const std::string& path);
 Result<std::unique_ptr<FileSource>> ReopenFileToSend(const QueuedFile& file);
 
 // FILE_WRITE_FAILED when the folder cannot be created or opened. `ledger` (the store in the
-// peer's home) must outlive the folder.
+// peer's home) must outlive the folder and every part it opens.
 Result<std::unique_ptr<DownloadFolder>> OpenDownloadFolder(const std::string& path,
                                                            PartLedgerStore& ledger);
 
