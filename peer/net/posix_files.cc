@@ -148,6 +148,8 @@ class PosixPartFile : public PartFile {
   }
 
   Result<std::string> Commit() override {
+    // The name still holds the file that was written (not one put there meanwhile)?
+    if (Status st = Reopen(); !st) return st.error();
     fd_ = Fd();
     for (int k = 0; k < kMaxNumbered; ++k) {
       const std::string final_name = Numbered(base_, k);
@@ -164,8 +166,9 @@ class PosixPartFile : public PartFile {
   }
 
   void Remove() override {
+    // Only the file this part is: a file put in its place is not Duet's to delete.
+    if (Reopen()) ::unlinkat(dir_->get(), part_name().c_str(), 0);
     fd_ = Fd();
-    ::unlinkat(dir_->get(), part_name().c_str(), 0);
     (void)ledger_->Forget(self_.id);  // as in Commit
   }
 

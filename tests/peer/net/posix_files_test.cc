@@ -203,5 +203,23 @@ TEST_F(PosixFilesTest, TheFolderSaysHowMuchIsFree) {
   EXPECT_EQ(folder_->path(), dir_.path());
 }
 
+// A file put in place of a part while it is received is neither deleted nor given the final name.
+TEST_F(PosixFilesTest, AFileSwappedInWhileReceivingIsNeitherCommittedNorDeleted) {
+  std::unique_ptr<PartFile> part = Open("live.bin", 11);
+  ASSERT_TRUE(part);
+  ASSERT_TRUE(part->Append(wire::ByteView(reinterpret_cast<const uint8_t*>("ours"), 4)));
+  part->Close();
+  std::ofstream(dir_ / "other") << "theirs!";
+  fs::rename(dir_ / "other", dir_ / "live.bin.part");
+  auto more = part->Append(wire::ByteView(reinterpret_cast<const uint8_t*>("x"), 1));
+  ASSERT_FALSE(more);
+  EXPECT_EQ(more.error().code, "FILE_WRITE_FAILED");
+  EXPECT_FALSE(part->Commit());
+  part->Remove();
+  EXPECT_FALSE(fs::exists(dir_ / "live.bin"));
+  std::ifstream theirs(dir_ / "live.bin.part");
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(theirs), {}), "theirs!");
+}
+
 }  // namespace
 }  // namespace duet::testing
