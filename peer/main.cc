@@ -1,5 +1,6 @@
 // duet: the desktop app, or with --cli the terminal client.
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 
@@ -7,6 +8,9 @@
 #include "peer/gui/app.h"
 
 int main(int argc, char** argv) {
+  // A write past the file-size limit (ulimit -f) then fails with EFBIG, reported as
+  // FILE_NO_SPACE, instead of killing the program mid-transfer.
+  std::signal(SIGXFSZ, SIG_IGN);
   duet::peer::cli::CliOptions cli;
   bool use_cli = false;
   duet::peer::gui::GuiOptions gui;
@@ -41,6 +45,15 @@ int main(int argc, char** argv) {
   app.add_option("--accept-files", cli.accept_files,
                  "Accept every file the peer offers and save it in this folder (otherwise "
                  "/accept saves into the current folder)");
+  app.add_option("--max-file-size", cli.accept_limits.max_file_bytes,
+                 "With --accept-files: larger offers are declined, not taken (units: 500M, 10G)")
+      ->transform(CLI::AsSizeValue(false))
+      ->capture_default_str();
+  app.add_option("--max-total-size", cli.accept_limits.max_total_bytes,
+                 "With --accept-files: offers are declined once the files taken in this run "
+                 "would pass this size (units: 500M, 10G)")
+      ->transform(CLI::AsSizeValue(false))
+      ->capture_default_str();
   app.add_option("--stall-after", cli.stall_after_seconds,
                  "Seconds without an answer from the other side before it is shown as stalled "
                  "(both modes)")
@@ -69,6 +82,7 @@ int main(int argc, char** argv) {
     gui.name = cli.name;
     gui.stall_after_seconds = cli.stall_after_seconds;
     gui.lost_after_seconds = cli.lost_after_seconds;
+    gui.accept_limits = cli.accept_limits;
     return duet::peer::gui::RunGui(gui);
   }
   if (cli.name.empty()) {

@@ -177,7 +177,8 @@ Result<AppMessage> DecodeBody(Type type, Reader& r, const std::string& name) {
       FileResult m;
       uint8_t status = 0;
       if (!GetArray(r, m.transfer_id) || !r.U8(status) || !r.done()) return truncated();
-      if (status > 2) return Bad("A FILE_RESULT frame has an unknown status.");
+      if (status > static_cast<uint8_t>(FileStatus::kOverLimit))
+        return Bad("A FILE_RESULT frame has an unknown status.");
       m.status = static_cast<FileStatus>(status);
       return AppMessage(m);
     }

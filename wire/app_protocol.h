@@ -93,7 +93,15 @@ struct FileDone {
 struct FileCancel {
   Id transfer_id{};
 };
-enum class FileStatus : uint8_t { kSaved = 0, kIntegrityMismatch = 1, kWriteFailed = 2 };
+// 3: the receiver has no room for the file (it keeps what arrived, to resume); 4: the receiver
+// declined the offer automatically, as larger than it accepts without asking.
+enum class FileStatus : uint8_t {
+  kSaved = 0,
+  kIntegrityMismatch = 1,
+  kWriteFailed = 2,
+  kNoSpace = 3,
+  kOverLimit = 4,
+};
 struct FileResult {
   Id transfer_id{};
   FileStatus status = FileStatus::kSaved;

@@ -18,6 +18,7 @@
 #include "peer/core/room_code.h"
 #include "peer/net/pin_file.h"
 #include "peer/net/posix_files.h"
+#include "peer/net/posix_part_ledger.h"
 #include "peer/net/posix_send_queue.h"
 #include "peer/net/relay_client.h"
 #include "wire/app_protocol.h"
@@ -289,15 +290,19 @@ int RunCli(const CliOptions& options) {
   config.lost_after_ms = static_cast<int64_t>(options.lost_after_seconds * 1000);
   config.now_ms = NowMs;
   // Accepted files go to --accept-files (every offer), else to the current folder (/accept).
-  // A part accepted in an earlier run is found there again and resumed without asking.
+  // A part accepted in an earlier run is found there again and resumed without asking, if the
+  // part ledger in the home says Duet created it.
+  std::unique_ptr<PartLedgerStore> part_ledger =
+      OpenPartLedger(std::filesystem::path(home) / "parts");
   Result<std::unique_ptr<DownloadFolder>> downloads =
-      OpenDownloadFolder(options.accept_files.empty() ? "." : options.accept_files);
+      OpenDownloadFolder(options.accept_files.empty() ? "." : options.accept_files, *part_ledger);
   if (!downloads) {
     printer->LocalError(downloads.error());
     return kExitUsage;  // FILE_WRITE_FAILED, but here it means --accept-files names a bad folder
   }
   config.downloads = downloads->get();
   config.auto_accept_files = !options.accept_files.empty();
+  config.accept_limits = options.accept_limits;
   // Files queued and not yet saved by the peer are offered again after a restart.
   std::unique_ptr<SendQueueStore> send_queue =
       OpenSendQueue(std::filesystem::path(home) / "send-queue");

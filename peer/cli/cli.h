@@ -4,6 +4,7 @@
 #include <string>
 
 #include "peer/core/error_codes.h"
+#include "peer/core/transfers.h"
 
 namespace duet::peer::cli {
 
@@ -18,6 +19,7 @@ struct CliOptions {
   std::string new_passphrase_file;  // --new-passphrase-file: seal the key anew and exit
   double wait_seconds = 15;         // at stdin EOF: how long to wait for receipts and files
   std::string accept_files;         // accept every offered file into this folder (else /accept)
+  AcceptLimits accept_limits;       // ... up to these sizes (--max-file-size, --max-total-size)
   double stall_after_seconds = 10;  // no answer this long while waiting: "stalled"
   double lost_after_seconds = 30;   // no answer this long: CONNECTION_STALLED, reconnect
 };

@@ -48,6 +48,9 @@ constexpr std::array kErrors = {
               "The connection to the relay or the session was cut; Duet reconnects."},
     ErrorInfo{"CONNECTION_STALLED", kRecovers, kExitUndelivered, kOurs,
               "No answer from the other side for the --lost-after time; Duet reconnects."},
+    ErrorInfo{"OUTPUT_OVERFLOW", kRecovers, kExitUndelivered, kOurs,
+              "The relay stopped taking data while too much waited to be sent; Duet "
+              "reconnects."},
     // --- the secure session with the peer ---
     ErrorInfo{"TLS_TAMPERED", kRecovers, kExitUndelivered, kOurs,
               "Data from the peer failed its integrity check; the session is ended, Duet "
@@ -121,6 +124,16 @@ constexpr std::array kErrors = {
               "The peer could not save the file."},
     ErrorInfo{"FILE_WRITE_FAILED", kRecovers, kExitUndelivered, kOurs,
               "A file or folder could not be written (disk full, no permission)."},
+    ErrorInfo{"FILE_NO_SPACE", kRecovers, kExitUndelivered, kOurs,
+              "A received file does not fit in the free space of the download folder."},
+    ErrorInfo{"FILE_PEER_NO_SPACE", kRecovers, kExitUndelivered, kOurs,
+              "The peer has no room for the file; it keeps what arrived."},
+    ErrorInfo{"FILE_OVER_LIMIT", kRecovers, kExitUndelivered, kOurs,
+              "--accept-files declined an offer above --max-file-size or --max-total-size."},
+    ErrorInfo{"FILE_PEER_OVER_LIMIT", kRecovers, kExitUndelivered, kOurs,
+              "The peer declined the file without being asked: above its size limits."},
+    ErrorInfo{"PART_LEDGER_DAMAGED", kRecovers, kExitUndelivered, kOurs,
+              "The list of partly received files is damaged; those files are not resumed."},
     ErrorInfo{"FILE_READ_FAILED", kRecovers, kExitUndelivered, kOurs, "A file could not be read."},
     ErrorInfo{"QUEUED_FILE_CHANGED", kRecovers, kExitUndelivered, kOurs,
               "A file queued in an earlier run changed since, so it was not sent."},

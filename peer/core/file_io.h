@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -32,27 +33,38 @@ class PartFile {
   virtual uint64_t size() const = 0;
   // Re-reads held bytes (to hash them again when a part from an earlier run is resumed).
   virtual Result<size_t> ReadAt(uint64_t offset, std::span<uint8_t> out) = 0;
-  // FILE_WRITE_FAILED (disk full, folder gone...).
+  // FILE_NO_SPACE (the disk, a quota or the file-size limit is full), FILE_WRITE_FAILED
+  // (folder gone, I/O error...). Bytes written before the failure stay in the part.
   virtual Status Append(wire::ByteView data) = 0;
   // Gives the part its final name: the safe name, or a numbered one ("a (1).txt") when that is
   // taken. Never replaces an existing file. Returns the final path.
   virtual Result<std::string> Commit() = 0;
   // Deletes the part (a failed integrity check, a cancel or a decline after a resume).
   virtual void Remove() = 0;
+  // Lets go of the open file (a file descriptor) until the part is used again: ReadAt and Append
+  // open it again, and fail (FILE_WRITE_FAILED) if what is there now is not the same file.
+  // Commit and Remove work either way. Transfers keeps only a few parts open at a time.
+  virtual void Close() = 0;
 };
 
 // The folder files are saved into. Nothing is ever written outside it.
 class DownloadFolder {
  public:
   virtual ~DownloadFolder() = default;
-  // The part of transfer `id`: the one a previous session or run left (its size is where the
-  // transfer resumes), else a new empty part under a free name derived from `safe_name` (a name
-  // SafeFileName already cleaned). FILE_WRITE_FAILED when the folder is unusable.
+  // The part of transfer `id`: the one Duet created for it in a previous session or run, if it
+  // is still that very file (its size is where the transfer resumes), else a new empty part
+  // under a free name derived from `safe_name` (a name SafeFileName already cleaned). A file
+  // Duet did not create for `id` is never adopted, whatever its name. FILE_WRITE_FAILED when the
+  // folder is unusable.
   virtual Result<std::unique_ptr<PartFile>> OpenPart(std::string_view safe_name,
                                                      const wire::app::Id& id) = 0;
-  // Whether a part of transfer `id` (one OpenPart would resume) is there: the user accepted
-  // this transfer in an earlier session or run. Creates nothing.
+  // Whether a part Duet created for transfer `id` (one OpenPart would resume) is there: the
+  // user accepted this transfer in an earlier session or run. Creates nothing.
   virtual bool HasPart(std::string_view safe_name, const wire::app::Id& id) = 0;
+  // Bytes free for this user in the folder's file system; nullopt when unknown.
+  virtual std::optional<uint64_t> FreeBytes() = 0;
+  // The folder, for messages.
+  virtual const std::string& path() const = 0;
 };
 
 // A name from the peer reduced to a safe base name: no folder parts, no control, escape, bidi

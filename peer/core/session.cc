@@ -48,7 +48,8 @@ Session::Session(SessionConfig config, SessionListener& listener)
       relay_decoder_(relay::kDefaultMaxFrame),
       app_decoder_(app::kMaxAppPayload),
       transfers_(TransferConfig{config_.downloads, config_.auto_accept_files, app::kFileWindowBytes,
-                                app::kFileAckBytes, 250, config_.now_ms, config_.send_queue},
+                                app::kFileAckBytes, 250, config_.now_ms, config_.send_queue,
+                                config_.accept_limits},
                  listener) {}
 
 Session::~Session() = default;
@@ -113,6 +114,13 @@ void Session::OnTransportClosed() {
   } else if (link_ != Link::kClosed) {
     SetLink(Link::kReconnecting);
   }
+}
+
+void Session::OnTransportOverflow() {
+  if (link_ == Link::kClosed) return;
+  FailTransport(Error{"OUTPUT_OVERFLOW",
+                      "The relay stopped taking data and too much is waiting to be sent. Duet "
+                      "reconnects; what was not delivered is sent again."});
 }
 
 void Session::OnConnectFailed(const Error& error, bool give_up) {

@@ -70,6 +70,7 @@ struct SessionConfig {
   crypto::TlsOptions tls;
   DownloadFolder* downloads = nullptr;   // where accepted files go; must outlive the session
   bool auto_accept_files = false;        // accept every offer into `downloads`
+  AcceptLimits accept_limits;            // ... up to these sizes
   SendQueueStore* send_queue = nullptr;  // remembers queued files across runs; must outlive it
   size_t bulk_burst_bytes = 1u << 20;    // file data encrypted per TakeOutgoing(true)
 };
@@ -86,6 +87,10 @@ class Session {
   void OnTransportData(wire::ByteView data);
   // The transport is gone (closed by either side, or failed to connect).
   void OnTransportClosed();
+  // The transport could not take what the session produced for too long (its queue toward the
+  // relay is full): OUTPUT_OVERFLOW is reported and the session wants the transport closed; it
+  // reconnects, and what was not delivered is sent again.
+  void OnTransportOverflow();
   // Opening the transport failed. With `give_up` the session ends (kClosed) with `error`;
   // otherwise it is reported and the session stays kReconnecting.
   void OnConnectFailed(const Error& error, bool give_up);

@@ -58,8 +58,31 @@ Status Transfers::OnOffer(const app::FileOffer& m, bool trusted, wire::Bytes& ou
       trusted && config_.downloads != nullptr && config_.downloads->HasPart(in.info.name, in.id);
   if (!in.earlier_run) listener_.OnFileOffered(in.info);
   if (!trusted || config_.downloads == nullptr) return Ok();
-  if (config_.auto_accept || in.earlier_run) return StartReceiving(in, out);
+  if (in.earlier_run) return StartReceiving(in, out);
+  if (config_.auto_accept) return AcceptAutomatically(in, out);
   return Ok();
+}
+
+Status Transfers::AcceptAutomatically(Incoming& in, wire::Bytes& out) {
+  const AcceptLimits& lim = config_.limits;
+  const uint64_t size = in.info.size;
+  const bool too_large = size > lim.max_file_bytes;
+  if (too_large ||
+      size > lim.max_total_bytes - std::min(accepted_automatically_, lim.max_total_bytes)) {
+    app::AppendAppMessage(out, app::FileResult{in.id, app::FileStatus::kOverLimit});
+    const Error e{
+        "FILE_OVER_LIMIT",
+        in.info.name + " (" + std::to_string(size) + " bytes) was declined: " +
+            (too_large ? "files taken without asking may have at most " +
+                             std::to_string(lim.max_file_bytes) + " bytes (--max-file-size)"
+                       : "taking it would bring the files taken without asking in this run past " +
+                             std::to_string(lim.max_total_bytes) + " bytes (--max-total-size)") +
+            ". Raise the limit, or run without --accept-files to be asked."};
+    FinishIncoming(in.id, &e);
+    return Ok();
+  }
+  accepted_automatically_ += size;
+  return StartReceiving(in, out);
 }
 
 Status Transfers::Accept(std::string_view id_hex, bool secure, wire::Bytes& out) {
@@ -92,43 +115,67 @@ Status Transfers::Decline(std::string_view id_hex, bool secure, wire::Bytes& out
 
 // Opens (or reopens) NAME.part, hashes what it already holds, and accepts from its length: the
 // verified offset, since only bytes that arrived in order inside the TLS session were appended.
+// A file that would not fit in the free space left is not started (FILE_NO_SPACE).
 Status Transfers::StartReceiving(Incoming& in, wire::Bytes& out) {
   const app::Id id = in.id;
   if (!in.part) {
-    Result<std::unique_ptr<PartFile>> part = config_.downloads->OpenPart(in.info.name, id);
-    if (part && (*part)->size() > in.info.size) {  // not this file: start it over
-      (*part)->Remove();
-      part = config_.downloads->OpenPart(in.info.name, id);
-    }
-    Status st = part ? Ok() : Status(part.error());
-    if (st) {
-      in.part = std::move(*part);
-      std::vector<uint8_t> buf(kRehashBlock);
-      for (uint64_t pos = 0; pos < in.part->size() && st;) {
-        const size_t want =
-            static_cast<size_t>(std::min<uint64_t>(buf.size(), in.part->size() - pos));
-        Result<size_t> got = in.part->ReadAt(pos, std::span<uint8_t>(buf.data(), want));
-        if (!got || *got != want) {
-          st = got ? Error{"FILE_WRITE_FAILED", "A partly received file could not be read back."}
-                   : Status(got.error());
-          break;
-        }
-        in.hasher.Update(wire::ByteView(buf.data(), want));
-        pos += want;
-      }
-      in.received = in.acked = in.part->size();
-    }
-    if (!st) {
+    if (Status st = OpenPart(in); !st) {
       app::AppendAppMessage(out, app::FileResult{id, app::FileStatus::kWriteFailed});
       FinishIncoming(id, &st.error());
       return Ok();
     }
+  }
+  const uint64_t needed = in.info.size - in.received;
+  if (std::optional<uint64_t> free = config_.downloads->FreeBytes(); free && *free < needed) {
+    NoSpace(in, needed, out);
+    return Ok();
   }
   in.state = Incoming::State::kReceiving;
   app::AppendAppMessage(out, app::FileAccept{id, in.received});
   if (std::exchange(in.earlier_run, false)) listener_.OnFileResumed(in.info, in.received);
   listener_.OnFileStarted(in.info, in.received);
   return Ok();
+}
+
+Status Transfers::OpenPart(Incoming& in) {
+  Result<std::unique_ptr<PartFile>> part = config_.downloads->OpenPart(in.info.name, in.id);
+  if (part && (*part)->size() > in.info.size) {  // not this file: start it over
+    (*part)->Remove();
+    part = config_.downloads->OpenPart(in.info.name, in.id);
+  }
+  if (!part) return part.error();
+  in.part = std::move(*part);
+  UsePart(in);
+  std::vector<uint8_t> buf(kRehashBlock);
+  for (uint64_t pos = 0; pos < in.part->size();) {
+    const size_t want = static_cast<size_t>(std::min<uint64_t>(buf.size(), in.part->size() - pos));
+    Result<size_t> got = in.part->ReadAt(pos, std::span<uint8_t>(buf.data(), want));
+    if (!got) return got.error();
+    if (*got != want) {
+      return Error{"FILE_WRITE_FAILED", "A partly received file could not be read back."};
+    }
+    in.hasher.Update(wire::ByteView(buf.data(), want));
+    pos += want;
+  }
+  in.received = in.acked = in.part->size();
+  return Ok();
+}
+
+void Transfers::NoSpace(Incoming& in, uint64_t needed, wire::Bytes& out) {
+  const std::optional<uint64_t> free = config_.downloads->FreeBytes();
+  app::AppendAppMessage(out, app::FileResult{in.id, app::FileStatus::kNoSpace});
+  if (in.part && in.part->size() == 0) in.part->Remove();  // nothing worth keeping
+  const std::string folder = config_.downloads->path();
+  // The disk has the room, yet the write failed: a file-size limit or a quota.
+  const std::string why =
+      free && *free >= needed
+          ? folder + " takes no more (a file-size limit or a quota was reached): " +
+                std::to_string(needed) + " bytes needed"
+          : "not enough free space in " + folder + ": " + std::to_string(needed) +
+                " bytes needed, " + (free ? std::to_string(*free) : "fewer") + " free";
+  const Error e{"FILE_NO_SPACE", in.info.name + " was not saved: " + why +
+                                     ". Free some space or choose another folder."};
+  FinishIncoming(in.id, &e);
 }
 
 Status Transfers::HandleChunk(const app::FileChunkView& c, wire::Bytes& out) {
@@ -141,7 +188,12 @@ Status Transfers::HandleChunk(const app::FileChunkView& c, wire::Bytes& out) {
   if (c.data.size() > in->info.size - in->received) {
     return ProtocolError("a FILE_CHUNK beyond the size that was offered");
   }
+  UsePart(*in);
   if (Status st = in->part->Append(c.data); !st) {
+    if (st.error().code == "FILE_NO_SPACE") {
+      NoSpace(*in, in->info.size - in->received, out);
+      return Ok();
+    }
     app::AppendAppMessage(out, app::FileResult{c.transfer_id, app::FileStatus::kWriteFailed});
     in->part->Remove();
     FinishIncoming(c.transfer_id, &st.error());
@@ -185,6 +237,22 @@ Status Transfers::OnDone(const app::FileDone& m, wire::Bytes& out) {
   app::AppendAppMessage(out, app::FileResult{m.transfer_id, app::FileStatus::kSaved});
   FinishIncoming(m.transfer_id, nullptr);
   return Ok();
+}
+
+void Transfers::UsePart(Incoming& in) {
+  in.last_use = ++use_clock_;
+  if (in.part_open) return;
+  in.part_open = true;
+  Incoming* oldest = nullptr;
+  size_t open = 0;
+  for (Incoming& other : incoming_) {
+    if (!other.part_open) continue;
+    ++open;
+    if (&other != &in && (oldest == nullptr || other.last_use < oldest->last_use)) oldest = &other;
+  }
+  if (open <= kMaxOpenParts || oldest == nullptr) return;
+  oldest->part->Close();
+  oldest->part_open = false;
 }
 
 void Transfers::FinishIncoming(const app::Id& id, const Error* error) {

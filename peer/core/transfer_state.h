@@ -39,7 +39,9 @@ struct Transfers::Incoming {
   wire::app::Id id{};
   crypto::Digest256 sha256{};
   State state = State::kAwaitingUser;
-  std::unique_ptr<PartFile> part;  // open once accepted
+  std::unique_ptr<PartFile> part;  // there once accepted
+  bool part_open = false;          // `part` holds a file descriptor (see Transfers::UsePart)
+  uint64_t last_use = 0;           // when `part` was last written (a count, for UsePart)
   bool earlier_run = false;        // taken without asking: accepted in an earlier run
   crypto::Sha256 hasher;           // over part's bytes, always in step with `received`
   uint64_t received = 0;

@@ -126,6 +126,8 @@ void Transfers::OnSessionEnded() {
   }
   for (Incoming& in : incoming_) {
     if (in.state == Incoming::State::kReceiving) in.state = Incoming::State::kWaitingForOffer;
+    if (in.part_open) in.part->Close();  // waiting for the next session holds no descriptor
+    in.part_open = false;
   }
 }
 
@@ -207,6 +209,20 @@ void Transfers::OnResult(const app::FileResult& m) {
       const Error e{"FILE_PEER_WRITE_FAILED", "The peer could not save " + o->info.name +
                                                   " (disk full or folder "
                                                   "unwritable on their side)."};
+      return FinishOutgoing(m.transfer_id, &e);
+    }
+    case app::FileStatus::kNoSpace: {
+      const Error e{"FILE_PEER_NO_SPACE",
+                    "The peer has no room for " + o->info.name +
+                        " (not enough free space on their side); they keep what arrived. Send it "
+                        "again once they have freed some space: it continues where it stopped."};
+      return FinishOutgoing(m.transfer_id, &e);
+    }
+    case app::FileStatus::kOverLimit: {
+      const Error e{"FILE_PEER_OVER_LIMIT",
+                    "The peer declined " + o->info.name +
+                        " without being asked: it is larger than they take automatically. Ask "
+                        "them to raise their limit or to accept it by hand, then send it again."};
       return FinishOutgoing(m.transfer_id, &e);
     }
   }

@@ -32,6 +32,15 @@
 
 namespace duet::peer {
 
+// What --accept-files takes without asking (offers above either are declined with
+// FILE_OVER_LIMIT; an offer the user accepts by hand is not limited by them).
+struct AcceptLimits {
+  static constexpr uint64_t kDefaultMaxFileBytes = 4ull << 30;    // 4 GiB
+  static constexpr uint64_t kDefaultMaxTotalBytes = 16ull << 30;  // 16 GiB
+  uint64_t max_file_bytes = kDefaultMaxFileBytes;                 // one file
+  uint64_t max_total_bytes = kDefaultMaxTotalBytes;  // all files accepted without asking, per run
+};
+
 struct TransferConfig {
   DownloadFolder* downloads = nullptr;                  // null: offers can only be declined
   bool auto_accept = false;                             // accept every offer into `downloads`
@@ -40,6 +49,7 @@ struct TransferConfig {
   int64_t progress_interval_ms = 250;
   std::function<int64_t()> now_ms;
   SendQueueStore* queue = nullptr;  // null: the queue is forgotten at exit
+  AcceptLimits limits;              // with auto_accept
 };
 
 class Transfers {
@@ -102,6 +112,17 @@ class Transfers {
   void OnResult(const wire::app::FileResult& m);
   Status OnOffer(const wire::app::FileOffer& m, bool trusted, wire::Bytes& out);
   Status StartReceiving(Incoming& in, wire::Bytes& out);
+  // --accept-files: starts `in`, or declines it (FILE_OVER_LIMIT) when it is above a limit.
+  Status AcceptAutomatically(Incoming& in, wire::Bytes& out);
+  // The part of `in` opened (or reopened) and its held bytes hashed again.
+  Status OpenPart(Incoming& in);
+  // Ends `in` because it does not fit (FILE_NO_SPACE): answers FILE_RESULT 3 and keeps what the
+  // part holds, so the transfer resumes when offered again once there is room.
+  void NoSpace(Incoming& in, uint64_t needed, wire::Bytes& out);
+  // Marks `in`'s part in use (open). At most kMaxOpenParts parts are open at once: the least
+  // recently written other one is closed (it opens again when its next chunk comes), so a peer
+  // offering many files at once makes the receiver hold a few file descriptors, not one each.
+  void UsePart(Incoming& in);
   Status OnDone(const wire::app::FileDone& m, wire::Bytes& out);
   void OnPeerEnded(const wire::app::Id& id, const Error& error);
   void FinishOutgoing(const wire::app::Id& id, const Error* error);
@@ -119,8 +140,11 @@ class Transfers {
   std::list<Outgoing> outgoing_;  // the queue: chunks flow for the first accepted one
   std::list<Incoming> incoming_;
   std::set<wire::app::Id> refused_;  // declined or cancelled offline: declined when re-offered
-  std::string peer_;                 // fingerprint of the peer of the current secure session
-  std::string last_peer_;            // ... of the last one (kept after it ends)
+  static constexpr size_t kMaxOpenParts = 4;
+  uint64_t use_clock_ = 0;               // counts UsePart calls
+  uint64_t accepted_automatically_ = 0;  // bytes offered by the transfers auto_accept took
+  std::string peer_;                     // fingerprint of the peer of the current secure session
+  std::string last_peer_;                // ... of the last one (kept after it ends)
 };
 
 }  // namespace duet::peer

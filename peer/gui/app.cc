@@ -193,6 +193,7 @@ void App::Connect() {
   config.now_ms = NowMs;
   OpenDownloads();
   config.downloads = downloads_.get();
+  config.accept_limits = options_.accept_limits;
   if (!send_queue_) send_queue_ = OpenSendQueue(home_ / "send-queue");
   config.send_queue = send_queue_.get();
   RelayClientOptions net;

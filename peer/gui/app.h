@@ -3,6 +3,8 @@
 
 #include <string>
 
+#include "peer/core/transfers.h"
+
 namespace duet::peer::gui {
 
 struct GuiOptions {
@@ -17,6 +19,9 @@ struct GuiOptions {
   // Liveness (as the terminal client's --stall-after / --lost-after), in seconds.
   double stall_after_seconds = 10;
   double lost_after_seconds = 30;
+  // What is taken without asking (as --max-file-size / --max-total-size); the app asks for
+  // every file today, so these only matter if it ever accepts on its own.
+  AcceptLimits accept_limits;
 };
 
 // Runs the app until its window is closed; returns the exit code. With DUET_TEST_STATE=1 in the

@@ -19,7 +19,6 @@
 #include <vector>
 
 #include "crypto/identity.h"
-#include "peer/net/pin_file.h"
 #include "peer/gui/app.h"
 #include "peer/gui/chat_model.h"
 #include "peer/gui/chat_screen.h"
@@ -27,7 +26,9 @@
 #include "peer/gui/gui_listener.h"
 #include "peer/gui/ui_queue.h"
 #include "peer/gui/verify_dialog.h"
+#include "peer/net/pin_file.h"
 #include "peer/net/posix_files.h"
+#include "peer/net/posix_part_ledger.h"
 #include "peer/net/posix_send_queue.h"
 #include "peer/net/relay_client.h"
 
@@ -92,6 +93,8 @@ class App {
   // Where received files go: DUET_DOWNLOADS, else the remembered choice, else ~/Downloads or
   // $HOME; a choice made with "Change…" replaces it (and is remembered).
   std::string downloads_path_;
+  // The parts Duet created (HOME/parts): opened first, so it outlives every folder using it.
+  std::unique_ptr<PartLedgerStore> part_ledger_;
   std::unique_ptr<DownloadFolder> downloads_;   // outlives client_ (the session uses it)
   std::unique_ptr<SendQueueStore> send_queue_;  // likewise; files queued survive a restart
   std::unique_ptr<RelayClient> client_;

@@ -70,7 +70,9 @@ void App::ResolveDownloads() {
 
 void App::OpenDownloads() {
   downloads_.reset();
-  Result<std::unique_ptr<DownloadFolder>> folder = OpenDownloadFolder(downloads_path_);
+  if (!part_ledger_) part_ledger_ = OpenPartLedger(home_ / "parts");
+  Result<std::unique_ptr<DownloadFolder>> folder =
+      OpenDownloadFolder(downloads_path_, *part_ledger_);
   if (!folder) return model_.OnError(folder.error(), false);
   downloads_ = std::move(*folder);
 }
@@ -88,7 +90,9 @@ void App::ChooseDownloads() {
     path = chooser.filename();
   }
   // Checked now, so a folder that cannot be used is said here rather than at the first file.
-  if (Result<std::unique_ptr<DownloadFolder>> folder = OpenDownloadFolder(path); !folder) {
+  if (!part_ledger_) part_ledger_ = OpenPartLedger(home_ / "parts");
+  if (Result<std::unique_ptr<DownloadFolder>> folder = OpenDownloadFolder(path, *part_ledger_);
+      !folder) {
     connect_->SetError(folder.error().message);
     return Refresh();
   }

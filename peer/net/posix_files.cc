@@ -4,76 +4,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <vector>
 
-#include "wire/hex.h"
+#include "peer/net/posix_fd.h"
 
 namespace duet::peer {
 namespace {
 
-constexpr int kMaxNumbered = 10'000;
+using posix::Fd;
+using posix::PreadAll;
+using posix::SysError;
+
 constexpr size_t kHashBlock = 1 << 20;
-// A part is written back to disk and dropped from the page cache in steps of this size, so a
-// large file streams through a few MiB of cache instead of filling gigabytes of it. Filling
-// fresh page cache is the most expensive thing a receiver does (in a VM whose free memory is
-// handed back to the host, each new page is a fault on the host as well): 1 GiB costs ~1.5 s of
-// CPU that way against ~0.15 s when the same few pages are reused.
-constexpr uint64_t kWriteBehind = 8 << 20;
-
-// An owned file descriptor.
-class Fd {
- public:
-  explicit Fd(int fd = -1) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(Fd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
-  Fd& operator=(Fd&& o) noexcept {
-    std::swap(fd_, o.fd_);
-    return *this;
-  }
-  int get() const { return fd_; }
-  bool ok() const { return fd_ >= 0; }
-
- private:
-  int fd_;
-};
-
-Error SysError(const char* code, const std::string& what) {
-  return Error{code, what + " (" + std::strerror(errno) + ")."};
-}
-
-// Reads until `out` is full or the file ends.
-Result<size_t> PreadAll(int fd, uint64_t offset, std::span<uint8_t> out, const std::string& name) {
-  size_t done = 0;
-  while (done < out.size()) {
-    ssize_t n =
-        ::pread(fd, out.data() + done, out.size() - done, static_cast<off_t>(offset + done));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return SysError("FILE_READ_FAILED", "Could not read " + name);
-    if (n == 0) break;
-    done += static_cast<size_t>(n);
-  }
-  return done;
-}
-
-// "name", "name (1)", "name (2)"... with the number before the extension: "a (1).txt".
-std::string Numbered(const std::string& name, int k) {
-  if (k == 0) return name;
-  const std::string tag = " (" + std::to_string(k) + ")";
-  size_t dot = name.rfind('.');
-  if (dot == std::string::npos || dot == 0) return name + tag;
-  return name.substr(0, dot) + tag + name.substr(dot);
-}
-
-bool Exists(int dir, const std::string& name) {
-  struct stat st {};
-  return ::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT;
-}
 
 int64_t MtimeNs(const struct stat& st) {
   return static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
@@ -90,173 +33,6 @@ class PosixFileSource : public FileSource {
   Fd fd_;
   std::string name_;
 };
-
-class PosixPartFile : public PartFile {
- public:
-  PosixPartFile(std::shared_ptr<Fd> dir, std::string dir_path, std::string base, Fd fd,
-                uint64_t size)
-      : dir_(std::move(dir)),
-        dir_path_(std::move(dir_path)),
-        base_(std::move(base)),
-        fd_(std::move(fd)),
-        size_(size) {}
-
-  uint64_t size() const override { return size_; }
-
-  Result<size_t> ReadAt(uint64_t offset, std::span<uint8_t> out) override {
-    return PreadAll(fd_.get(), offset, out, part_name());
-  }
-
-  Status Append(wire::ByteView data) override {
-    size_t done = 0;
-    while (done < data.size()) {
-      ssize_t n = ::pwrite(fd_.get(), data.data() + done, data.size() - done,
-                           static_cast<off_t>(size_ + done));
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return SysError("FILE_WRITE_FAILED", "Could not write " + part_name());
-      done += static_cast<size_t>(n);
-    }
-    size_ += done;
-    return WriteBehind();
-  }
-
-  Result<std::string> Commit() override {
-    fd_ = Fd();
-    for (int k = 0; k < kMaxNumbered; ++k) {
-      const std::string final_name = Numbered(base_, k);
-      if (::renameat2(dir_->get(), part_name().c_str(), dir_->get(), final_name.c_str(),
-                      RENAME_NOREPLACE) == 0) {
-        ::unlinkat(dir_->get(), id_name().c_str(), 0);
-        return dir_path_ + "/" + final_name;
-      }
-      if (errno != EEXIST) break;
-    }
-    return SysError("FILE_WRITE_FAILED", "Could not give " + part_name() + " its final name");
-  }
-
-  void Remove() override {
-    fd_ = Fd();
-    ::unlinkat(dir_->get(), part_name().c_str(), 0);
-    ::unlinkat(dir_->get(), id_name().c_str(), 0);
-  }
-
- private:
-  std::string part_name() const { return base_ + ".part"; }
-  std::string id_name() const { return base_ + ".part.id"; }
-
-  // Starts writing back each full step as soon as it is written, then waits for the step before
-  // it (normally on disk by then) and drops it from the cache. A disk error found on the way is
-  // a failed write; a file system without sync_file_range just keeps the usual caching.
-  Status WriteBehind() {
-    while (write_behind_ && size_ - started_ >= kWriteBehind) {
-      if (::sync_file_range(fd_.get(), static_cast<off_t>(started_), kWriteBehind,
-                            SYNC_FILE_RANGE_WRITE) != 0) {
-        return WriteBehindFailed();
-      }
-      started_ += kWriteBehind;
-      if (started_ - dropped_ < 2 * kWriteBehind) continue;
-      const uint64_t len = started_ - kWriteBehind - dropped_;
-      if (::sync_file_range(fd_.get(), static_cast<off_t>(dropped_), static_cast<off_t>(len),
-                            SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
-                                SYNC_FILE_RANGE_WAIT_AFTER) != 0) {
-        return WriteBehindFailed();
-      }
-      ::posix_fadvise(fd_.get(), static_cast<off_t>(dropped_), static_cast<off_t>(len),
-                      POSIX_FADV_DONTNEED);
-      dropped_ += len;
-    }
-    return Ok();
-  }
-
-  Status WriteBehindFailed() {
-    if (errno == EIO || errno == ENOSPC) {
-      return SysError("FILE_WRITE_FAILED", "Could not write " + part_name());
-    }
-    write_behind_ = false;
-    return Ok();
-  }
-
-  std::shared_ptr<Fd> dir_;
-  std::string dir_path_;
-  std::string base_;  // the name the part was created under (maybe numbered)
-  Fd fd_;
-  uint64_t size_;
-  bool write_behind_ = true;
-  uint64_t started_ = size_;  // writeback started for [.., started_)
-  uint64_t dropped_ = size_;  // on disk and out of the cache: [.., dropped_)
-};
-
-class PosixDownloadFolder : public DownloadFolder {
- public:
-  PosixDownloadFolder(Fd dir, std::string path)
-      : dir_(std::make_shared<Fd>(std::move(dir))), path_(std::move(path)) {}
-
-  Result<std::unique_ptr<PartFile>> OpenPart(std::string_view safe_name,
-                                             const wire::app::Id& id) override {
-    return FindOrCreatePart(safe_name, id, true);
-  }
-
-  bool HasPart(std::string_view safe_name, const wire::app::Id& id) override {
-    Result<std::unique_ptr<PartFile>> part = FindOrCreatePart(safe_name, id, false);
-    return part && *part != nullptr;
-  }
-
- private:
-  // The part transfer `id` left, else (with `create`) a new one, else null.
-  Result<std::unique_ptr<PartFile>> FindOrCreatePart(std::string_view safe_name,
-                                                     const wire::app::Id& id, bool create) {
-    const std::string id_hex = wire::ToHex(id);
-    const std::string name(safe_name);
-    for (int k = 0; k < kMaxNumbered; ++k) {
-      const std::string base = Numbered(name, k);
-      const std::string part = base + ".part";
-      const std::string meta = base + ".part.id";
-      const bool any =
-          Exists(dir_->get(), base) || Exists(dir_->get(), part) || Exists(dir_->get(), meta);
-      if (any && ReadSmall(meta) == id_hex) {  // a part this transfer left: resume it
-        Fd fd(::openat(dir_->get(), part.c_str(), O_RDWR | O_NOFOLLOW | O_CLOEXEC));
-        struct stat st {};
-        if (fd.ok() && ::fstat(fd.get(), &st) == 0 && S_ISREG(st.st_mode)) {
-          return std::unique_ptr<PartFile>(new PosixPartFile(dir_, path_, base, std::move(fd),
-                                                             static_cast<uint64_t>(st.st_size)));
-        }
-      }
-      if (any) continue;
-      if (!create) return std::unique_ptr<PartFile>();
-      Fd meta_fd(::openat(dir_->get(), meta.c_str(),
-                          O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
-      if (!meta_fd.ok()) {
-        if (errno == EEXIST) continue;
-        return SysError("FILE_WRITE_FAILED", "Could not create a file in " + path_);
-      }
-      Fd fd(::openat(dir_->get(), part.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                     0644));
-      if (!fd.ok() || ::write(meta_fd.get(), id_hex.data(), id_hex.size()) !=
-                          static_cast<ssize_t>(id_hex.size())) {
-        Error e = SysError("FILE_WRITE_FAILED", "Could not create " + part + " in " + path_);
-        ::unlinkat(dir_->get(), meta.c_str(), 0);
-        if (fd.ok()) ::unlinkat(dir_->get(), part.c_str(), 0);
-        return e;
-      }
-      return std::unique_ptr<PartFile>(new PosixPartFile(dir_, path_, base, std::move(fd), 0));
-    }
-    return Error{"FILE_WRITE_FAILED",
-                 "There are too many files named like " + name + " in " + path_ + "."};
-  }
-
-  // A small file's contents ("" when absent, unreadable, a symlink or larger than 64 bytes).
-  std::string ReadSmall(const std::string& name) const {
-    Fd fd(::openat(dir_->get(), name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
-    if (!fd.ok()) return "";
-    char buf[65];
-    ssize_t n = ::read(fd.get(), buf, sizeof(buf));
-    return n > 0 && n < 65 ? std::string(buf, static_cast<size_t>(n)) : "";
-  }
-
-  std::shared_ptr<Fd> dir_;
-  std::string path_;
-};
-
 }  // namespace
 
 Result<FileToSend> OpenFileToSend(const std::string& path) {
@@ -287,17 +63,6 @@ Result<FileToSend> OpenFileToSend(const std::string& path) {
   f.source = std::make_unique<PosixFileSource>(std::move(fd), f.name);
   return f;
 }
-
-Result<std::unique_ptr<DownloadFolder>> OpenDownloadFolder(const std::string& path) {
-  std::error_code ec;
-  std::filesystem::create_directories(path, ec);
-  Fd dir(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!dir.ok()) {
-    return SysError("FILE_WRITE_FAILED", "Could not open the download folder " + path);
-  }
-  return std::unique_ptr<DownloadFolder>(new PosixDownloadFolder(std::move(dir), path));
-}
-
 Result<std::unique_ptr<FileSource>> ReopenFileToSend(const QueuedFile& file) {
   const std::string& path = file.origin.path;
   Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
@@ -317,5 +82,4 @@ Result<std::unique_ptr<FileSource>> ReopenFileToSend(const QueuedFile& file) {
   ::posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
   return std::unique_ptr<FileSource>(new PosixFileSource(std::move(fd), file.name));
 }
-
 }  // namespace duet::peer

@@ -3,9 +3,11 @@
 //
 // The download folder is opened once and everything in it is reached relative to that handle
 // (openat, renameat2), never by a path built from the peer's name, never following a symlink,
-// never replacing a file: a part is created with O_EXCL and given its final name with
-// RENAME_NOREPLACE. Beside each NAME.part lies NAME.part.id (the transfer id in hex), so that a
-// later run resumes the part when the same transfer is offered again.
+// never replacing a file: a part is created with O_EXCL, mode 0600, and given its final name
+// with RENAME_NOREPLACE (so received files are 0600 too). Each part created is recorded in the
+// part ledger (peer/core/part_ledger.h: transfer id, path, device, inode); a later run resumes a
+// part only when the file at the recorded path is still that very file. Nothing found in the
+// folder by name alone is ever adopted.
 //
 // Not thread-safe; used by the thread that drives the Session (hashing in OpenFileToSend runs
 // wherever it is called).
@@ -16,6 +18,7 @@
 
 #include "crypto/sha256.h"
 #include "peer/core/file_io.h"
+#include "peer/core/part_ledger.h"
 #include "peer/core/send_queue.h"
 
 namespace duet::peer {
@@ -36,7 +39,9 @@ Result<FileToSend> OpenFileToSend(const std::string& path);
 // it had when it was hashed (it is not hashed again). QUEUED_FILE_CHANGED, QUEUED_FILE_MISSING.
 Result<std::unique_ptr<FileSource>> ReopenFileToSend(const QueuedFile& file);
 
-// FILE_WRITE_FAILED when the folder cannot be created or opened.
-Result<std::unique_ptr<DownloadFolder>> OpenDownloadFolder(const std::string& path);
+// FILE_WRITE_FAILED when the folder cannot be created or opened. `ledger` (the store in the
+// peer's home) must outlive the folder and every part it opens.
+Result<std::unique_ptr<DownloadFolder>> OpenDownloadFolder(const std::string& path,
+                                                           PartLedgerStore& ledger);
 
 }  // namespace duet::peer

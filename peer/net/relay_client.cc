@@ -175,17 +175,43 @@ class RelayClient::Impl {
   void Flush() {
     wire::Bytes out = session_.TakeOutgoing(connected_ && !closing_ && !writing_ && queue_.empty());
     if (out.empty() || !connected_) return;
+    queued_bytes_ += out.size();
     queue_.push_back(std::move(out));
+    if (Behind() > kHardQueueFactor * options_.max_queued_bytes) return Overflow();
     if (!writing_) WriteNext(generation_);
+  }
+
+  // What waits behind the write in flight (that one may be a long legitimate burst, such as
+  // every pending message sent again after a reconnect).
+  size_t Behind() const { return queue_.empty() ? 0 : queued_bytes_ - queue_.front().size(); }
+
+  // Once a second: more than max_queued_bytes waiting, and not one byte written since the last
+  // check, is a relay that stopped taking data.
+  void CheckQueue() {
+    const bool stuck = Behind() > options_.max_queued_bytes && !wrote_since_check_;
+    wrote_since_check_ = false;
+    if (stuck && connected_) Overflow();
+  }
+
+  void Overflow() {
+    session_.OnTransportOverflow();
+    CloseNow();
   }
 
   void WriteNext(uint64_t id) {
     writing_ = true;
     asio::async_write(
-        socket_, asio::buffer(queue_.front()), [this, id](std::error_code ec, size_t) {
+        socket_, asio::buffer(queue_.front()),
+        [this](std::error_code ec, size_t n) -> size_t {
+          // Called after each partial write: the relay is taking data.
+          if (n > 0) wrote_since_check_ = true;
+          return asio::transfer_all()(ec, n);
+        },
+        [this, id](std::error_code ec, size_t) {
           if (id != generation_ || finished_) return;
           writing_ = false;
           if (ec) return CloseNow();
+          queued_bytes_ -= queue_.front().size();
           queue_.pop_front();
           if (!queue_.empty()) return WriteNext(id);
           if (closing_) return CloseNow();
@@ -226,6 +252,7 @@ class RelayClient::Impl {
     socket_.close(ignored);
     connected_ = closing_ = writing_ = false;
     queue_.clear();
+    queued_bytes_ = 0;
     close_timer_.cancel();
     session_.OnTransportClosed();
     AfterClose();
@@ -253,6 +280,7 @@ class RelayClient::Impl {
         session_.OnTick();
         AfterSessionCall();
       }
+      if (connected_) CheckQueue();
       ScheduleTick();
     });
   }
@@ -285,6 +313,11 @@ class RelayClient::Impl {
 
   std::array<uint8_t, 256 * 1024> read_buf_{};
   std::deque<wire::Bytes> queue_;
+  size_t queued_bytes_ = 0;  // in queue_
+  bool wrote_since_check_ = false;
+  // Behind the write in flight, this many times max_queued_bytes ends the connection at once,
+  // written or not (a flood between two checks).
+  static constexpr size_t kHardQueueFactor = 8;
   uint64_t generation_ = 0;  // bumped per connection; handlers of older ones do nothing
   bool connected_ = false;
   bool ever_connected_ = false;

@@ -36,6 +36,12 @@ struct RelayClientOptions {
   // When the very first connection fails, end (RELAY_UNREACHABLE, fatal) instead of retrying:
   // a relay that never answered is more likely a typo than an outage.
   bool give_up_if_first_connect_fails = true;
+  // Bytes the session produced that may wait behind the write in flight. A relay that stops
+  // taking data while the peer keeps producing (a PONG for each PING) would otherwise grow the
+  // queue without end. More than this waiting while not one byte was written for a second, or
+  // 8 times this waiting at all, drops the connection (OUTPUT_OVERFLOW); Duet reconnects and
+  // what was not delivered is sent again.
+  size_t max_queued_bytes = 8u << 20;
 };
 
 class RelayClient {

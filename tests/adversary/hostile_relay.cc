@@ -56,6 +56,7 @@ struct Conn {
   bool reset = false;   // close with RST (SO_LINGER 0)
   bool broken = false;  // a write failed: dropped by the poll loop, never mid-frame
   bool dead = false;
+  bool deaf = false;  // deaf mode: never read again
 };
 
 struct Pair {
@@ -121,7 +122,7 @@ class HostileRelay::Impl {
     for (;;) {
       std::vector<pollfd> fds = {{listen_fd_, POLLIN, 0}, {stdin_open_ ? 0 : -1, POLLIN, 0}};
       for (auto& c : conns_) {
-        short ev = POLLIN;
+        short ev = c->deaf ? 0 : POLLIN;
         if (!c->out.empty()) ev |= POLLOUT;
         fds.push_back({c->fd, ev, 0});
       }
@@ -161,8 +162,21 @@ class HostileRelay::Impl {
       stdin_text_.erase(0, nl + 1);
       if (line == "arm" && !stdin_armed_) {
         stdin_armed_ = true;
+        if (mode_.name == "deaf") Deafen();
         Say("armed");
       }
+    }
+  }
+
+  // deaf: stops reading the sender of the armed direction of the armed pairing (its own
+  // backpressure: the sender's writes stall once the socket buffers are full).
+  void Deafen() {
+    for (auto& c : conns_) {
+      if (c->dead || c->pair != mode_.arm_pair) continue;
+      auto p = pairs_.find(c->pair);
+      if (p == pairs_.end() || p->second.side[static_cast<int>(mode_.dir)] != c.get()) continue;
+      c->deaf = true;
+      Say("fired deaf pair=" + std::to_string(p->first) + " dir=" + DirName(mode_.dir));
     }
   }
 
@@ -312,6 +326,11 @@ class HostileRelay::Impl {
     if (mode_.name == "splice" && next_pair_ == 1) {
       Send(&c, relay::EncodeWaiting());
       return TrySplice();
+    }
+    // deaf: the connection it stopped reading is given up when its room sees a new JOIN (the
+    // deafened peer coming back): its partner hears PEER_LEFT and pairs with the newcomer.
+    for (auto& w : conns_) {
+      if (w->deaf && !w->dead && w->room == c.room) Drop(*w);
     }
     for (auto& w : conns_) {
       if (w.get() != &c && Waiting(*w) && w->room == c.room) return MakePair(*w, c);

@@ -20,7 +20,7 @@
 //   data pair=K dir=a2b n=N size=S | fired MODE pair=K dir=D n=N | fired splice rooms=R1,R2 |
 //   fired mitm pair=K | released pair=K frames=F | mitm pair=K dir=D app=TYPE | closed pair=K |
 //   fired grind pair=K tries=N collision=yes|no ms=T sas=S,S | fired rename pair=K |
-//   fired forge pair=K | swallowed pair=K dir=D | armed
+//   fired forge pair=K | swallowed pair=K dir=D | fired deaf pair=K dir=D | armed
 //
 // Single-threaded (one poll loop); runs until killed.
 #pragma once
@@ -36,7 +36,8 @@ enum class Dir { kA2B = 0, kB2A = 1 };
 struct Mode {
   // pass, drop, dup, swap, replay, reflect, reflect-all, flip, truncate, cut, inject,
   // inject-captured, stall, reset, splice, mitm, grind, rename, forge, leave-mid, leave,
-  // blackhole.
+  // blackhole, deaf (with --arm-on-stdin: once armed, the sender of the armed direction is no
+  // longer read at all, as a relay applying backpressure for ever; frames to it still go).
   std::string name = "pass";
   Dir dir = Dir::kA2B;
   int n = 1;                  // the frame the mode acts on

@@ -68,6 +68,23 @@ std::unique_ptr<Process> StartPeerIn(const std::string& dir, const std::string& 
   return std::make_unique<Process>(argv);
 }
 
+std::unique_ptr<Process> StartPeerWithFileLimit(uint64_t max_file_bytes, const std::string& addr,
+                                                const std::string& name, const std::string& home,
+                                                std::vector<std::string> extra) {
+  // prlimit sets the limit and then execs duet: the process (and its pid) is duet's.
+  std::vector<std::string> argv = {"/usr/bin/prlimit", "--fsize=" + std::to_string(max_file_bytes),
+                                   "--"};
+  for (std::string& a : PeerArgv(addr, name, home, "test", std::move(extra))) {
+    argv.push_back(std::move(a));
+  }
+  return std::make_unique<Process>(argv);
+}
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
 std::string WriteRandomFile(const std::string& path, size_t size, uint32_t seed) {
   std::mt19937_64 rng(seed);
   std::vector<uint64_t> block(1 << 17);

@@ -31,11 +31,18 @@ std::unique_ptr<Process> StartPeerIn(const std::string& dir, const std::string& 
                                      const std::string& name, const std::string& home,
                                      std::vector<std::string> extra = {});
 
+// The same, with a file-size limit (RLIMIT_FSIZE, through prlimit) of `max_file_bytes`.
+std::unique_ptr<Process> StartPeerWithFileLimit(uint64_t max_file_bytes, const std::string& addr,
+                                                const std::string& name, const std::string& home,
+                                                std::vector<std::string> extra = {});
+
 constexpr size_t k64MiB = 64u << 20;
 
 // Writes `size` pseudo-random bytes (from `seed`) to `path`; returns their SHA-256 in hex.
 std::string WriteRandomFile(const std::string& path, size_t size, uint32_t seed);
 std::string Sha256OfFile(const std::string& path);
+// A whole file's bytes ("" when it cannot be read).
+std::string ReadAll(const std::string& path);
 // The names in folder `dir`.
 std::set<std::string> Listing(const std::string& dir);
 // `receiver` reported `name` saved whole (SHA-256 `sum`) into `dir`, and `dir` holds it and

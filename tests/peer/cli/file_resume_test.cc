@@ -15,11 +15,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
 // The send queue in `home` holds no file any more (only its header line, or no file at all).
 bool QueueIsEmpty(const std::string& home) {
   const std::string text = ReadAll(home + "/send-queue");

@@ -3,12 +3,14 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "crypto/sha256.h"
 #include "peer/core/file_io.h"
+#include "peer/core/part_ledger.h"
 #include "peer/core/send_queue.h"
 #include "wire/hex.h"
 
@@ -48,6 +50,8 @@ class MemoryFolder : public DownloadFolder {
   std::map<std::string, std::vector<uint8_t>> files;  // final name -> contents
   std::map<std::string, Part> parts;                  // base name -> part
   bool disk_full = false;                             // every Append fails (FILE_WRITE_FAILED)
+  std::optional<uint64_t> room;        // bytes Append may still write; then FILE_NO_SPACE
+  std::optional<uint64_t> free_bytes;  // what FreeBytes says (unknown by default)
 
   Result<std::unique_ptr<PartFile>> OpenPart(std::string_view safe_name,
                                              const wire::app::Id& id) override {
@@ -64,6 +68,9 @@ class MemoryFolder : public DownloadFolder {
       return std::unique_ptr<PartFile>(new MemoryPart(*this, base));
     }
   }
+  std::optional<uint64_t> FreeBytes() override { return free_bytes; }
+  const std::string& path() const override { return path_; }
+
   bool HasPart(std::string_view safe_name, const wire::app::Id& id) override {
     const std::string hex = wire::ToHex(id);
     for (const auto& [base, part] : parts) {
@@ -73,6 +80,8 @@ class MemoryFolder : public DownloadFolder {
   }
 
  private:
+  std::string path_ = "mem";
+
   class MemoryPart : public PartFile {
    public:
     MemoryPart(MemoryFolder& folder, std::string base) : folder_(folder), base_(std::move(base)) {}
@@ -88,6 +97,10 @@ class MemoryFolder : public DownloadFolder {
         return Error{"FILE_WRITE_FAILED",
                      "Could not write " + base_ + " (No space left on device)."};
       }
+      if (folder_.room && *folder_.room < data.size()) {
+        return Error{"FILE_NO_SPACE", "Could not write " + base_ + " (No space left on device)."};
+      }
+      if (folder_.room) *folder_.room -= data.size();
       auto& b = folder_.parts.at(base_).bytes;
       b.insert(b.end(), data.begin(), data.end());
       return Ok();
@@ -101,11 +114,28 @@ class MemoryFolder : public DownloadFolder {
       return "mem/" + name;
     }
     void Remove() override { folder_.parts.erase(base_); }
+    void Close() override {}
 
    private:
     MemoryFolder& folder_;
     std::string base_;
   };
+};
+
+// The part ledger's store: the saved text, as a file would hold it.
+class MemoryPartLedger : public PartLedgerStore {
+ public:
+  std::string text;  // "" = never saved
+  int saves = 0;
+  Result<std::vector<PartRecord>> Load() override {
+    if (text.empty()) return std::vector<PartRecord>();
+    return ParsePartLedger(text);
+  }
+  Status Save(const std::vector<PartRecord>& parts) override {
+    ++saves;
+    text = FormatPartLedger(parts);
+    return Ok();
+  }
 };
 
 // The send queue's store: the saved text (what a file would hold) and the files on "disk" by

@@ -236,7 +236,9 @@ TEST_F(TransferTest, QueuedFilesWaitForASecureSessionAndGoInOrder) {
 TEST(TransfersTest, ChunksOutOfOrderOrBeyondTheSizeAreProtocolErrors) {
   Recorder rec;
   MemoryFolder folder;
-  Transfers t(TransferConfig{&folder, true, 1 << 20, 1 << 16, 0, [] { return int64_t{0}; }}, rec);
+  Transfers t(
+      TransferConfig{&folder, true, 1 << 20, 1 << 16, 0, [] { return int64_t{0}; }, nullptr, {}},
+      rec);
   const app::Id id{1, 2, 3};
   wire::Bytes out;
   ASSERT_TRUE(t.Handle(app::FileOffer{id, 100, {}, "x"}, true, out).ok());

@@ -4,12 +4,15 @@
 #include "peer/net/posix_files.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 
+#include "tests/peer/core/memory_files.h"
 #include "tests/support/process.h"
+#include "wire/hex.h"
 
 namespace duet::testing {
 namespace {
@@ -42,8 +45,9 @@ std::vector<uint8_t> Slurp(const std::string& path) {
   return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), {});
 }
 
-std::unique_ptr<peer::DownloadFolder> OpenFolder(const std::string& path) {
-  auto folder = peer::OpenDownloadFolder(path);
+std::unique_ptr<peer::DownloadFolder> OpenFolder(const std::string& path,
+                                                 peer::PartLedgerStore& ledger) {
+  auto folder = peer::OpenDownloadFolder(path, ledger);
   EXPECT_TRUE(folder) << (folder ? "" : folder.error().message);
   return folder ? std::move(*folder) : nullptr;
 }
@@ -57,7 +61,8 @@ class PosixFilesTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  std::unique_ptr<peer::DownloadFolder> folder_ = OpenFolder(dir_.path());
+  peer::testing::MemoryPartLedger ledger_;
+  std::unique_ptr<peer::DownloadFolder> folder_ = OpenFolder(dir_.path(), ledger_);
 };
 
 TEST_F(PosixFilesTest, AFileWrittenInManyStepsArrivesIntactUnderItsName) {
@@ -86,8 +91,8 @@ TEST_F(PosixFilesTest, APartIsResumedByTheSameTransferOnlyAndContinuesWhereItSto
     std::unique_ptr<PartFile> part = Open("r.bin", 2);
     ASSERT_TRUE(part);
     ASSERT_TRUE(part->Append(wire::ByteView(data.data(), cut)));
-  }                                   // the run ends with the part on disk
-  folder_ = OpenFolder(dir_.path());  // as a new run would
+  }                                            // the run ends with the part on disk
+  folder_ = OpenFolder(dir_.path(), ledger_);  // as a new run would
   // Another transfer with the same name gets a numbered part, not this one.
   std::unique_ptr<PartFile> other = Open("r.bin", 3);
   ASSERT_TRUE(other);
@@ -117,6 +122,103 @@ TEST_F(PosixFilesTest, TheFinalNameNeverReplacesAFileThatAppearedMeanwhile) {
   EXPECT_EQ(*path, dir_ / "a (1).txt");
   std::ifstream mine(dir_ / "a.txt");
   EXPECT_EQ(std::string(std::istreambuf_iterator<char>(mine), {}), "mine");
+}
+
+mode_t ModeOf(const std::string& path) {
+  struct stat st {};
+  EXPECT_EQ(::stat(path.c_str(), &st), 0) << path;
+  return st.st_mode & 0777;
+}
+
+TEST_F(PosixFilesTest, PartsAndReceivedFilesAreReadableByTheirOwnerOnly) {
+  std::unique_ptr<PartFile> part = Open("private.txt", 5);
+  ASSERT_TRUE(part);
+  EXPECT_EQ(ModeOf(dir_ / "private.txt.part"), 0600u);
+  ASSERT_TRUE(part->Append(wire::ByteView(reinterpret_cast<const uint8_t*>("x"), 1)));
+  auto path = part->Commit();
+  ASSERT_TRUE(path);
+  EXPECT_EQ(ModeOf(*path), 0600u);
+}
+
+// A NAME.part someone else left (a browser's download, a file the peer sent with a side file
+// naming its next transfer) is never adopted: it keeps every byte, and the transfer gets a part
+// of its own.
+TEST_F(PosixFilesTest, APartDuetDidNotCreateIsNeverAdoptedNorTouched) {
+  std::ofstream(dir_ / "report.pdf.part") << "firefox was here";
+  std::ofstream(dir_ / "report.pdf.part.id") << wire::ToHex(IdOf(6));
+  EXPECT_FALSE(folder_->HasPart("report.pdf", IdOf(6)));
+  std::unique_ptr<PartFile> part = Open("report.pdf", 6);
+  ASSERT_TRUE(part);
+  EXPECT_EQ(part->size(), 0u);
+  EXPECT_TRUE(fs::exists(dir_ / "report (1).pdf.part"));
+  std::ifstream foreign(dir_ / "report.pdf.part");
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(foreign), {}), "firefox was here");
+}
+
+// The ledger names a path; a file put there in place of Duet's part (another inode) is not Duet's.
+TEST_F(PosixFilesTest, AFileSwappedInForDuetsPartIsNotAdoptedAndTheRecordIsDropped) {
+  {
+    std::unique_ptr<PartFile> part = Open("swap.bin", 7);
+    ASSERT_TRUE(part);
+    ASSERT_TRUE(part->Append(wire::ByteView(reinterpret_cast<const uint8_t*>("ours"), 4)));
+  }
+  EXPECT_TRUE(folder_->HasPart("swap.bin", IdOf(7)));
+  fs::remove(dir_ / "swap.bin.part");
+  std::ofstream(dir_ / "other") << "theirs!";
+  fs::rename(dir_ / "other", dir_ / "swap.bin.part");
+  EXPECT_FALSE(folder_->HasPart("swap.bin", IdOf(7)));
+  EXPECT_EQ(ledger_.text.find(wire::ToHex(IdOf(7))), std::string::npos);
+  std::unique_ptr<PartFile> part = Open("swap.bin", 7);
+  ASSERT_TRUE(part);
+  EXPECT_EQ(part->size(), 0u);
+  std::ifstream theirs(dir_ / "swap.bin.part");
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(theirs), {}), "theirs!");
+}
+
+TEST_F(PosixFilesTest, ASymlinkInPlaceOfDuetsPartIsNotFollowed) {
+  {
+    std::unique_ptr<PartFile> part = Open("link.bin", 8);
+    ASSERT_TRUE(part);
+  }
+  std::ofstream(dir_ / "target") << "target";
+  fs::remove(dir_ / "link.bin.part");
+  fs::create_symlink(dir_ / "target", dir_ / "link.bin.part");
+  EXPECT_FALSE(folder_->HasPart("link.bin", IdOf(8)));
+}
+
+TEST_F(PosixFilesTest, AFinishedOrRemovedPartLeavesNoRecord) {
+  std::unique_ptr<PartFile> a = Open("a.bin", 9);
+  std::unique_ptr<PartFile> b = Open("b.bin", 10);
+  ASSERT_TRUE(a && b);
+  EXPECT_NE(ledger_.text.find(dir_ / "a.bin.part"), std::string::npos);
+  ASSERT_TRUE(a->Commit());
+  b->Remove();
+  EXPECT_EQ(ledger_.text, "# duet part ledger v1\n");
+}
+
+TEST_F(PosixFilesTest, TheFolderSaysHowMuchIsFree) {
+  std::optional<uint64_t> free = folder_->FreeBytes();
+  ASSERT_TRUE(free);
+  EXPECT_GT(*free, 0u);
+  EXPECT_EQ(folder_->path(), dir_.path());
+}
+
+// A file put in place of a part while it is received is neither deleted nor given the final name.
+TEST_F(PosixFilesTest, AFileSwappedInWhileReceivingIsNeitherCommittedNorDeleted) {
+  std::unique_ptr<PartFile> part = Open("live.bin", 11);
+  ASSERT_TRUE(part);
+  ASSERT_TRUE(part->Append(wire::ByteView(reinterpret_cast<const uint8_t*>("ours"), 4)));
+  part->Close();
+  std::ofstream(dir_ / "other") << "theirs!";
+  fs::rename(dir_ / "other", dir_ / "live.bin.part");
+  auto more = part->Append(wire::ByteView(reinterpret_cast<const uint8_t*>("x"), 1));
+  ASSERT_FALSE(more);
+  EXPECT_EQ(more.error().code, "FILE_WRITE_FAILED");
+  EXPECT_FALSE(part->Commit());
+  part->Remove();
+  EXPECT_FALSE(fs::exists(dir_ / "live.bin"));
+  std::ifstream theirs(dir_ / "live.bin.part");
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(theirs), {}), "theirs!");
 }
 
 }  // namespace
