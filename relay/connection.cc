@@ -316,7 +316,14 @@ void Connection::WriteMore() {
 void Connection::SendError(const RelayError& error) {
   if (state_ == State::kClosed || state_ == State::kClosing) return;
   server_.OnRefused(*this, error);
-  PadPartialFrame();
+  if (mid_frame() && !server_.shutting_down()) {
+    // A partner's frame is part-way into the output. Filling it up would cost up to --max-frame
+    // bytes of zeros per connection, and for a peer that stopped reading (SLOW_CONSUMER,
+    // TIMEOUT) at the very moment when many may be closed at once; such a peer would not read
+    // the ERROR either. Close without it, as Unpair does for a partner's stalled frame.
+    return Close();
+  }
+  PadPartialFrame();  // shutting down: the peer reads the rest of the frame, then the ERROR
   Enqueue(rp::EncodeError(error.code, error.message));
   state_ = State::kClosing;
   closing_since = std::chrono::steady_clock::now();

@@ -72,13 +72,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool mid_frame() const { return partial_left_ > 0; }
   // The partner stopped part-way through a frame to us: fill it up with zero bytes so that the
   // output stays framed (the peer's TLS rejects the record; the relay's next frame parses).
+  // Used only while the relay shuts down (bounded by then: no more input is read).
   void PadPartialFrame();
   // The DATA frame this connection is forwarding: body bytes still to come, and the id of the
   // connection it goes to (0: it is being dropped).
   uint32_t forward_left() const { return fwd_left_; }
   ConnId forward_to() const { return fwd_to_; }
   // Sends ERROR (code, sentence), stops reading, and closes once it is written (the server
-  // forces the close if it is not written in time).
+  // forces the close if it is not written in time). While a partner's frame is part-way into the
+  // output it closes at once without the ERROR, unless the relay is shutting down.
   void SendError(const RelayError& error);
   // Closes now; the server forgets the connection.
   void Close();
