@@ -169,6 +169,7 @@ TEST_F(RelayFloodTest, JoinsBeyondTheBurstAreRateLimited) {
   // Probing room codes: each JOIN answered WAITING says "nobody is in this room".
   int waiting = 0;
   std::optional<wire::Frame> refusal;
+  const auto since = Clock::now();
   for (int i = 0; i < 40 && !refusal; ++i) {
     RawPeer probe(addr_, "127.0.0.5");
     auto f = Join(probe, "probe-" + std::to_string(i));
@@ -180,9 +181,11 @@ TEST_F(RelayFloodTest, JoinsBeyondTheBurstAreRateLimited) {
       EXPECT_TRUE(probe.WaitClosed());
     }
   }
+  const double took_s = std::chrono::duration<double>(Clock::now() - since).count();
   ASSERT_TRUE(refusal) << "40 JOINs from one address, none refused";
-  EXPECT_GE(waiting, 20);  // the burst, and what refilled meanwhile
-  EXPECT_LE(waiting, 25);
+  // The burst, and what refilled meanwhile, whatever the machine's speed.
+  EXPECT_GE(waiting, 20);
+  EXPECT_LE(waiting, 20 + static_cast<int>(5 * took_s) + 1) << took_s << " s";
   Result<rp::ErrorFrame> e = rp::DecodeError(refusal->payload);
   ASSERT_TRUE(e.ok());
   EXPECT_EQ(e->code, "RATE_LIMITED");
