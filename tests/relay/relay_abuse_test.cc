@@ -21,8 +21,8 @@ TEST_F(RelayAbuseTest, FiveThousandConnectionsFromOneAddressKeepMemoryBounded) {
   rlimit lim{};
   getrlimit(RLIMIT_NOFILE, &lim);
   if (lim.rlim_cur < 10100) GTEST_SKIP() << "needs 10100 open files, the limit is " << lim.rlim_cur;
-  StartRelay({"--quiet", "--max-connections", "10000", "--max-rooms", "5000",
-              "--max-per-address", "10000", "--join-rate", "0"});
+  StartRelay({"--quiet", "--max-connections", "10000", "--max-rooms", "5000", "--max-per-address",
+              "10000", "--join-rate", "0"});
   const long before = RelayRssKb();
   std::vector<std::unique_ptr<RawPeer>> peers;
   for (int i = 0; i < 5000; ++i) {
