@@ -159,8 +159,12 @@ bool Connection::ProcessInput() {
 void Connection::FlushForwarded() {
   if (partner != nullptr) partner->FlushDeferred();
   // Backpressure: stop reading this side until the partner's output drains, and also while its
-  // own output is backed up (a peer that sends PINGs and reads no PONGs).
-  if (Backlogged(server_.pause_threshold())) Pause();
+  // own output is backed up (a peer that sends PINGs and reads no PONGs). The partner stops too,
+  // now rather than after its next read: else that read (its PINGs, answered into the same
+  // output) could take the output past the pause point a second time.
+  if (!Backlogged(server_.pause_threshold())) return;
+  Pause();
+  if (partner != nullptr) partner->Pause();
 }
 
 Connection* Connection::ForwardTarget() const {

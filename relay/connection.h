@@ -9,7 +9,8 @@
 // Flow: one write in flight. Once a connection's output reaches the pause point (forwarded DATA
 // and the relay's own frames alike), neither it nor its partner is read (backpressure) until it
 // drains below half of it; a read never takes more than fits under the pause point (ReadLimit),
-// so the output overshoots it by kMinRead at most. Output stuck too long is the server's
+// and the read that crosses it pauses both sides at once, so the output overshoots it by
+// kMinRead at most. Output stuck too long is the server's
 // slow-consumer timeout.
 //
 // Cut-through: a DATA frame is forwarded as its bytes arrive, not once it is whole, so a large
