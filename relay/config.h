@@ -21,7 +21,7 @@ struct RelayConfig {
   std::chrono::milliseconds join_timeout{10'000};
   std::chrono::milliseconds idle_timeout{300'000};
   std::chrono::milliseconds slow_consumer_timeout{60'000};  // output stuck this long: close
-  size_t max_connections = 4'096;        // x 1,302 KiB worst case each: 5.1 GiB (README)
+  size_t max_connections = 4'096;        // x 2,566 KiB worst case each: 10.0 GiB (README)
   size_t max_per_address = 64;           // so that one host cannot take every slot
   int ipv6_prefix = kDefaultIpv6Prefix;  // IPv6 bits an address counts by (relay/address_key.h)
   double join_rate = 5;                  // JOINs per second per address (0: no limit) ...

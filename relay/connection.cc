@@ -60,6 +60,7 @@ size_t Connection::ReadLimit() const {
   const size_t cap = server_.pause_threshold();
   const size_t backlog =
       std::max(pending_output(), partner != nullptr ? partner->pending_output() : 0);
+  if (backlog == 0) return kInputBuffer;
   return backlog + kMinRead >= cap ? kMinRead : cap - backlog;
 }
 

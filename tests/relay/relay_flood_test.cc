@@ -21,10 +21,10 @@ using Clock = std::chrono::steady_clock;
 using RelayFloodTest = RelayFixture;
 
 // README.md, "The relay's limits": what one connection may make the relay hold at the defaults
-// (input buffer 256 KiB; output up to the 256 KiB pause point plus one 4 KiB read and one ERROR,
-// 261 KiB, in two growing buffers of at most twice that; about 2 KiB of fixed state), and what a
-// connection that holds no data costs.
-constexpr long kConnectionBoundKb = 256 + 2 * 2 * 261 + 2;
+// (input buffer 512 KiB; output up to one 512 KiB read and one ERROR, 513 KiB, in two growing
+// buffers of at most twice that; about 2 KiB of fixed state), and what a connection that holds
+// no data costs.
+constexpr long kConnectionBoundKb = 512 + 2 * 2 * 513 + 2;
 constexpr long kIdleConnectionKb = 16;
 
 // Frames of `count` PINGs of 8 bytes each, back to back.
