@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 
+#include "relay/address_key.h"
 #include "wire/relay_protocol.h"
 
 namespace duet::relay {
@@ -14,15 +15,18 @@ struct RelayConfig {
   std::string host = "0.0.0.0";
   uint16_t port = 7878;
   uint32_t max_frame = wire::relay::kDefaultMaxFrame;  // DATA payload cap, checked before buffering
-  size_t max_output = 4u << 20;  // per-connection output buffer; over it, the sender pauses
+  // Output waiting for a connection at which neither it nor its partner is read, until it
+  // drains to half; capped at Server's kPauseAt (256 KiB), which the memory bound assumes.
+  size_t max_output = 256u << 10;
   std::chrono::milliseconds join_timeout{10'000};
   std::chrono::milliseconds idle_timeout{300'000};
   std::chrono::milliseconds slow_consumer_timeout{60'000};  // output stuck this long: close
-  size_t max_connections = 4'096;  // x 1.3 MiB worst case each: 5.2 GiB (README, limits)
-  size_t max_per_address = 64;        // so that one host cannot take every slot
-  double join_rate = 5;               // JOINs per second per address (0: no limit) ...
-  double join_burst = 20;             // ... after a burst of this many
-  size_t join_rate_entries = 16'384;  // addresses the JOIN limit remembers at once
+  size_t max_connections = 4'096;        // x 2,566 KiB worst case each: 10.0 GiB (README)
+  size_t max_per_address = 64;           // so that one host cannot take every slot
+  int ipv6_prefix = kDefaultIpv6Prefix;  // IPv6 bits an address counts by (relay/address_key.h)
+  double join_rate = 5;                  // JOINs per second per address (0: no limit) ...
+  double join_burst = 20;                // ... after a burst of this many
+  size_t join_rate_entries = 16'384;     // addresses the JOIN limit remembers at once
   size_t max_rooms = 2'048;
   bool quiet = false;                   // no per-frame lines
   bool log_json = false;                // one JSON object per line

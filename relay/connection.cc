@@ -60,6 +60,7 @@ size_t Connection::ReadLimit() const {
   const size_t cap = server_.pause_threshold();
   const size_t backlog =
       std::max(pending_output(), partner != nullptr ? partner->pending_output() : 0);
+  if (backlog == 0) return kInputBuffer;
   return backlog + kMinRead >= cap ? kMinRead : cap - backlog;
 }
 
@@ -159,8 +160,12 @@ bool Connection::ProcessInput() {
 void Connection::FlushForwarded() {
   if (partner != nullptr) partner->FlushDeferred();
   // Backpressure: stop reading this side until the partner's output drains, and also while its
-  // own output is backed up (a peer that sends PINGs and reads no PONGs).
-  if (Backlogged(server_.pause_threshold())) Pause();
+  // own output is backed up (a peer that sends PINGs and reads no PONGs). The partner stops too,
+  // now rather than after its next read: else that read (its PINGs, answered into the same
+  // output) could take the output past the pause point a second time.
+  if (!Backlogged(server_.pause_threshold())) return;
+  Pause();
+  if (partner != nullptr) partner->Pause();
 }
 
 Connection* Connection::ForwardTarget() const {
@@ -316,7 +321,14 @@ void Connection::WriteMore() {
 void Connection::SendError(const RelayError& error) {
   if (state_ == State::kClosed || state_ == State::kClosing) return;
   server_.OnRefused(*this, error);
-  PadPartialFrame();
+  if (mid_frame() && !server_.shutting_down()) {
+    // A partner's frame is part-way into the output. Filling it up would cost up to --max-frame
+    // bytes of zeros per connection, and for a peer that stopped reading (SLOW_CONSUMER,
+    // TIMEOUT) at the very moment when many may be closed at once; such a peer would not read
+    // the ERROR either. Close without it, as Unpair does for a partner's stalled frame.
+    return Close();
+  }
+  PadPartialFrame();  // shutting down: the peer reads the rest of the frame, then the ERROR
   Enqueue(rp::EncodeError(error.code, error.message));
   state_ = State::kClosing;
   closing_since = std::chrono::steady_clock::now();

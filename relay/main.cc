@@ -50,7 +50,9 @@ int main(int argc, char** argv) {
   app.add_option("--max-frame", cfg.max_frame, "Largest DATA payload accepted, in bytes")
       ->capture_default_str();
   app.add_option("--max-output", cfg.max_output,
-                 "Output buffered per connection before its partner is paused, in bytes")
+                 "Output waiting for a connection at which neither it nor its partner is read "
+                 "until it drains to half, in bytes (64 KiB to 256 KiB)")
+      ->check(CLI::Range(size_t{64} * 1024, size_t{256} * 1024))
       ->capture_default_str();
   app.add_option("--join-timeout", join_timeout, "Seconds a new connection has to send JOIN")
       ->capture_default_str();
@@ -63,10 +65,17 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--max-per-address", cfg.max_per_address, "Connections from one IP address")
       ->capture_default_str();
+  app.add_option("--ipv6-prefix", cfg.ipv6_prefix,
+                 "Bits of an IPv6 address the per-address limits count by (64 for a relay on the "
+                 "internet; link-local addresses always count alone)")
+      ->check(CLI::Range(1, 128))
+      ->capture_default_str();
   app.add_option("--join-rate", cfg.join_rate,
                  "JOINs per second from one IP address, after --join-burst (0: no limit)")
+      ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   app.add_option("--join-burst", cfg.join_burst, "JOINs one IP address may send at once")
+      ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   app.add_option("--max-rooms", cfg.max_rooms, "Rooms open at once")->capture_default_str();
   app.add_option("--frame-lines", cfg.max_frame_lines_per_second,
@@ -76,7 +85,11 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_flag("--quiet", cfg.quiet, "No line per forwarded frame");
   app.add_flag("--log-json", cfg.log_json, "Console lines as JSON objects");
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;  // a usage error, like a bad --listen
+  }
 
   if (!SplitHostPort(listen, cfg.host, cfg.port)) {
     std::fprintf(stderr, "duet-relay: --listen must be HOST:PORT, for example 0.0.0.0:7878\n");

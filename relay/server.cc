@@ -83,7 +83,7 @@ void Server::Accept() {
     std::string addr = rec ? ip : ip + ":" + std::to_string(remote.port());
     const ConnId id = next_id_++;
     auto conn = std::make_shared<Connection>(*this, std::move(socket), id, std::move(addr));
-    conn->address_key = rec ? "unknown" : AddressKey(remote.address());
+    conn->address_key = rec ? "unknown" : AddressKey(remote.address(), config_.ipv6_prefix);
     conns_.emplace(id, conn);
     const size_t from_ip = ++per_address_[conn->address_key];
     ++totals_.accepted;

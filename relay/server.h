@@ -45,6 +45,8 @@ class Server {
   // Output waiting for a connection at which neither it nor its partner is read any more
   // (backpressure; reading resumes below half of it).
   size_t pause_threshold() const;
+  // Whether the relay is closing every connection (SIGINT/SIGTERM): frames are then padded.
+  bool shutting_down() const { return shutting_down_; }
   void OnRefused(Connection& conn, const RelayError& error);
   void OnLeaving(Connection& conn);  // out of its room (before the close completes)
   void OnClosed(Connection& conn);

@@ -156,8 +156,25 @@ TEST_F(RelayTest, SlowlorisJoinTimesOut) {
   ExpectFreshPairWorks();
 }
 
+TEST_F(RelayTest, LimitsThatCannotWorkAreUsageErrors) {
+  // With --max-output 0 or 1 a paused connection would never be read again; a negative JOIN
+  // rate or burst means nothing; an IPv6 prefix is 1 to 128 bits.
+  for (std::vector<std::string> flags : {std::vector<std::string>{"--max-output", "0"},
+                                         {"--max-output", "1"},
+                                         {"--max-output", "65535"},
+                                         {"--join-rate", "-1"},
+                                         {"--join-burst", "-0.5"},
+                                         {"--ipv6-prefix", "0"},
+                                         {"--ipv6-prefix", "129"}}) {
+    std::vector<std::string> argv = {BinDir() + "/duet-relay", "--listen", "127.0.0.1:0"};
+    argv.insert(argv.end(), flags.begin(), flags.end());
+    Process relay(argv);
+    EXPECT_EQ(relay.Wait(), 2) << flags[0] << " " << flags[1] << "\n" << relay.Transcript();
+  }
+}
+
 TEST_F(RelayTest, NonReaderCannotMakeTheRelayBufferWithoutBound) {
-  StartRelay({"--max-output", "1048576"});
+  StartRelay({"--max-output", "262144"});
   auto [flooder, sleeper] = Pair("flood");
   const long before = RelayRssKb();
   // Flood until the relay stops reading us (the send would block), within bounds.
@@ -192,8 +209,8 @@ TEST_F(RelayTest, TwoThousandConnectionsAtOnce) {
     setrlimit(RLIMIT_NOFILE, &lim);
   }
   // All from 127.0.0.1: lift the per-address limits (RelayFloodTest attacks those).
-  StartRelay({"--quiet", "--max-connections", "10000", "--max-per-address", "5000",
-              "--join-rate", "0"});
+  StartRelay(
+      {"--quiet", "--max-connections", "10000", "--max-per-address", "5000", "--join-rate", "0"});
   std::vector<std::unique_ptr<RawPeer>> peers;
   for (int i = 0; i < 2000; ++i) {
     peers.push_back(std::make_unique<RawPeer>(addr_));

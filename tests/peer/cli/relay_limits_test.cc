@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/crypto/tls_test_util.h"
 #include "tests/peer/cli/cli_harness.h"
 #include "tests/relay/raw_peer.h"
 #include "wire/relay_protocol.h"
@@ -33,6 +34,14 @@ class CliRelayLimitsTest : public ::testing::Test {
     }
   }
 
+  // Alice's home with her key already in it: a first start would generate an RSA-3072 key
+  // before the first JOIN, and that can take longer than a refusal lasts.
+  std::string AliceHome() {
+    const std::string home = tmp_ / "alice";
+    EXPECT_TRUE(crypto::testing::TestIdentity(0).Save(home, "").ok());
+    return home;
+  }
+
   TempDir tmp_;
   std::unique_ptr<Process> relay_;
 };
@@ -42,18 +51,18 @@ TEST_F(CliRelayLimitsTest, TooManyConnectionsIsAWarningAndThePeerGetsInOnceASlot
   auto holder = std::make_unique<RawPeer>(addr);  // takes 127.0.0.1's one slot
   ASSERT_EQ(Join(*holder, "elsewhere")->type,
             static_cast<uint8_t>(wire::relay::FrameType::kWaiting));
-  auto alice = StartPeer(addr, "alice", tmp_ / "alice", "retry");
+  auto alice = StartPeer(addr, "alice", AliceHome(), "retry");
   ExpectWarnedTwice(*alice, "TOO_MANY_CONNECTIONS");
   holder.reset();
   EXPECT_TRUE(Event(*alice, "waiting")) << alice->Transcript();
 }
 
 TEST_F(CliRelayLimitsTest, RateLimitedIsAWarningAndThePeerGetsInOnceTheBucketRefills) {
-  const std::string addr = StartRelayWith({"--join-burst", "1", "--join-rate", "0.2"});
-  RawPeer holder(addr);  // takes 127.0.0.1's one JOIN; the next comes 5 s later
+  const std::string addr = StartRelayWith({"--join-burst", "1", "--join-rate", "0.1"});
+  RawPeer holder(addr);  // takes 127.0.0.1's one JOIN; the next comes 10 s later
   ASSERT_EQ(Join(holder, "elsewhere")->type,
             static_cast<uint8_t>(wire::relay::FrameType::kWaiting));
-  auto alice = StartPeer(addr, "alice", tmp_ / "alice", "retry");
+  auto alice = StartPeer(addr, "alice", AliceHome(), "retry");
   ExpectWarnedTwice(*alice, "RATE_LIMITED");
   EXPECT_TRUE(Event(*alice, "waiting")) << alice->Transcript();
 }
