@@ -21,13 +21,13 @@ struct RelayConfig {
   std::chrono::milliseconds join_timeout{10'000};
   std::chrono::milliseconds idle_timeout{300'000};
   std::chrono::milliseconds slow_consumer_timeout{60'000};  // output stuck this long: close
-  size_t max_connections = 4'096;        // x 2,566 KiB worst case each: 10.0 GiB (README)
+  size_t max_connections = 2'048;        // x 2,566 KiB worst case each: 5.0 GiB (README)
   size_t max_per_address = 64;           // so that one host cannot take every slot
   int ipv6_prefix = kDefaultIpv6Prefix;  // IPv6 bits an address counts by (relay/address_key.h)
   double join_rate = 5;                  // JOINs per second per address (0: no limit) ...
   double join_burst = 20;                // ... after a burst of this many
   size_t join_rate_entries = 16'384;     // addresses the JOIN limit remembers at once
-  size_t max_rooms = 2'048;
+  size_t max_rooms = 1'024;
   bool quiet = false;                   // no per-frame lines
   bool log_json = false;                // one JSON object per line
   int max_frame_lines_per_second = 50;  // above this, frame lines are coalesced
