@@ -51,6 +51,8 @@ class PartFile {
 class DownloadFolder {
  public:
   virtual ~DownloadFolder() = default;
+  // `id` is the key the transfers code keeps a part under (the transfer id bound to its offer:
+  // size, checksum, name; see PartKey in transfer_in.cc), never a name or a side file.
   // The part of transfer `id`: the one Duet created for it in a previous session or run, if it
   // is still that very file (its size is where the transfer resumes), else a new empty part
   // under a free name derived from `safe_name` (a name SafeFileName already cleaned). A file

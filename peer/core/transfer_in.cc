@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "crypto/sha256.h"
 #include "peer/core/transfer_state.h"
 #include "wire/hex.h"
 
@@ -16,6 +17,27 @@ constexpr size_t kMaxIncoming = 1000;  // offers waiting or in progress
 constexpr size_t kRehashBlock = 1 << 20;
 
 Error ProtocolError(std::string what) { return Error{"BAD_MESSAGE", std::move(what)}; }
+
+// What the download folder records a part under: the transfer id bound to the offer the part was
+// made for (size, checksum, name). The sender picks the id, so a peer could offer a known id
+// again with another size (after the receiver restarted, say) to have a small accepted file
+// resumed as a large one without asking; with this key that is a new offer, asked or held to the
+// limits, and the old part is never touched.
+app::Id PartKey(const app::Id& id, const FileTransfer& info, const crypto::Digest256& sha256) {
+  wire::Bytes bytes;
+  wire::Writer w(bytes);
+  w.Raw(std::string_view("duet-part-v1"));
+  w.Raw(wire::ByteView(id));
+  w.U64(info.size);
+  w.Raw(wire::ByteView(sha256));
+  w.Raw(info.name);
+  crypto::Sha256 h;
+  h.Update(bytes);
+  const crypto::Digest256 d = h.Finish();
+  app::Id key{};
+  std::copy_n(d.begin(), key.size(), key.begin());
+  return key;
+}
 
 }  // namespace
 
@@ -54,8 +76,8 @@ Status Transfers::OnOffer(const app::FileOffer& m, bool trusted, wire::Bytes& ou
                          wire::ToHex(m.sha256),      ""};
   // A part of this transfer in the folder means the user accepted it in an earlier run: it is
   // taken again without asking (OnFileResumed instead of OnFileOffered).
-  in.earlier_run =
-      trusted && config_.downloads != nullptr && config_.downloads->HasPart(in.info.name, in.id);
+  in.earlier_run = trusted && config_.downloads != nullptr &&
+                   config_.downloads->HasPart(in.info.name, PartKey(in.id, in.info, in.sha256));
   if (!in.earlier_run) listener_.OnFileOffered(in.info);
   if (!trusted || config_.downloads == nullptr) return Ok();
   if (in.earlier_run) return StartReceiving(in, out);
@@ -125,7 +147,13 @@ Status Transfers::StartReceiving(Incoming& in, wire::Bytes& out) {
       return Ok();
     }
   }
-  const uint64_t needed = in.info.size - in.received;
+  // This file's missing bytes, and those still to come of the files already being received.
+  uint64_t needed = in.info.size - in.received;
+  for (const Incoming& other : incoming_) {
+    if (&other != &in && other.state == Incoming::State::kReceiving) {
+      needed += other.info.size - other.received;
+    }
+  }
   if (std::optional<uint64_t> free = config_.downloads->FreeBytes(); free && *free < needed) {
     NoSpace(in, needed, out);
     return Ok();
@@ -138,10 +166,11 @@ Status Transfers::StartReceiving(Incoming& in, wire::Bytes& out) {
 }
 
 Status Transfers::OpenPart(Incoming& in) {
-  Result<std::unique_ptr<PartFile>> part = config_.downloads->OpenPart(in.info.name, in.id);
+  const app::Id key = PartKey(in.id, in.info, in.sha256);
+  Result<std::unique_ptr<PartFile>> part = config_.downloads->OpenPart(in.info.name, key);
   if (part && (*part)->size() > in.info.size) {  // not this file: start it over
     (*part)->Remove();
-    part = config_.downloads->OpenPart(in.info.name, in.id);
+    part = config_.downloads->OpenPart(in.info.name, key);
   }
   if (!part) return part.error();
   in.part = std::move(*part);

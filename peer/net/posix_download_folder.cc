@@ -101,6 +101,7 @@ class PosixPartFile : public PartFile {
   Result<std::string> Commit() override {
     // The name still holds the file that was written (not one put there meanwhile)?
     if (Status st = Reopen(); !st) return st.error();
+    if (Status st = NameHoldsSelf(); !st) return st.error();
     fd_ = Fd();
     for (int k = 0; k < kMaxNumbered; ++k) {
       const std::string final_name = Numbered(base_, k);
@@ -118,7 +119,7 @@ class PosixPartFile : public PartFile {
 
   void Remove() override {
     // Only the file this part is: a file put in its place is not Duet's to delete.
-    if (Reopen()) ::unlinkat(dir_->get(), part_name().c_str(), 0);
+    if (Reopen() && NameHoldsSelf()) ::unlinkat(dir_->get(), part_name().c_str(), 0);
     fd_ = Fd();
     (void)ledger_->Forget(self_.id);  // as in Commit
   }
@@ -138,6 +139,23 @@ class PosixPartFile : public PartFile {
     }
     fd_ = std::move(fd);
     return Ok();
+  }
+
+  // Whether NAME.part is still the file open as fd_ (another program may have put a file in
+  // its place while it was open). While fd_ is open its inode cannot be given to another file,
+  // so device and inode tell. A swap between this check and the rename or unlink that follows
+  // remains possible for a program that can write the folder.
+  Status NameHoldsSelf() const {
+    struct stat by_name {
+    }, open{};
+    if (::fstatat(dir_->get(), part_name().c_str(), &by_name, AT_SYMLINK_NOFOLLOW) == 0 &&
+        ::fstat(fd_.get(), &open) == 0 && by_name.st_dev == open.st_dev &&
+        by_name.st_ino == open.st_ino) {
+      return Ok();
+    }
+    return Error{"FILE_WRITE_FAILED", part_name() + " in " + dir_path_ +
+                                          " was moved or replaced while it was received; the "
+                                          "transfer stopped. Ask the sender to send it again."};
   }
 
   std::string part_name() const { return base_ + ".part"; }

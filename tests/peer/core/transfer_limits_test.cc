@@ -90,6 +90,28 @@ TEST_F(TransferLimitsTest, AFileThatDoesNotFitTheFreeSpaceIsNotStarted) {
   EXPECT_EQ(a->rec.files_failed[0].second.code, "FILE_PEER_NO_SPACE");
 }
 
+// Files already under way count: two files that each fit the free space, but not together, are
+// not both started.
+TEST_F(TransferLimitsTest, TheFreeSpaceCountsTheFilesAlreadyUnderWay) {
+  auto a = MakePeer("alice", *alice_id_, &alice_dl_, false);
+  auto b = MakeBob(AcceptLimits{}, false);
+  bob_dl_.free_bytes = 5000;
+  Connect(*a, *b);
+  Send(*a, PatternBytes(3000, 1), "one.bin");
+  Send(*a, PatternBytes(3000, 2), "two.bin");
+  relay_.Pump();
+  ASSERT_EQ(b->rec.offers.size(), 2u);
+  // Both accepted before either has arrived (the user answers both offers at once).
+  ASSERT_TRUE(b->session->AcceptFile(b->rec.offers[0].id));
+  ASSERT_TRUE(b->session->AcceptFile(b->rec.offers[1].id));
+  relay_.Pump();
+  ASSERT_EQ(b->rec.files_failed.size(), 1u);
+  EXPECT_EQ(b->rec.files_failed[0].second.code, "FILE_NO_SPACE");
+  EXPECT_EQ(b->rec.files_failed[0].first.name, "two.bin");
+  ASSERT_EQ(b->rec.files_done.size(), 1u);
+  EXPECT_EQ(b->rec.files_done[0].name, "one.bin");
+}
+
 // The disk fills mid-file: both sides are told, the part keeps what arrived, and the same file
 // sent again once there is room continues from there.
 TEST_F(TransferLimitsTest, ADiskThatFillsMidFileKeepsThePartToResume) {

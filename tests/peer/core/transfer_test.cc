@@ -255,6 +255,48 @@ TEST(TransfersTest, ChunksOutOfOrderOrBeyondTheSizeAreProtocolErrors) {
   EXPECT_TRUE(t.Handle(app::FileAccept{app::Id{9}, 5}, true, out).ok());
 }
 
+// The sender picks transfer ids. One that had a small file accepted (its part kept: the
+// receiver stopped mid-file) offers the same id again with another size: a new offer, asked
+// again, never the small file's part resumed as a large one without asking.
+TEST(TransfersTest, AKnownIdOfferedAgainWithAnotherSizeIsANewOfferNotAResume) {
+  MemoryFolder folder;
+  const app::Id id{4, 2};
+  auto asked = [&folder](Recorder& rec) {
+    return std::make_unique<Transfers>(
+        TransferConfig{&folder, false, 1 << 20, 1 << 16, 0, [] { return int64_t{0}; }, nullptr, {}},
+        rec);
+  };
+  {
+    Recorder rec;
+    auto t = asked(rec);
+    wire::Bytes out;
+    ASSERT_TRUE(t->Handle(app::FileOffer{id, 100, {}, "a.txt"}, true, out).ok());
+    ASSERT_EQ(rec.offers.size(), 1u);
+    ASSERT_TRUE(t->Accept(rec.offers[0].id, true, out).ok());
+    const uint8_t bytes[60] = {};
+    ASSERT_TRUE(t->HandleChunk({id, 0, wire::ByteView(bytes, 60)}, out).ok());
+  }  // the receiver stops; its part holds 60 bytes
+  {
+    Recorder rec;
+    auto t = asked(rec);
+    wire::Bytes out;
+    ASSERT_TRUE(t->Handle(app::FileOffer{id, 5'000'000'000, {}, "a.txt"}, true, out).ok());
+    EXPECT_TRUE(rec.resumed.empty());
+    EXPECT_TRUE(rec.started.empty());
+    ASSERT_EQ(rec.offers.size(), 1u);  // asked, like any new offer
+  }
+  {
+    Recorder rec;
+    auto t = asked(rec);
+    wire::Bytes out;
+    // The offer it was accepted as still resumes by itself, from what the part holds.
+    ASSERT_TRUE(t->Handle(app::FileOffer{id, 100, {}, "a.txt"}, true, out).ok());
+    ASSERT_EQ(rec.resumed.size(), 1u);
+    EXPECT_EQ(rec.resumed[0].second, 60u);
+    EXPECT_TRUE(rec.offers.empty());
+  }
+}
+
 TEST_F(TransferTest, RefusalsNameWhatWentWrong) {
   auto a = MakePeer("alice", *alice_id_, &alice_dl_, false);
   auto b = MakePeer("bob", *bob_id_, nullptr, false);  // no download folder

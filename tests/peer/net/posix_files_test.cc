@@ -221,5 +221,22 @@ TEST_F(PosixFilesTest, AFileSwappedInWhileReceivingIsNeitherCommittedNorDeleted)
   EXPECT_EQ(std::string(std::istreambuf_iterator<char>(theirs), {}), "theirs!");
 }
 
+// The same while the part is still open (the usual case: at most four parts are closed to save
+// descriptors): the name is checked against the open file before the rename or the unlink.
+TEST_F(PosixFilesTest, AFileSwappedInWhileThePartIsOpenIsNeitherCommittedNorDeleted) {
+  std::unique_ptr<PartFile> part = Open("open.bin", 12);
+  ASSERT_TRUE(part);
+  ASSERT_TRUE(part->Append(wire::ByteView(reinterpret_cast<const uint8_t*>("ours"), 4)));
+  std::ofstream(dir_ / "other") << "theirs!";
+  fs::rename(dir_ / "other", dir_ / "open.bin.part");
+  auto committed = part->Commit();
+  ASSERT_FALSE(committed);
+  EXPECT_EQ(committed.error().code, "FILE_WRITE_FAILED");
+  part->Remove();
+  EXPECT_FALSE(fs::exists(dir_ / "open.bin"));
+  std::ifstream theirs(dir_ / "open.bin.part");
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(theirs), {}), "theirs!");
+}
+
 }  // namespace
 }  // namespace duet::testing
