@@ -223,7 +223,8 @@ FUZZ_FLAGS := -std=c++20 -Wall -Wextra -Werror -O1 -g -I. -MMD -MP -fno-omit-fra
 FUZZ_SRCS := $(wildcard tests/fuzz/*_fuzz.cc)
 FUZZ_NAMES := $(patsubst tests/fuzz/%_fuzz.cc,%,$(FUZZ_SRCS))
 FUZZ_BINS := $(patsubst %,$(FUZZ_BUILD)/%_fuzz,$(FUZZ_NAMES))
-FUZZ_LIB_OBJS := $(patsubst %.cc,$(FUZZ_BUILD)/obj/%.o,$(WIRE_SRCS) $(CRYPTO_SRCS) peer/core/send_queue.cc)
+FUZZ_LIB_OBJS := $(patsubst %.cc,$(FUZZ_BUILD)/obj/%.o,$(WIRE_SRCS) $(CRYPTO_SRCS) \
+                 peer/core/send_queue.cc peer/core/text_records.cc)
 
 $(FUZZ_BUILD)/obj/%.o: %.cc Makefile
 	@mkdir -p $(dir $@)
