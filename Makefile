@@ -51,6 +51,9 @@ FLTK_CFLAGS = $(shell fltk-config --cxxflags 2>/dev/null | sed 's/-I\([^ ]*\)/-i
 FLTK_LIBS = $(shell fltk-config --use-images --ldflags 2>/dev/null)
 ICU_CFLAGS = $(shell pkg-config --cflags icu-uc icu-i18n 2>/dev/null)
 ICU_LIBS = $(shell pkg-config --libs icu-uc icu-i18n 2>/dev/null || echo -licui18n -licuuc -licudata)
+# libsodium: ristretto255 for the code's PAKE (crypto/cpace.cc); peer side only, never the relay.
+SODIUM_CFLAGS = $(shell pkg-config --cflags libsodium 2>/dev/null)
+SODIUM_LIBS = $(shell pkg-config --libs libsodium 2>/dev/null || echo -lsodium)
 
 # --- sources, by layer (wire -> crypto -> peer/core -> peer/{net,cli,gui}; relay uses wire) ---
 WIRE_SRCS   := $(wildcard wire/*.cc)
@@ -97,9 +100,10 @@ endif
         fuzz fuzz-build test-adversary adversary-build adversary-run
 all: $(BINS)
 
-# Per-layer compile flags: only crypto/ and the peer see OpenSSL; only peer/gui sees FLTK; only
-# peer/core sees ICU (names.cc: normalisation and confusable skeletons).
-$(BUILD)/obj/crypto/%.o: EXTRA_CFLAGS = $(OPENSSL_CFLAGS)
+# Per-layer compile flags: only crypto/ and the peer see OpenSSL; only crypto/ sees libsodium;
+# only peer/gui sees FLTK; only peer/core sees ICU (names.cc: normalisation and confusable
+# skeletons).
+$(BUILD)/obj/crypto/%.o: EXTRA_CFLAGS = $(OPENSSL_CFLAGS) $(SODIUM_CFLAGS)
 $(BUILD)/obj/peer/core/%.o: EXTRA_CFLAGS = $(ICU_CFLAGS)
 $(BUILD)/obj/peer/gui/%.o: EXTRA_CFLAGS = $(FLTK_CFLAGS)
 $(BUILD)/obj/peer/main.o: EXTRA_CFLAGS = $(FLTK_CFLAGS)
@@ -128,15 +132,16 @@ $(RELAY_BIN): $(call obj,relay/main.cc) $(RELAY_OBJS) $(WIRE_OBJS)
 
 $(PEER_BIN): $(call obj,peer/main.cc) $(PEER_OBJS) $(CRYPTO_OBJS) $(WIRE_OBJS)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CXX) $^ -o $@ $(LDFLAGS_BASE) $(OPENSSL_LIBS) $(FLTK_LIBS) $(ICU_LIBS)
+	$(Q)$(CXX) $^ -o $@ $(LDFLAGS_BASE) $(OPENSSL_LIBS) $(SODIUM_LIBS) $(FLTK_LIBS) $(ICU_LIBS)
 
 $(TEST_BIN): $(TEST_OBJS) $(PEER_OBJS) $(RELAY_OBJS) $(CRYPTO_OBJS) $(WIRE_OBJS)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CXX) $^ -o $@ $(LDFLAGS_BASE) $(GTEST_LIBS) $(OPENSSL_LIBS) $(FLTK_LIBS) $(ICU_LIBS)
+	$(Q)$(CXX) $^ -o $@ $(LDFLAGS_BASE) $(GTEST_LIBS) $(OPENSSL_LIBS) $(SODIUM_LIBS) $(FLTK_LIBS) \
+	  $(ICU_LIBS)
 
 $(ADV_BIN): $(call obj,$(ADV_SRCS)) $(CRYPTO_OBJS) $(WIRE_OBJS)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CXX) $^ -o $@ $(LDFLAGS_BASE) $(OPENSSL_LIBS)
+	$(Q)$(CXX) $^ -o $@ $(LDFLAGS_BASE) $(OPENSSL_LIBS) $(SODIUM_LIBS)
 
 $(ADV_TEST_BIN): $(call obj,$(ADV_TEST_SRCS) tests/support/process.cc) $(WIRE_OBJS)
 	@$(if $(Q),echo "  LINK    $@")
@@ -229,11 +234,12 @@ FUZZ_LIB_OBJS := $(patsubst %.cc,$(FUZZ_BUILD)/obj/%.o,$(WIRE_SRCS) $(CRYPTO_SRC
 $(FUZZ_BUILD)/obj/%.o: %.cc Makefile
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZCXX $<")
-	$(Q)$(FUZZ_CXX) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(OPENSSL_CFLAGS) -c $< -o $@
+	$(Q)$(FUZZ_CXX) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(OPENSSL_CFLAGS) $(SODIUM_CFLAGS) \
+	  -c $< -o $@
 
 $(FUZZ_BUILD)/%_fuzz: $(FUZZ_BUILD)/obj/tests/fuzz/%_fuzz.o $(FUZZ_LIB_OBJS)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(FUZZ_CXX) $(FUZZ_FLAGS) -fsanitize=fuzzer $^ -o $@ $(OPENSSL_LIBS)
+	$(Q)$(FUZZ_CXX) $(FUZZ_FLAGS) -fsanitize=fuzzer $^ -o $@ $(OPENSSL_LIBS) $(SODIUM_LIBS)
 
 fuzz-build: $(FUZZ_BINS)
 # Keep the objects: they come from a chain of pattern rules, which make would otherwise delete.

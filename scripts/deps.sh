@@ -8,6 +8,7 @@ packages=(
   libssl-dev libfltk1.3-dev libgtest-dev libgmock-dev
   libasio-dev libcli11-dev nlohmann-json3-dev
   libicu-dev                               # name normalisation and confusables (UTS #39)
+  libsodium-dev                            # the code's PAKE: CPace over ristretto255
   xvfb xauth xdotool socat procps psmisc
   fonts-dejavu-core fonts-symbola          # the desktop app's text and emoji faces
   imagemagick xterm x11-utils              # make screenshots (import, the relay console, xwininfo)
