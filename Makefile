@@ -5,7 +5,7 @@
 #   make run      deps, build, start a relay and two peers on this machine
 #   make bench    print the performance table (bench-deps: magic-wormhole, to compare with)
 #   make screenshots   regenerate screenshots/ (the desktop app under Xvfb, driven through its flows)
-#   make check-blind   prove the relay links no crypto library
+#   make check-blind   prove the relay links no crypto library (OpenSSL, libsodium)
 #   make fuzz     libFuzzer targets (clang, ASan+UBSan) for FUZZ_SECONDS each (default 30)
 #   make test-adversary   the hostile relay against real peers (tests/adversary/)
 #   SANITIZE=address,undefined | SANITIZE=thread   sanitized builds in their own build folders
@@ -207,11 +207,11 @@ screenshots: deps
 	$(Q)BUILD=$(BUILD) scripts/screenshots.sh
 
 check-blind: $(RELAY_BIN)
-	$(Q)if ldd $(RELAY_BIN) | grep -Eq 'lib(ssl|crypto)\.so'; then \
-	  echo "check-blind: FAIL: $(RELAY_BIN) links a crypto library:"; ldd $(RELAY_BIN) | grep -E 'lib(ssl|crypto)'; exit 1; \
-	elif nm -D $(RELAY_BIN) | grep -Eq ' U (SSL_|EVP_|RSA_|OPENSSL_)'; then \
+	$(Q)if ldd $(RELAY_BIN) | grep -Eq 'lib(ssl|crypto|sodium)\.so'; then \
+	  echo "check-blind: FAIL: $(RELAY_BIN) links a crypto library:"; ldd $(RELAY_BIN) | grep -E 'lib(ssl|crypto|sodium)'; exit 1; \
+	elif nm -D $(RELAY_BIN) | grep -Eq ' U (SSL_|EVP_|RSA_|OPENSSL_|sodium_|crypto_)'; then \
 	  echo "check-blind: FAIL: $(RELAY_BIN) imports crypto symbols"; exit 1; \
-	else echo "check-blind: ok: $(RELAY_BIN) links no libssl/libcrypto"; fi
+	else echo "check-blind: ok: $(RELAY_BIN) links no libssl/libcrypto/libsodium"; fi
 
 clean:
 	rm -rf build build-*
