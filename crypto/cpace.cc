@@ -154,8 +154,8 @@ Result<std::unique_ptr<Cpace>> Cpace::Create(CpaceRole role, wire::ByteView prs,
   if (!g) return g.error();
   std::unique_ptr<Cpace> cpace(new Cpace(role, sid, ad));
   cpace->scalar_ = y;
-  // scalar_mult: Y = encode(y * g). Fails only for the identity, which a nonzero scalar times
-  // a generator from the element derivation cannot give (the group has prime order).
+  // scalar_mult: Y = encode(y * g). The group has prime order and y is nonzero, so this fails
+  // only if the derived generator is the identity (a hash output found with ~2^-252 chance).
   const int rc = crypto_scalarmult_ristretto255(cpace->share_.data(), y.data(), g->data());
   OPENSSL_cleanse(g->data(), g->size());
   if (rc != 0) return Error{"CRYPTO_ERROR", "Could not compute the CPace share."};
