@@ -54,6 +54,8 @@ ICU_LIBS = $(shell pkg-config --libs icu-uc icu-i18n 2>/dev/null || echo -licui1
 # libsodium: ristretto255 for the code's PAKE (crypto/cpace.cc); peer side only, never the relay.
 SODIUM_CFLAGS = $(shell pkg-config --cflags libsodium 2>/dev/null)
 SODIUM_LIBS = $(shell pkg-config --libs libsodium 2>/dev/null || echo -lsodium)
+# libedit: line editing and word completion when the terminal client asks for a code (--join).
+EDIT_LIBS = $(shell pkg-config --libs libedit 2>/dev/null || echo -ledit)
 
 # --- sources, by layer (wire -> crypto -> peer/core -> peer/{net,cli,gui}; relay uses wire) ---
 WIRE_SRCS   := $(wildcard wire/*.cc)
@@ -132,12 +134,13 @@ $(RELAY_BIN): $(call obj,relay/main.cc) $(RELAY_OBJS) $(WIRE_OBJS)
 
 $(PEER_BIN): $(call obj,peer/main.cc) $(PEER_OBJS) $(CRYPTO_OBJS) $(WIRE_OBJS)
 	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CXX) $^ -o $@ $(LDFLAGS_BASE) $(OPENSSL_LIBS) $(SODIUM_LIBS) $(FLTK_LIBS) $(ICU_LIBS)
+	$(Q)$(CXX) $^ -o $@ $(LDFLAGS_BASE) $(OPENSSL_LIBS) $(SODIUM_LIBS) $(FLTK_LIBS) $(ICU_LIBS) \
+	  $(EDIT_LIBS)
 
 $(TEST_BIN): $(TEST_OBJS) $(PEER_OBJS) $(RELAY_OBJS) $(CRYPTO_OBJS) $(WIRE_OBJS)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CXX) $^ -o $@ $(LDFLAGS_BASE) $(GTEST_LIBS) $(OPENSSL_LIBS) $(SODIUM_LIBS) $(FLTK_LIBS) \
-	  $(ICU_LIBS)
+	  $(ICU_LIBS) $(EDIT_LIBS)
 
 $(ADV_BIN): $(call obj,$(ADV_SRCS)) $(CRYPTO_OBJS) $(WIRE_OBJS)
 	@$(if $(Q),echo "  LINK    $@")

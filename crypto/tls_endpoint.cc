@@ -251,6 +251,19 @@ Result<SasBytes> TlsEndpoint::SasSecret(std::string_view room_code) const {
   return ExportSasSecret(ssl_.get(), room_code);
 }
 
+Status TlsEndpoint::Export(std::string_view label, std::string_view context,
+                           std::span<uint8_t> out) const {
+  if (state_ != TlsState::kSecure) {
+    return Error{"NOT_SECURE", "There is no secure session to bind the code to."};
+  }
+  if (SSL_export_keying_material(ssl_.get(), out.data(), out.size(), label.data(), label.size(),
+                                 reinterpret_cast<const unsigned char*>(context.data()),
+                                 context.size(), 1) != 1) {
+    return Error{"CRYPTO_ERROR", OpensslError("Could not bind the code to the secure session")};
+  }
+  return Status();
+}
+
 TlsRole TlsEndpoint::role() const {
   return SSL_is_server(ssl_.get()) == 1 ? TlsRole::kServer : TlsRole::kClient;
 }

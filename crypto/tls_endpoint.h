@@ -85,6 +85,9 @@ class TlsEndpoint {
   // The exporter secret the short authentication string is derived from, bound to this session
   // and `room_code` (crypto/sas.h; the nonces of the commitment exchange complete it).
   Result<SasBytes> SasSecret(std::string_view room_code) const;
+  // `out.size()` bytes of SSL_export_keying_material(label, context) of this session (the code
+  // check's channel binding, peer/core/code_check.h). NOT_SECURE before the handshake.
+  Status Export(std::string_view label, std::string_view context, std::span<uint8_t> out) const;
 
   std::string protocol_version() const;
   std::string cipher() const;

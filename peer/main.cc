@@ -21,8 +21,14 @@ int main(int argc, char** argv) {
   app.add_flag("--json", cli.json, "With --cli: one JSON event per line on stdout");
   app.add_option("--relay", cli.relay, "The relay, HOST:PORT")->capture_default_str();
   app.add_option("--room", cli.room,
-                 "Room code the other person read out to you (letters, digits, . _ -); without it "
-                 "(and without --to) --cli makes a new code and prints it for you to read out");
+                 "The code the other person read out to you (a number and three words, as in "
+                 "7301-acorn-gravy-petal: the words check their key), or a plain room name; "
+                 "without it (and without --to or --join) --cli makes a new code and prints it "
+                 "for you to read out");
+  app.add_flag("--join", cli.join,
+               "With --cli: ask for the code the other person read out (Tab completes its "
+               "words) instead of taking it from --room")
+      ->excludes("--room");
   app.add_option("--to", cli.to,
                  "With --cli: meet a pinned contact (by the name it was pinned with) in your "
                  "contact room, without a code; any other key is refused")

@@ -9,6 +9,7 @@ packages=(
   libasio-dev libcli11-dev nlohmann-json3-dev
   libicu-dev                               # name normalisation and confusables (UTS #39)
   libsodium-dev                            # the code's PAKE: CPace over ristretto255
+  libedit-dev                              # line editing and word completion for --join
   xvfb xauth xdotool socat procps psmisc
   fonts-dejavu-core fonts-symbola          # the desktop app's text and emoji faces
   imagemagick xterm x11-utils              # make screenshots (import, the relay console, xwininfo)

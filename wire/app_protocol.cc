@@ -80,13 +80,18 @@ struct Encoder {
   void operator()(const SasCommit& m) { w.Raw(ByteView(m.commitment)); }
   void operator()(const SasNonce& m) { w.Raw(ByteView(m.nonce)); }
   void operator()(const SasReveal& m) { w.Raw(ByteView(m.nonce)); }
+  void operator()(const CodeShare& m) {
+    w.Raw(ByteView(m.share));
+    w.Raw(ByteView(m.fingerprint));
+  }
+  void operator()(const CodeConfirm& m) { w.Raw(ByteView(m.tag)); }
 };
 
 constexpr Type kTypeOf[] = {
     Type::kHello,       Type::kMessage,   Type::kReceipt,  Type::kFileOffer,  Type::kFileAccept,
     Type::kFileDecline, Type::kFileChunk, Type::kFileDone, Type::kFileCancel, Type::kFileResult,
     Type::kFileAck,     Type::kPing,      Type::kPong,     Type::kBye,        Type::kSasCommit,
-    Type::kSasNonce,    Type::kSasReveal};
+    Type::kSasNonce,    Type::kSasReveal, Type::kCodeShare, Type::kCodeConfirm};
 
 // Reads a u8-length string of at most `max` bytes.
 bool GetString8(Reader& r, size_t max, std::string& out) {
@@ -214,6 +219,16 @@ Result<AppMessage> DecodeBody(Type type, Reader& r, const std::string& name) {
       if (type == Type::kSasNonce) return AppMessage(SasNonce{v});
       return AppMessage(SasReveal{v});
     }
+    case Type::kCodeShare: {
+      CodeShare m;
+      if (!GetArray(r, m.share) || !GetArray(r, m.fingerprint) || !r.done()) return truncated();
+      return AppMessage(m);
+    }
+    case Type::kCodeConfirm: {
+      CodeConfirm m;
+      if (!GetArray(r, m.tag) || !r.done()) return truncated();
+      return AppMessage(m);
+    }
   }
   return Bad("Unknown application frame type " + Hex2(static_cast<uint8_t>(type)) + ".");
 }
@@ -239,6 +254,8 @@ std::string_view AppTypeName(uint8_t type) {
     case Type::kSasCommit: return "SAS_COMMIT";
     case Type::kSasNonce: return "SAS_NONCE";
     case Type::kSasReveal: return "SAS_REVEAL";
+    case Type::kCodeShare: return "CODE_SHARE";
+    case Type::kCodeConfirm: return "CODE_CONFIRM";
   }
   return "";
 }

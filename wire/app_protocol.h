@@ -49,6 +49,8 @@ enum class Type : uint8_t {
   kSasCommit = 0x40,
   kSasNonce = 0x41,
   kSasReveal = 0x42,
+  kCodeShare = 0x43,
+  kCodeConfirm = 0x44,
 };
 
 using Id = std::array<uint8_t, 16>;
@@ -118,7 +120,7 @@ struct Pong {
   uint64_t nonce = 0;
 };
 struct Bye {
-  uint8_t reason = 0;  // 0 user left, 1 verification failed, 2 key rejected
+  uint8_t reason = 0;  // 0 user left, 1 verification failed, 2 key rejected, 3 code mismatch
 };
 // The SAS commitment exchange (PROTOCOL.md 3.1), before HELLO.
 using SasNonceBytes = std::array<uint8_t, 32>;
@@ -132,9 +134,19 @@ struct SasReveal {
   SasNonceBytes nonce{};  // the client's nonce, opening its commitment
 };
 
+// The code check (PROTOCOL.md 3.2), before the SAS exchange, only when both hold a code: CPace
+// over ristretto255 (crypto/cpace.h).
+struct CodeShare {
+  std::array<uint8_t, 32> share{};        // the sender's CPace share (Ya or Yb)
+  std::array<uint8_t, 32> fingerprint{};  // the sender's key (its CPace associated data)
+};
+struct CodeConfirm {
+  std::array<uint8_t, 64> tag{};  // the sender's key confirmation
+};
+
 using AppMessage = std::variant<Hello, ChatMessage, Receipt, FileOffer, FileAccept, FileDecline,
                                 FileChunk, FileDone, FileCancel, FileResult, FileAck, Ping, Pong,
-                                Bye, SasCommit, SasNonce, SasReveal>;
+                                Bye, SasCommit, SasNonce, SasReveal, CodeShare, CodeConfirm>;
 
 // A whole frame. Values out of their limits are our own bug (asserted), never sent.
 Bytes EncodeAppMessage(const AppMessage& msg);

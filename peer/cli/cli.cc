@@ -13,6 +13,7 @@
 
 #include "crypto/identity.h"
 #include "crypto/safety_number.h"
+#include "peer/cli/code_prompt.h"
 #include "peer/cli/printer.h"
 #include "peer/core/names.h"
 #include "peer/core/room_code.h"
@@ -235,14 +236,16 @@ int RunCli(const CliOptions& options) {
   }
   // Without --room (or --to) Duet makes the code, as magic-wormhole does: never a guessable
   // shared default.
-  const bool made_code = options.room.empty() && options.to.empty();
-  std::string room = made_code ? NewRoomCode() : options.room;
-  if (!wire::relay::IsValidRoomCode(room)) {
-    const Error bad{"BAD_ROOM_CODE",
-                    "A room code may only use letters, digits, '.', '_' and '-', 64 at most."};
-    printer->LocalError(bad);
-    return ExitCodeFor(bad.code);
+  const bool made_code = options.room.empty() && options.to.empty() && !options.join;
+  Result<Code> room_code = !options.to.empty() ? Result<Code>(Code{})
+                           : options.join      ? AskForCode(stdin, stdout)
+                           : made_code         ? Result<Code>(NewCode())
+                                               : RoomFromInput(options.room);
+  if (!room_code) {
+    printer->LocalError(room_code.error());
+    return ExitCodeFor(room_code.error().code);
   }
+  std::string room = room_code->nameplate;
   if (Status name_ok = CheckOwnName(options.name); !name_ok) {
     printer->LocalError(name_ok.error());
     return ExitCodeFor(name_ok.error().code);
@@ -269,7 +272,7 @@ int RunCli(const CliOptions& options) {
   }
 
   SessionConfig config;
-  if (made_code) printer->Code(room, options.relay);
+  if (made_code) printer->Code(room_code->text, options.relay);
   if (!options.to.empty()) {
     // A contact's room: no code; the contact's key is expected and any other refused before
     // our name is sent.
@@ -284,6 +287,7 @@ int RunCli(const CliOptions& options) {
   }
   config.name = options.name;
   config.room = room;
+  if (options.to.empty()) config.code = room_code->text;
   config.identity = &*identity;
   config.pins = pins->get();
   config.stall_after_ms = static_cast<int64_t>(options.stall_after_seconds * 1000);

@@ -13,6 +13,7 @@ struct CliOptions {
   std::string relay = "127.0.0.1:7878";
   std::string room;
   std::string to;  // a pinned contact's name: meet in the contact room, expect their key
+  bool join = false;  // --join: ask for the code (libedit, Tab completes its words)
   std::string name;
   std::string home;                 // identity and pins; empty = $DUET_HOME or ~/.config/duet
   std::string passphrase_file;      // optional: the identity key's passphrase

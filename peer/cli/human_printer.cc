@@ -94,9 +94,10 @@ class HumanPrinter : public Printer {
     Line("Your fingerprint: " + grouped);
   }
   void Code(const std::string& code, const std::string& relay) override {
-    Line("Your room code: " + code);
+    Line("Your code: " + code);
     Line("Read it to the other person; on their computer: duet --cli --relay " + relay +
          " --room " + code);
+    Line("The words check the other side's key: no need to compare digits. Waiting...");
   }
   void Queued(const std::string& id, const std::string& text) override {
     std::lock_guard<std::mutex> lock(mu_);
@@ -140,7 +141,9 @@ class HumanPrinter : public Printer {
     switch (peer.trust) {
       case TrustLevel::kNew: trust = "first contact; type /verify to compare codes"; break;
       case TrustLevel::kKnown: trust = "known key, not yet verified"; break;
-      case TrustLevel::kVerified: trust = "verified"; break;
+      case TrustLevel::kVerified:
+        trust = peer.code_checked ? "verified: checked by the code" : "verified";
+        break;
       case TrustLevel::kChanged: trust = "KEY CHANGED"; break;
     }
     {

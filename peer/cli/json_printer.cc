@@ -69,7 +69,8 @@ class JsonPrinter : public Printer {
           {"fingerprint", p.fingerprint},
           {"sas", p.sas},
           {"safety_number", p.safety_number},
-          {"trust", std::string(TrustName(p.trust))}});
+          {"trust", std::string(TrustName(p.trust))},
+          {"code_checked", p.code_checked}});
   }
   void OnMessage(const ReceivedMessage& m) override {
     Emit({{"event", "message"},

@@ -73,6 +73,15 @@ constexpr std::array kErrors = {
     ErrorInfo{"SAS_COMMIT_MISMATCH", kRecovers, kExitSecurity, kOurs,
               "The peer's revealed nonce does not match its commitment: someone tampered with "
               "the code exchange; the session is ended, Duet reconnects."},
+    ErrorInfo{"CODE_MISMATCH", kEndsSession, kExitSecurity, kOurs,
+              "The code check failed (a typo, or someone between you); nothing was trusted and "
+              "the code is used up."},
+    ErrorInfo{"CODE_INTERRUPTED", kEndsSession, kExitSecurity, kOurs,
+              "The connection ended during the code check; the code is used up."},
+    ErrorInfo{"CODE_MISSING", kRecovers, kExitSecurity, kOurs,
+              "Someone joined the code's room without the code; nothing was sent to them."},
+    ErrorInfo{"CODE_REQUIRED", kEndsSession, kExitUsage, kOurs,
+              "The other side checks a code in this room and we joined without it."},
     ErrorInfo{"KEY_CHANGED", kRecovers, kExitSecurity, kOurs,
               "The peer's key is not the one pinned; sending is blocked until it is accepted."},
     ErrorInfo{"PEER_CHANGED", kLocal, kExitUndelivered, kOurs,
@@ -144,6 +153,12 @@ constexpr std::array kErrors = {
     // --- starting up: arguments, identity and files ---
     ErrorInfo{"BAD_ROOM_CODE", kEndsSession, kExitUsage, kOurs,
               "A room code may only use letters, digits, '.', '_' and '-', 64 at most."},
+    ErrorInfo{"CODE_BAD_FORMAT", kEndsSession, kExitUsage, kOurs,
+              "What was typed as a code is not a number and three words."},
+    ErrorInfo{"CODE_UNKNOWN_WORD", kEndsSession, kExitUsage, kOurs,
+              "A word of the typed code is not on Duet's word list (a typo)."},
+    ErrorInfo{"CODE_NOT_ENTERED", kEndsSession, kExitUsage, kOurs,
+              "--join: input ended before a code was entered."},
     ErrorInfo{"NO_SUCH_CONTACT", kEndsSession, kExitUsage, kOurs, "--to names no pinned contact."},
     ErrorInfo{"AMBIGUOUS_CONTACT", kEndsSession, kExitUsage, kOurs,
               "--to names more than one pinned contact."},

@@ -44,6 +44,9 @@ struct PeerInfo {
   std::string sas;            // short authentication string, e.g. "482 913"; final
   std::string safety_number;  // 12 groups of 5 digits
   TrustLevel trust = TrustLevel::kNew;
+  // This session passed the code check (peer/core/code_check.h): the key is the one of the person
+  // the code was exchanged with, and was pinned as verified.
+  bool code_checked = false;
 };
 
 struct ReceivedMessage {

@@ -1,8 +1,10 @@
 #include "peer/core/room_code.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "crypto/random.h"
+#include "wire/relay_protocol.h"
 
 namespace duet::peer {
 namespace {
@@ -12,21 +14,146 @@ constexpr std::string_view kWords[] = {
 #include "eff_short_words.inc"
 };
 
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsSeparator(char c) { return c == '-' || c == ' ' || c == '\t'; }
+
+std::vector<std::string> Tokens(std::string_view typed) {
+  std::vector<std::string> tokens;
+  std::string current;
+  for (char c : typed) {
+    if (IsSeparator(c)) {
+      if (!current.empty()) tokens.push_back(std::move(current));
+      current.clear();
+    } else {
+      current += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    }
+  }
+  if (!current.empty()) tokens.push_back(std::move(current));
+  return tokens;
+}
+
+bool Listed(std::string_view word) {
+  return std::binary_search(std::begin(kWords), std::end(kWords), word);
+}
+
+// Edit distance with adjacent transpositions (optimal string alignment): "acron" is one edit from
+// "acorn", as a typist would count it.
+size_t Distance(std::string_view a, std::string_view b) {
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+// The listed words closest to `word` (at most two edits away), at most three, in list order.
+std::vector<std::string_view> Closest(std::string_view word) {
+  std::vector<std::string_view> best;
+  size_t best_distance = 3;
+  for (std::string_view w : kWords) {
+    const size_t distance = Distance(word, w);
+    if (distance < best_distance) {
+      best_distance = distance;
+      best.clear();
+    }
+    if (distance == best_distance && best.size() < 3) best.push_back(w);
+  }
+  return best;
+}
+
+Error BadFormat() {
+  return Error{"CODE_BAD_FORMAT",
+               "A code is a number and " + std::to_string(kCodeSecretWords) +
+                   " words, as in 7301-acorn-gravy-petal. Check the code with the other person; "
+                   "nothing was sent."};
+}
+
 }  // namespace
 
 std::span<const std::string_view> RoomCodeWords() { return kWords; }
 
-double RoomCodeBits() {
-  return static_cast<double>(kRoomCodeWords) * std::log2(static_cast<double>(std::size(kWords)));
+double CodeSecretBits() {
+  return static_cast<double>(kCodeSecretWords) * std::log2(static_cast<double>(std::size(kWords)));
 }
 
-std::string NewRoomCode() {
-  std::string code;
-  for (size_t i = 0; i < kRoomCodeWords; ++i) {
-    if (i > 0) code += '-';
-    code += kWords[crypto::RandomBelow(std::size(kWords))];
+Code NewCode() {
+  Code code;
+  for (size_t i = 0; i < kNameplateDigits; ++i) {
+    code.nameplate += static_cast<char>('0' + crypto::RandomBelow(10));
+  }
+  code.text = code.nameplate;
+  for (size_t i = 0; i < kCodeSecretWords; ++i) {
+    code.text += '-';
+    code.text += kWords[crypto::RandomBelow(std::size(kWords))];
   }
   return code;
+}
+
+bool LooksLikeCode(std::string_view typed) {
+  while (!typed.empty() && IsSeparator(typed.front())) typed.remove_prefix(1);
+  size_t digits = 0;
+  while (digits < typed.size() && IsDigit(typed[digits])) ++digits;
+  return digits > 0 && digits < typed.size() && IsSeparator(typed[digits]);
+}
+
+Result<Code> ParseCode(std::string_view typed) {
+  const std::vector<std::string> tokens = Tokens(typed);
+  if (tokens.size() != 1 + kCodeSecretWords || tokens[0].size() > kMaxNameplateDigits ||
+      !std::all_of(tokens[0].begin(), tokens[0].end(), IsDigit)) {
+    return BadFormat();
+  }
+  Code code;
+  code.nameplate = tokens[0];
+  code.text = tokens[0];
+  for (size_t i = 1; i < tokens.size(); ++i) {
+    const std::string& word = tokens[i];
+    if (!Listed(word)) {
+      std::string guess;
+      const std::vector<std::string_view> closest = Closest(word);
+      for (size_t k = 0; k < closest.size(); ++k) {
+        guess += (k == 0 ? "" : k + 1 == closest.size() ? " or " : ", ");
+        guess += "\"" + std::string(closest[k]) + "\"";
+      }
+      std::string shown;
+      for (char c : word) shown += (c >= 0x20 && c < 0x7f) ? c : '?';
+      return Error{"CODE_UNKNOWN_WORD",
+                   "\"" + shown + "\" is not one of Duet's code words" +
+                       (guess.empty() ? std::string() : " (did you mean " + guess + "?)") +
+                       ". Check the code with the other person; nothing was sent."};
+    }
+    code.text += '-';
+    code.text += word;
+  }
+  return code;
+}
+
+Result<Code> RoomFromInput(std::string_view typed) {
+  if (LooksLikeCode(typed)) return ParseCode(typed);
+  if (!wire::relay::IsValidRoomCode(typed)) {
+    return Error{"BAD_ROOM_CODE",
+                 "A room name may only use letters, digits, '.', '_' and '-', 64 at most; a code "
+                 "is a number and " +
+                     std::to_string(kCodeSecretWords) + " words, as in 7301-acorn-gravy-petal."};
+  }
+  return Code{std::string(typed), std::string()};
+}
+
+std::vector<std::string_view> CompleteCodeWord(std::string_view prefix, size_t max) {
+  std::vector<std::string_view> out;
+  auto it = std::lower_bound(std::begin(kWords), std::end(kWords), prefix);
+  for (; it != std::end(kWords) && out.size() < max && it->substr(0, prefix.size()) == prefix;
+       ++it) {
+    out.push_back(*it);
+  }
+  return out;
 }
 
 }  // namespace duet::peer

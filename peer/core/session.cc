@@ -250,6 +250,7 @@ void Session::OnPeerLeftFrame() {
   const bool said_goodbye = channel_ == Channel::kClosing;
   const std::string who = has_peer() ? peer_.name : std::string();
   EndTlsSession();
+  if (link_ == Link::kClosed) return;  // the code check was cut: the run is over
   SetLink(Link::kPeerLeft);
   if (said_goodbye) return listener_.OnPeerLeft();
   listener_.OnError(
@@ -267,13 +268,21 @@ void Session::EndTlsSession() {
   if (channel_ == Channel::kQuarantined) {
     DropHeld("the session ended before you accepted the new key");
   }
+  // Cut during the code check after our share went out: whoever was there has had its guess.
+  const bool code_used = channel_ == Channel::kCodeCheck && code_ && code_->share_sent();
   tls_.reset();
+  code_.reset();
   sas_.reset();
   channel_ = Channel::kNone;
   ping_outstanding_ = stalled_ = false;
   waiting_since_ms_ = 0;
   for (Outgoing& o : outbox_) o.sent = false;  // resent in the next session; the peer dedups
   transfers_.OnSessionEnded();                 // files are offered again and resume
+  if (code_used && !quitting_ && link_ != Link::kClosed) {
+    listener_.OnError(CodeInterrupted(), true);
+    wants_disconnect_ = true;
+    SetLink(Link::kClosed);
+  }
 }
 
 void Session::FailTransport(const Error& error) {
@@ -284,6 +293,7 @@ void Session::FailTransport(const Error& error) {
 
 void Session::Fatal(const Error& error) {
   listener_.OnError(error, true);
+  code_.reset();  // the run ends with `error`: a cut code check needs no sentence of its own
   EndTlsSession();
   wants_disconnect_ = true;
   SetLink(Link::kClosed);

@@ -9,8 +9,9 @@
 //
 // Two state machines, each one enum checked first by every handler:
 //  - the relay link (Link): connecting, waiting, paired, peer left, reconnecting, closed;
-//  - the secure channel with the peer (Channel): none, handshaking, committing (the SAS
-//    commitment exchange, peer/core/sas_exchange.h), hello, secure, quarantined (a changed
+//  - the secure channel with the peer (Channel): none, handshaking, code check (the code's PAKE,
+//    peer/core/code_check.h, when the room came from a code), committing (the SAS commitment
+//    exchange, peer/core/sas_exchange.h), hello, secure, quarantined (a changed
 //    key: nothing it sends is shown, receipted or accepted until the user decides), closing
 //    (the peer's close_notify arrived).
 // The stages live in their own files: session.cc (link, liveness, the user), session_channel.cc
@@ -34,6 +35,7 @@
 
 #include "crypto/identity.h"
 #include "crypto/tls_endpoint.h"
+#include "peer/core/code_check.h"
 #include "peer/core/contacts.h"
 #include "peer/core/file_io.h"
 #include "peer/core/listener.h"
@@ -47,7 +49,12 @@ namespace duet::peer {
 
 struct SessionConfig {
   std::string name;  // our display name, sent in HELLO
-  std::string room;  // room code, sent in JOIN and HELLO, bound into the SAS
+  std::string room;  // the room: sent in JOIN and HELLO, bound into the SAS (a code's nameplate)
+  // The whole code (NAMEPLATE-SECRET, peer/core/room_code.h) when the room is a code's nameplate:
+  // the password of the code check (peer/core/code_check.h), never sent. Empty for a plain room
+  // or a contact's room. The first session that passes the check uses it up: the key it proved
+  // is then the only one this run accepts (as expected_peer).
+  std::string code;
   const crypto::Identity* identity = nullptr;
   PinStorage* pins = nullptr;       // the pinned keys; must outlive the session
   std::function<int64_t()> now_ms;  // wall clock, ms since the Unix epoch
@@ -153,7 +160,16 @@ class Session {
 
  private:
   enum class Link { kConnecting, kWaiting, kPaired, kPeerLeft, kReconnecting, kClosed };
-  enum class Channel { kNone, kHandshaking, kCommitting, kHello, kSecure, kQuarantined, kClosing };
+  enum class Channel {
+    kNone,
+    kHandshaking,
+    kCodeCheck,
+    kCommitting,
+    kHello,
+    kSecure,
+    kQuarantined,
+    kClosing
+  };
 
   struct Outgoing {
     wire::app::Id id;
@@ -181,6 +197,8 @@ class Session {
   void FlushCiphertext();
   void ProcessPlaintext();
   void HandleAppMessage(const wire::app::AppMessage& msg);
+  void HandleCodeFrame(const wire::app::AppMessage& msg);
+  void StartSasExchange();
   void HandleSasFrame(const wire::app::AppMessage& msg);
   void HandleSecureMessage(const wire::app::AppMessage& msg, bool was_held = false);
   void ShowMessage(const wire::app::ChatMessage& m, bool held);
@@ -221,6 +239,8 @@ class Session {
   wire::FrameDecoder relay_decoder_;
   wire::FrameDecoder app_decoder_;
   std::unique_ptr<crypto::TlsEndpoint> tls_;
+  std::unique_ptr<CodeCheck> code_;  // kCodeCheck: this TLS session's run of the code check
+  bool code_checked_ = false;        // this TLS session passed the code check
   std::unique_ptr<SasExchange> sas_;
   PeerInfo peer_;
   crypto::Fingerprint changed_contact_key_;  // kQuarantined: the contact whose key changed

@@ -65,22 +65,43 @@ void Session::FeedTls(wire::ByteView ciphertext) {
   }
 }
 
-// The handshake is complete: the code exchange comes first. The client commits to its nonce
-// now; the server waits for that commitment before it chooses its own.
+// The handshake is complete. With a code, the code check comes first (the TLS client sends its
+// share now); then the SAS exchange, where the client commits to its nonce and the server waits
+// for that commitment before it chooses its own.
 void Session::OnHandshakeDone() {
-  if (config_.expected_peer) {
-    // A contact's room: only the contact's key may be here. Nothing of ours (not even our
-    // name) goes to any other.
-    Result<crypto::Fingerprint> fp = tls_->peer_fingerprint();
-    if (!fp) return FailTransport(fp.error());
-    if (*fp != *config_.expected_peer) {
-      return FailTransport(Error{
-          "UNEXPECTED_KEY",
-          "Someone with another key than " + SanitizeLine(config_.expected_name) +
-              "'s is in your contact room: the relay or someone on the network put them there. "
-              "Nothing was sent to them, not even your name; Duet will try again."});
-    }
+  Result<crypto::Fingerprint> fp = tls_->peer_fingerprint();
+  if (!fp) return FailTransport(fp.error());
+  if (config_.expected_peer && *fp != *config_.expected_peer) {
+    // A contact's room, or a code already used: only that key may be here. Nothing of ours (not
+    // even our name) goes to any other.
+    const std::string who = config_.expected_name.empty()
+                                ? std::string("the person you exchanged the code with")
+                                : SanitizeLine(config_.expected_name);
+    return FailTransport(
+        Error{"UNEXPECTED_KEY",
+              "Someone with another key than " + who + "'s is in your " +
+                  (config_.code.empty() ? "contact room" : "room") +
+                  ": the relay or someone on the network put them there. "
+                  "Nothing was sent to them, not even your name; Duet will try again."});
   }
+  const bool client = tls_->role() == crypto::TlsRole::kClient;
+  code_checked_ = false;
+  if (config_.code.empty() || config_.expected_peer) return StartSasExchange();
+
+  std::array<uint8_t, 32> channel{};
+  std::array<uint8_t, 16> sid{};
+  Status st = tls_->Export(kCodeChannelLabel, config_.room, channel);
+  if (st) st = tls_->Export(kCodeSidLabel, config_.room, sid);
+  if (!st) return FailTransport(st.error());
+  Result<std::unique_ptr<CodeCheck>> check =
+      CodeCheck::Start(client, config_.code, channel, sid, config_.identity->fingerprint(), *fp);
+  if (!check) return FailTransport(check.error());
+  code_ = std::move(*check);
+  channel_ = Channel::kCodeCheck;
+  if (client) SendApp(code_->FirstShare());
+}
+
+void Session::StartSasExchange() {
   Result<crypto::SasBytes> secret = tls_->SasSecret(config_.room);
   if (!secret) return FailTransport(secret.error());
   const bool client = tls_->role() == crypto::TlsRole::kClient;
@@ -165,6 +186,7 @@ void Session::HandleAppMessage(const app::AppMessage& msg) {
     ping_outstanding_ = false;
   }
   switch (channel_) {
+    case Channel::kCodeCheck: return HandleCodeFrame(msg);
     case Channel::kCommitting: return HandleSasFrame(msg);
     case Channel::kHello:
       if (const auto* hello = std::get_if<app::Hello>(&msg)) return HandleHello(*hello);
@@ -177,7 +199,60 @@ void Session::HandleAppMessage(const app::AppMessage& msg) {
   }
 }
 
-// The code exchange: only its three frames, each in its turn.
+// The code check: only its frames, each in its turn. Once our share went out, any failure uses
+// the code up (the run ends): whoever answered has had its one guess.
+void Session::HandleCodeFrame(const app::AppMessage& msg) {
+  auto fail = [&](const Error& error) {
+    const bool used = code_->share_sent() || error.code == "CODE_MISMATCH";
+    code_.reset();
+    if (!used) return FailTransport(error);
+    if (error.code == "CODE_MISMATCH") {
+      // Tell the other side, so that both say the same sentence (the relay may drop it: the
+      // other side then ends with CODE_INTERRUPTED).
+      SendApp(app::Bye{kByeCodeMismatch});
+      if (tls_) {
+        tls_->Close();
+        FlushCiphertext();
+      }
+    }
+    return Fatal(error);
+  };
+  if (const auto* share = std::get_if<app::CodeShare>(&msg)) {
+    Result<std::vector<app::AppMessage>> replies = code_->OnShare(*share);
+    if (!replies) return fail(replies.error());
+    for (const app::AppMessage& r : *replies) {
+      SendApp(r);
+      if (!tls_) return;
+    }
+    return;
+  }
+  if (const auto* confirm = std::get_if<app::CodeConfirm>(&msg)) {
+    Result<std::optional<app::CodeConfirm>> reply = code_->OnConfirm(*confirm);
+    if (!reply) return fail(reply.error());
+    if (*reply) SendApp(**reply);
+    if (!tls_) return;
+    // Checked: the key of this session is the one of the person who holds the code. The code is
+    // used up; from now on this run accepts that key only.
+    Result<crypto::Fingerprint> fp = tls_->peer_fingerprint();
+    if (!fp) return FailTransport(fp.error());
+    code_.reset();
+    code_checked_ = true;
+    config_.expected_peer = *fp;
+    return StartSasExchange();
+  }
+  if (const auto* bye = std::get_if<app::Bye>(&msg); bye && bye->reason == kByeCodeMismatch) {
+    return fail(CodeMismatch());
+  }
+  if (!code_->share_sent() &&
+      (std::holds_alternative<app::SasCommit>(msg) || std::holds_alternative<app::Hello>(msg))) {
+    return fail(Error{"CODE_MISSING",
+                      "Someone joined the code's room without the code's words (or with an older "
+                      "Duet). Nothing was sent to them; Duet waits for the person with the code."});
+  }
+  return fail(PeerProtocolError("a message before the code check finished"));
+}
+
+// The SAS exchange: only its three frames, each in its turn.
 void Session::HandleSasFrame(const app::AppMessage& msg) {
   if (const auto* c = std::get_if<app::SasCommit>(&msg)) {
     Result<app::SasNonce> nonce = sas_->OnCommit(*c);
@@ -205,6 +280,13 @@ void Session::HandleSasFrame(const app::AppMessage& msg) {
                        "security code exchange. Update Duet on both machines to the same "
                        "release."});
   }
+  if (std::holds_alternative<app::CodeShare>(msg)) {
+    // The other side holds a code for this room and we joined without it: trying again as we
+    // are cannot help.
+    return Fatal(Error{"CODE_REQUIRED",
+                       "The other side checks a code in this room: join with the whole code it "
+                       "read out (the number and the words, as in 7301-acorn-gravy-petal)."});
+  }
   return FailTransport(PeerProtocolError("a message before the security code exchange finished"));
 }
 
@@ -216,7 +298,8 @@ void Session::HandleSecureMessage(const app::AppMessage& msg, bool was_held) {
       [&](const auto& m) {
         using T = std::decay_t<decltype(m)>;
         if constexpr (std::is_same_v<T, app::Hello> || std::is_same_v<T, app::SasCommit> ||
-                      std::is_same_v<T, app::SasNonce> || std::is_same_v<T, app::SasReveal>) {
+                      std::is_same_v<T, app::SasNonce> || std::is_same_v<T, app::SasReveal> ||
+                      std::is_same_v<T, app::CodeShare> || std::is_same_v<T, app::CodeConfirm>) {
           FailTransport(
               PeerProtocolError(std::string("a second ") +
                                 (std::is_same_v<T, app::Hello> ? "HELLO" : "code exchange")));

@@ -47,7 +47,18 @@ void Session::HandleHello(const app::Hello& hello) {
   peer_.sas = sas_->sas();
   peer_.safety_number = crypto::SafetyNumber(config_.identity->fingerprint(), *fp);
 
-  if (verdict.trust == TrustLevel::kNew) {
+  peer_.code_checked = code_checked_;
+  if (code_checked_ && verdict.trust != TrustLevel::kChanged) {
+    // The code proved this key belongs to the person it was read out to: pinned as verified, no
+    // digits to compare. (A key whose name matches another contact is still a key change: the
+    // code says who holds the key, not that they are that contact.)
+    Status saved = contacts_.MarkVerified(verdict.trust == TrustLevel::kNew ? *name : peer_.name,
+                                          *fp, config_.now_ms());
+    if (!saved) listener_.OnError(saved.error(), false);
+    peer_.trust = TrustLevel::kVerified;
+    if (peer_.contact.empty()) peer_.contact = peer_.name;
+    if (config_.expected_name.empty()) config_.expected_name = peer_.name;
+  } else if (verdict.trust == TrustLevel::kNew) {
     Status saved = contacts_.PinNew(*name, *fp, config_.now_ms());
     if (!saved) listener_.OnError(saved.error(), false);
   }

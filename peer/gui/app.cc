@@ -56,13 +56,13 @@ App::App(const GuiOptions& options)
   }
   prefs.get("room", buf, "", sizeof buf);
   std::string room = options_.room.empty() ? buf : options_.room;
-  if (room.empty()) room = NewRoomCode();
+  if (room.empty()) room = NewCode().text;
 
   window_.color(theme::kWindow);
   window_.begin();
   setup_ = new SetupScreen(0, 0, kWidth, kHeight, [this] { OnSetupContinue(); });
   connect_ = new ConnectScreen(
-      0, 0, kWidth, kHeight, [this] { OnConnectPressed(); }, [] { return NewRoomCode(); },
+      0, 0, kWidth, kHeight, [this] { OnConnectPressed(); }, [] { return NewCode().text; },
       [this] { ChooseDownloads(); });
   chat_ =
       new ChatScreen(0, 0, kWidth, kHeight, model_,
@@ -150,15 +150,15 @@ void App::OnConnectPressed() {
 
 void App::Connect() {
   Result<RelayAddress> relay = ParseRelayAddress(connect_->relay().value());
-  std::string room = connect_->room().value();
+  Result<Code> room = RoomFromInput(connect_->room().value());
   std::string name = connect_->name().value();
   std::string problem;
   if (!relay) {
     problem = relay.error().message;
-  } else if (room.empty() || !wire::relay::IsValidRoomCode(room)) {
-    problem =
-        "The room code may use letters, digits, '.', '_' and '-' (64 at most). Press New "
-        "code for a fresh one.";
+  } else if (std::string_view(connect_->room().value()).empty()) {
+    problem = "Type the code the other person read out, or press New code for a fresh one.";
+  } else if (!room) {
+    problem = room.error().message;
   } else if (Status ok = CheckOwnName(name); !ok) {
     problem = ok.error().message;
   }
@@ -177,7 +177,9 @@ void App::Connect() {
   }
   Fl_Preferences prefs(home_.string().c_str(), "duet", "gui");
   prefs.set("relay", connect_->relay().value());
-  prefs.set("room", room.c_str());
+  // A code is used up by its first session and its words are a secret: only a plain room name is
+  // remembered.
+  prefs.set("room", room->text.empty() ? room->nameplate.c_str() : "");
   prefs.set("name", name.c_str());
   prefs.flush();
 
@@ -185,7 +187,8 @@ void App::Connect() {
   connect_->SetBusy(true);
   SessionConfig config;
   config.name = name;
-  config.room = room;
+  config.room = room->nameplate;
+  config.code = room->text;
   config.identity = &*identity_;
   config.pins = pins_.get();
   config.stall_after_ms = static_cast<int64_t>(options_.stall_after_seconds * 1000);
@@ -199,7 +202,7 @@ void App::Connect() {
   RelayClientOptions net;
   net.relay = *relay;
   leaving_ = false;
-  model_.BeginSession(room);
+  model_.BeginSession(room->text.empty() ? room->nameplate : room->text);
   client_ = std::make_unique<RelayClient>(net, std::move(config), listener_);
   client_->Start();
   ShowScreen(Screen::kChat);

@@ -1,5 +1,6 @@
 #include "tests/adversary/frame_policies.h"
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <variant>
@@ -110,8 +111,29 @@ class BadRevealPolicy : public FramePolicy {
   }
 };
 
+class CodeRekeyPolicy : public FramePolicy {
+ public:
+  explicit CodeRekeyPolicy(const std::array<uint8_t, 32> toward[2])
+      : toward_{toward[0], toward[1]} {}
+  bool OnFrame(int from, const wire::Frame& f, wire::Bytes out[2]) override {
+    // CODE_SHARE: share 32, then the sender's key 32.
+    if (f.type != kCodeShare || f.payload.size() != 64) return FramePolicy::OnFrame(from, f, out);
+    const int to = 1 - from;
+    wire::Bytes rekeyed = f.payload;
+    std::copy(toward_[to].begin(), toward_[to].end(), rekeyed.begin() + 32);
+    wire::AppendFrame(out[to], f.type, rekeyed);
+    return true;
+  }
+
+ private:
+  std::array<uint8_t, 32> toward_[2];
+};
+
 }  // namespace
 
+std::unique_ptr<FramePolicy> MakeCodeRekeyPolicy(const std::array<uint8_t, 32> toward[2]) {
+  return std::make_unique<CodeRekeyPolicy>(toward);
+}
 std::unique_ptr<FramePolicy> MakeBadRevealPolicy() { return std::make_unique<BadRevealPolicy>(); }
 std::unique_ptr<FramePolicy> MakeRenamePolicy(std::string name) {
   return std::make_unique<RenamePolicy>(std::move(name));

@@ -75,7 +75,7 @@ struct Pair {
 // The modes in which the adversary runs TLS sessions of its own with the peers.
 bool IsManInTheMiddle(const std::string& mode) {
   return mode == "mitm" || mode == "rename" || mode == "forge" || mode == "grind" ||
-         mode == "bad-reveal";
+         mode == "bad-reveal" || mode == "code-rekey";
 }
 
 }  // namespace
@@ -385,6 +385,11 @@ class HostileRelay::Impl {
     if (mode_.name == "rename") policy = MakeRenamePolicy(mode_.name_to_a);
     if (mode_.name == "forge") policy = MakeForgePolicy();
     if (mode_.name == "bad-reveal") policy = MakeBadRevealPolicy();
+    if (mode_.name == "code-rekey") {
+      const std::array<uint8_t, 32> toward[2] = {mitm_ids_[0]->fingerprint().bytes,
+                                                  mitm_ids_[1]->fingerprint().bytes};
+      policy = MakeCodeRekeyPolicy(toward);
+    }
     p.mitm = Mitm::Create(*mitm_ids_[0], *mitm_ids_[1], std::move(policy));
     if (!p.mitm) return CloseBoth(p, false);
     SendData(p.side[0], p.mitm->Start());

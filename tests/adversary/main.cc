@@ -56,7 +56,7 @@ int main(int argc, char** argv) {
   app.add_option("--mode", mode.name,
                  "pass drop dup swap replay reflect reflect-all flip truncate cut inject "
                  "inject-captured stall reset splice mitm grind rename forge leave-mid leave "
-                 "blackhole blackhole-alive bad-reveal deaf")
+                 "blackhole blackhole-alive bad-reveal code-rekey deaf")
       ->check(CLI::IsMember({"pass",
                              "drop",
                              "dup",
@@ -81,6 +81,7 @@ int main(int argc, char** argv) {
                              "blackhole",
                              "blackhole-alive",
                              "bad-reveal",
+                             "code-rekey",
                              "deaf"}));
   app.add_option("--dir", dir, "a2b or b2a")->check(CLI::IsMember({"a2b", "b2a"}));
   app.add_option("--n", mode.n, "the DATA frame the mode acts on (from 1)");

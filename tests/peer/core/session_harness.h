@@ -329,6 +329,8 @@ class ScriptedPeer {
     for (const wire::Frame& f : frames) types.push_back(f.type);
     return types;
   }
+  // The application bytes the session sent so far (drains): what a man in the middle forwards.
+  wire::Bytes TakeReceived() { return std::exchange(received_, {}); }
   // The scripted side ends the TLS session cleanly (close_notify), as a peer that quits does.
   void Close() {
     tls_->Close();
