@@ -41,15 +41,20 @@ wait_for "$work/relay.log" '^listening on ' 10
 addr=$(sed -n 's/^listening on //p' "$work/relay.log" | head -n 1)
 
 if [[ -n "${DISPLAY:-}" && "${DUET_DEMO:-}" != terminal ]]; then
-  echo "== Duet: relay on $addr; the desktop apps of alice and bob are connected in room 'demo' =="
-  echo "== Type in either window. Verify… (Ctrl+K) shows the codes to compare. Close both windows to end. =="
+  # A code as the app's New code makes one (four digits, three words of the EFF list): both apps
+  # type it, and its words check each other's key, so nobody needs to compare digits.
+  words=$(cut -f2 third_party/eff-wordlist/eff_short_wordlist_1.txt | grep -x '[a-z]*' |
+    shuf -n 3 | paste -sd- -)
+  code="$(printf '%04d' $((RANDOM % 10000)))-$words"
+  echo "== Duet: relay on $addr; the desktop apps of alice and bob join with the code $code =="
+  echo "== The code checks their keys: both show 'checked by the code'. Close both windows to end. =="
   echo "== The relay's console below shows only sizes and ciphertext: =="
   show "relay | " "$work/relay.log"
-  "$DUET" --home "$work/alice" --relay "$addr" --room demo --name alice --connect \
+  "$DUET" --home "$work/alice" --relay "$addr" --room "$code" --name alice --connect \
     --position 40,60 >"$work/alice.out" 2>&1 &
   alice_pid=$!
   pids+=($!)
-  "$DUET" --home "$work/bob" --relay "$addr" --room demo --name bob --connect \
+  "$DUET" --home "$work/bob" --relay "$addr" --room "$code" --name bob --connect \
     --position 830,60 >"$work/bob.out" 2>&1 &
   bob_pid=$!
   pids+=($!)
@@ -61,7 +66,7 @@ if [[ -n "${DISPLAY:-}" && "${DUET_DEMO:-}" != terminal ]]; then
   exit 0
 fi
 
-echo "== Duet demo: relay on $addr; alice and bob in room 'demo' =="
+echo "== Duet demo: relay on $addr; alice makes a code, bob joins with it =="
 echo "== The relay's lines show only sizes and ciphertext; it never sees names or text. =="
 show "relay | " "$work/relay.log"
 
@@ -72,15 +77,19 @@ show "alice | " "$work/alice.out"
 show "bob   | " "$work/bob.out"
 # Each peer reads its own FIFO; only this script holds the write ends (fds 3 and 4), so closing
 # them is the peers' end of input.
-"$DUET" --cli --relay "$addr" --room demo --name alice --home "$work/alice" \
+"$DUET" --cli --relay "$addr" --name alice --home "$work/alice" \
   <"$work/alice.in" >"$work/alice.out" 2>&1 &
 alice_pid=$!
 pids+=($!)
-"$DUET" --cli --relay "$addr" --room demo --name bob --home "$work/bob" \
+exec 3>"$work/alice.in"
+# alice's duet made a code and printed it; bob "hears" it (here: reads it off her screen).
+wait_for "$work/alice.out" 'Your code: ' 30
+code=$(sed -n 's/.*Your code: //p' "$work/alice.out" | head -n 1)
+"$DUET" --cli --relay "$addr" --room "$code" --name bob --home "$work/bob" \
   <"$work/bob.in" >"$work/bob.out" 2>&1 &
 bob_pid=$!
 pids+=($!)
-exec 3>"$work/alice.in" 4>"$work/bob.in"
+exec 4>"$work/bob.in"
 
 wait_for "$work/alice.out" 'Secure session' 30
 wait_for "$work/bob.out" 'Secure session' 30
@@ -88,14 +97,11 @@ say() {  # say FD TEXT: type a line, then pause so a person can follow
   echo "$2" >&"$1"
   sleep "${DUET_DEMO_PACE:-1}"
 }
-say 3 "/verify"
-say 4 "/verify"
 say 3 "Hi Bob! This goes through the relay, but only we can read it."
 wait_for "$work/bob.out" 'only we can read it'
-say 4 "Hi Alice 👋 The relay only sees ciphertext. Our short codes match."
-say 3 "/trust"
-say 4 "/trust"
-say 3 "Great, we are verified. Bye!"
+say 4 "Hi Alice 👋 The relay only sees ciphertext, and the code you read me checked our keys."
+say 3 "/verify"
+say 3 "Great, we are verified without comparing a digit. Bye!"
 wait_for "$work/bob.out" 'we are verified'
 exec 3>&- 4>&-   # end of input: each peer delivers what is pending, then leaves
 wait "$alice_pid" "$bob_pid" 2>/dev/null || true

@@ -315,6 +315,7 @@ int RunCli(const CliOptions& options) {
   net.relay = *relay;
 
   RelayClient client(net, std::move(config), *printer);
+  if (room_code) OPENSSL_cleanse(room_code->text.data(), room_code->text.size());
   client.Start();
   const auto drain = std::chrono::milliseconds(static_cast<int64_t>(options.wait_seconds * 1000));
   // The stdin reader may be blocked in getline when the session ends (a fatal error): it is

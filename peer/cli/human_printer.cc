@@ -106,6 +106,14 @@ class HumanPrinter : public Printer {
   }
   void Verify(const PeerInfo* peer) override {
     if (peer == nullptr) return Line("No secure session yet: there is nothing to verify.");
+    if (peer->code_checked) {
+      Line(peer->name +
+           "'s key is verified: the code you exchanged checked it. Nothing to "
+           "compare; the numbers are here if you want to:");
+      Line("  short code:     " + peer->sas);
+      Line("  safety number:  " + peer->safety_number);
+      return;
+    }
     Line("Compare these with " + peer->name + " (read them aloud, in person or by phone):");
     Line("  short code:     " + peer->sas);
     Line("  safety number:  " + peer->safety_number);

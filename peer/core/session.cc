@@ -1,5 +1,7 @@
 #include "peer/core/session.h"
 
+#include <openssl/crypto.h>
+
 #include <algorithm>
 #include <cassert>
 #include <type_traits>
@@ -43,6 +45,7 @@ std::string_view TrustName(TrustLevel t) {
 
 Session::Session(SessionConfig config, SessionListener& listener)
     : config_(std::move(config)),
+      code_room_(!config_.code.empty()),
       listener_(listener),
       contacts_(*config_.pins),
       relay_decoder_(relay::kDefaultMaxFrame),
@@ -52,7 +55,9 @@ Session::Session(SessionConfig config, SessionListener& listener)
                                 config_.accept_limits},
                  listener) {}
 
-Session::~Session() = default;
+Session::~Session() {
+  OPENSSL_cleanse(config_.code.data(), config_.code.size());  // the code's words are a secret
+}
 
 // The listener sees one state, made of the two machines'.
 void Session::ReportState() {

@@ -230,6 +230,7 @@ class Session {
   void Fatal(const Error& error);
 
   SessionConfig config_;
+  const bool code_room_;  // the room came from a code (config_.code is wiped once it is used)
   SessionListener& listener_;
   Contacts contacts_;
   Link link_ = Link::kConnecting;

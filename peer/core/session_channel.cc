@@ -80,7 +80,7 @@ void Session::OnHandshakeDone() {
     return FailTransport(
         Error{"UNEXPECTED_KEY",
               "Someone with another key than " + who + "'s is in your " +
-                  (config_.code.empty() ? "contact room" : "room") +
+                  (code_room_ ? "room" : "contact room") +
                   ": the relay or someone on the network put them there. "
                   "Nothing was sent to them, not even your name; Duet will try again."});
   }
@@ -238,6 +238,8 @@ void Session::HandleCodeFrame(const app::AppMessage& msg) {
     code_.reset();
     code_checked_ = true;
     config_.expected_peer = *fp;
+    OPENSSL_cleanse(config_.code.data(), config_.code.size());  // used up: not needed again
+    config_.code.clear();
     return StartSasExchange();
   }
   if (const auto* bye = std::get_if<app::Bye>(&msg); bye && bye->reason == kByeCodeMismatch) {
