@@ -214,8 +214,11 @@ void Session::HandleCodeFrame(const app::AppMessage& msg) {
         tls_->Close();
         FlushCiphertext();
       }
+      return Fatal(error);
     }
-    return Fatal(error);
+    // Broken off some other way after our share went out: said, and the code is used up.
+    listener_.OnError(error, false);
+    return Fatal(CodeInterrupted());
   };
   if (const auto* share = std::get_if<app::CodeShare>(&msg)) {
     Result<std::vector<app::AppMessage>> replies = code_->OnShare(*share);

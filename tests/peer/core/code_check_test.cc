@@ -98,6 +98,21 @@ TEST_F(CodeCheckSession, ACutDuringTheCheckUsesTheCodeUp) {
   EXPECT_TRUE(pins.pins().empty());
 }
 
+// Frames out of turn after our share went out: a protocol error, and the code is used up all the
+// same (whoever sent them had our share).
+TEST_F(CodeCheckSession, AFrameOutOfTurnAfterOurShareEndsTheRunAndUsesTheCodeUp) {
+  MemoryPins pins;
+  ScriptedPeer other(*alice_id_, *bob_id_, pins, &clock_, "7301", WithCode(kCode));
+  ASSERT_EQ(other.TakeReceivedTypes(), std::vector<uint8_t>{0x43});
+  app::CodeConfirm early;
+  early.tag.fill(1);
+  other.Send(early);  // a confirmation before any share
+  EXPECT_TRUE(other.rec.HasError("PEER_PROTOCOL_ERROR"));
+  EXPECT_TRUE(HasFatal(other.rec, "CODE_INTERRUPTED"));
+  EXPECT_FALSE(other.session->should_reconnect());
+  EXPECT_EQ(other.TakeReceivedTypes(), std::vector<uint8_t>{});  // no HELLO, no SAS
+}
+
 TEST_F(CodeCheckSession, APeerWithoutTheCodeIsTurnedAwayAndTheCodeStillWorks) {
   // alice made the code and waits (TLS server); a stranger joins the number alone.
   auto a = MakePeer("alice", *alice_id_, "a.pins", "7301", WithCode(kCode));
