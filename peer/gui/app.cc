@@ -8,8 +8,8 @@
 
 #include "peer/core/error_codes.h"
 #include "peer/core/names.h"
-#include "peer/gui/app_controller.h"
 #include "peer/core/room_code.h"
+#include "peer/gui/app_controller.h"
 #include "peer/gui/theme.h"
 #include "wire/app_protocol.h"
 #include "wire/relay_protocol.h"
@@ -64,6 +64,7 @@ App::App(const GuiOptions& options)
   connect_ = new ConnectScreen(
       0, 0, kWidth, kHeight, [this] { OnConnectPressed(); }, [] { return NewCode().text; },
       [this] { ChooseDownloads(); });
+  connect_->OnCompletionsChanged([this] { Refresh(); });
   chat_ =
       new ChatScreen(0, 0, kWidth, kHeight, model_,
                      ChatActions{[this](const std::string& t) { Send(t); },

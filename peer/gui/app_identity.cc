@@ -143,6 +143,7 @@ void App::DumpIfChanged() {
   s.title = title_;
   s.key = key_state_;
   s.error = screen_ == Screen::kConnect ? connect_->error() : "";
+  if (screen_ == Screen::kConnect) s.completions = connect_->completions();
   s.xid = XWindowId(&window_);
   if (verify_->shown()) {
     s.dialog = "verify";
@@ -163,6 +164,7 @@ void App::DumpIfChanged() {
   s.widgets["verify"] = Box(chat_->verify_button());
   if (chat_->banner_shown()) s.widgets["accept_key"] = Box(chat_->accept_key_button());
   s.widgets["connect"] = Box(connect_->connect_button());
+  s.widgets["code"] = Box(connect_->room());
   s.widgets["change_downloads"] = Box(connect_->change_downloads_button());
   s.downloads = downloads_path_;
   s.widgets["continue"] = Box(setup_->continue_button());

@@ -50,7 +50,9 @@ void ChatModel::OnSecure(const PeerInfo& peer) {
     switch (peer.trust) {
       case TrustLevel::kNew: how = "first contact: compare the codes to verify them"; break;
       case TrustLevel::kKnown: how = "the same key as last time"; break;
-      case TrustLevel::kVerified: how = "verified"; break;
+      case TrustLevel::kVerified:
+        how = peer.code_checked ? "verified: checked by the code you exchanged" : "verified";
+        break;
       case TrustLevel::kChanged: how = "their key has CHANGED"; break;
     }
     std::string also;
@@ -157,6 +159,22 @@ std::string ChatModel::TrustLabel() const {
     case TrustLevel::kKnown: return "known";
     case TrustLevel::kVerified: return "verified";
     case TrustLevel::kChanged: return "KEY CHANGED";
+  }
+  return "";
+}
+
+std::string ChatModel::BadgeLabel() const {
+  return checked_by_code() ? "verified by code" : TrustLabel();
+}
+
+std::string ChatModel::TrustDetail() const {
+  if (!has_peer_) return "";
+  if (checked_by_code()) return "Verified — checked by the code you exchanged";
+  switch (peer_.trust) {
+    case TrustLevel::kNew: return "New — compare the codes to verify this key";
+    case TrustLevel::kKnown: return "Known — the same key as last time, not verified";
+    case TrustLevel::kVerified: return "Verified — you compared the codes";
+    case TrustLevel::kChanged: return "Their key has CHANGED";
   }
   return "";
 }

@@ -102,6 +102,14 @@ class ChatModel {
   std::string StateLabel() const;
   // "new", "verified", "KEY CHANGED" (known keys show as "known").
   std::string TrustLabel() const;
+  // The header's badge: TrustLabel, or "verified by code" for a key the code checked.
+  std::string BadgeLabel() const;
+  // The trust in a sentence ("Verified — checked by the code you exchanged"), or "" with no peer.
+  std::string TrustDetail() const;
+  // The peer's key was checked by the code both typed (no digits to compare).
+  bool checked_by_code() const {
+    return has_peer_ && peer_.code_checked && peer_.trust == TrustLevel::kVerified;
+  }
   // "Duet — bob · secure"
   std::string Title() const;
 

@@ -174,7 +174,9 @@ int ChatScreen::handle(int event) {
 void ChatScreen::Refresh() {
   const ChatModel& m = model_;
   name_ = m.has_peer() ? m.peer().name : "Waiting for someone";
-  badge_ = m.TrustLabel();
+  badge_ = m.BadgeLabel();
+  trust_detail_ = m.TrustDetail();
+  badge_box_.tooltip(trust_detail_.empty() ? nullptr : trust_detail_.c_str());
   state_ = "●  " + m.StateLabel();
   avatar_label_ = m.has_peer() ? Initial(m.peer().name) : "…";
   avatar_.label(avatar_label_.c_str());

@@ -59,7 +59,7 @@ class ChatScreen : public Fl_Group {
 
   const ChatModel& model_;
   ChatActions actions_;
-  std::string name_, badge_, state_;
+  std::string name_, badge_, trust_detail_, state_;
   Fl_Box header_;
   Fl_Box avatar_;
   Fl_Box name_box_;

@@ -174,7 +174,7 @@ ConnectScreen::ConnectScreen(int x, int y, int w, int h, std::function<void()> o
                "An end-to-end encrypted line between two people. The relay passes the bytes "
                "along but cannot read them."),
       relay_(x, y, 10, 10, "Relay address (host:port)"),
-      room_(x, y, 10, 10, "Room code (both of you type the same)"),
+      room_(x, y, 10, 10, "Code: a number and three words, e.g. 7301-acorn-gravy-petal"),
       new_code_(x, y, 10, 10, "New code"),
       name_(x, y, 10, 10, "Your name"),
       pass_(x, y, 10, 10, "Passphrase of your key"),
@@ -182,15 +182,18 @@ ConnectScreen::ConnectScreen(int x, int y, int w, int h, std::function<void()> o
       change_downloads_(x, y, 10, 10, "Change…"),
       error_(x, y, 10, 10),
       connect_(x, y, 10, 10, "Connect"),
-      fingerprint_(x, y, 10, 10) {
+      fingerprint_(x, y, 10, 10),
+      completions_(x, y, 10, 10) {
   StyleTitle(title_);
   StyleText(tagline_);
   theme::StyleInput(&relay_);
   theme::StyleInput(&room_);
+  room_.tooltip("Both of you type the same code; Tab completes a word");
+  room_.AttachList(&completions_);
   theme::StyleInput(&name_);
   theme::StyleInput(&pass_);
   theme::StyleSecondary(&new_code_);
-  new_code_.tooltip("Make a fresh random room code to read out to the other person");
+  new_code_.tooltip("Make a fresh code to read out to the other person");
   new_code_.callback(
       [](Fl_Widget*, void* s) {
         auto* self = static_cast<ConnectScreen*>(s);

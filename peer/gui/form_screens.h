@@ -1,8 +1,9 @@
 // The two screens before a conversation, each a card centred in the window:
 //  - SetupScreen (first run): display name and an optional passphrase, while the identity key
 //    is generated in the background with a progress bar; Continue when the key is ready.
-//  - ConnectScreen: relay address, room code (with a button that makes a fresh one), display
-//    name, the passphrase when the key has one, and Connect. Problems show as a sentence.
+//  - ConnectScreen: relay address, the code (with a button that makes a fresh one, and its words
+//    completed as they are typed), display name, the passphrase when the key has one, and
+//    Connect. Problems show as a sentence.
 //
 // Main thread only. What the person does goes out through the callbacks.
 #pragma once
@@ -10,12 +11,16 @@
 #include <FL/Fl_Box.H>
 #include <FL/Fl_Button.H>
 #include <FL/Fl_Group.H>
+#include <FL/Fl_Hold_Browser.H>
 #include <FL/Fl_Input.H>
 #include <FL/Fl_Progress.H>
 #include <FL/Fl_Secret_Input.H>
 
 #include <functional>
 #include <string>
+#include <vector>
+
+#include "peer/gui/code_field.h"
 
 namespace duet::peer::gui {
 
@@ -71,6 +76,10 @@ class ConnectScreen : public CardScreen {
 
   Fl_Input& relay() { return relay_; }
   Fl_Input& room() { return room_; }
+  // The code words the completion list shows now (empty while it is hidden), and a hook called
+  // when that changes.
+  std::vector<std::string> completions() const { return room_.shown_completions(); }
+  void OnCompletionsChanged(std::function<void()> fn) { room_.OnListChanged(std::move(fn)); }
   Fl_Input& name() { return name_; }
   Fl_Secret_Input& passphrase() { return pass_; }
   Fl_Button& connect_button() { return connect_; }
@@ -94,7 +103,8 @@ class ConnectScreen : public CardScreen {
   std::function<void()> on_change_downloads_;
   std::string error_text_, fingerprint_text_, room_code_, downloads_text_;
   Fl_Box title_, tagline_;
-  Fl_Input relay_, room_;
+  Fl_Input relay_;
+  CodeField room_;
   Fl_Button new_code_;
   Fl_Input name_;
   Fl_Secret_Input pass_;
@@ -103,6 +113,7 @@ class ConnectScreen : public CardScreen {
   Fl_Box error_;
   Fl_Button connect_;
   Fl_Box fingerprint_;
+  Fl_Hold_Browser completions_;  // last: drawn over the fields under the code field
 };
 
 }  // namespace duet::peer::gui

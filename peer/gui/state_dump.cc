@@ -13,6 +13,7 @@ std::string DumpState(const ShownState& shown, const ChatModel& model) {
   j["error"] = shown.error;
   j["dialog"] = shown.dialog;
   j["sas"] = shown.sas;
+  j["completions"] = shown.completions;
   j["downloads"] = shown.downloads;
   j["xid"] = shown.xid;
   j["dialog_xid"] = shown.dialog_xid;
@@ -20,6 +21,7 @@ std::string DumpState(const ShownState& shown, const ChatModel& model) {
   j["conn"] = model.StateLabel();
   j["peer"] = model.has_peer() ? model.peer().name : "";
   j["trust"] = model.TrustLabel();
+  j["code_checked"] = model.has_peer() && model.peer().code_checked;
   j["held"] = model.held();
   j["stalled"] = model.stalled();
   j["can_send"] = model.can_send();

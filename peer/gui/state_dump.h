@@ -1,9 +1,11 @@
 // The test hook: what the window shows, as one JSON object (GUI tests assert on it, people look
-// at screenshots). Keys: screen, title, key, error, downloads, conn, peer, trust, can_send, banner,
-// dialog, sas, transcript [{who, text, delivered}], files [{name, size, incoming, state, done,
-// progress, bar, preview, error, path}], xid, and widgets (the file cards' buttons as
-// "file<index>_accept", _decline, _cancel, _open, _show) {name: [x, y, w, h]} in
-// window coordinates, so a test can click them with real X events.
+// at screenshots). Keys: screen, title, key, error, completions (the words the code field's
+// completion list shows; empty while hidden), downloads, conn, peer, trust, code_checked (the
+// peer's key was checked by the code), can_send, banner, dialog, sas, transcript [{who, text,
+// delivered}], files [{name, size, incoming, state, done, progress, bar, preview, error, path}],
+// xid, and widgets (the file cards' buttons as "file<index>_accept", _decline, _cancel, _open,
+// _show; the code field as "code") {name: [x, y, w, h]} in window coordinates, so a test can
+// click them with real X events.
 #pragma once
 
 #include <map>
@@ -22,7 +24,8 @@ struct ShownState {
   std::string dialog;     // "verify" when the verify dialog is open
   std::string sas;        // the SAS the dialog shows
   std::string downloads;  // the folder received files are saved into
-  unsigned long xid = 0;  // the main window's X id
+  std::vector<std::string> completions;  // the code completion list's words (empty: hidden)
+  unsigned long xid = 0;                 // the main window's X id
   unsigned long dialog_xid = 0;
   std::map<std::string, std::vector<int>> widgets;
   std::vector<bool> previews;  // per file card: its image preview is shown

@@ -46,12 +46,10 @@ VerifyDialog::VerifyDialog(std::function<void()> on_match, std::function<void()>
       on_match_(std::move(on_match)),
       on_mismatch_(std::move(on_mismatch)),
       title_(kPad, kPad, kW - 2 * kPad, 30),
-      intro_(kPad, 62, kW - 2 * kPad, 44,
-             "Read the code to each other, in person or by phone. If it is the same on both "
-             "screens, nobody is between you."),
-      sas_label_(kPad, 114, 200, 18, "SHORT CODE"),
+      intro_(kPad, 62, kW - 2 * kPad, 44),
+      sas_label_(kPad, 114, 300, 18),
       sas_box_(kPad, 134, kW - 2 * kPad, 84),
-      safety_label_(kPad, 232, 200, 18, "SAFETY NUMBER (the same in every session)"),
+      safety_label_(kPad, 232, 400, 18),
       safety_box_(kPad, 252, kW - 2 * kPad, 84),
       own_label_(kPad, 348, 300, 18, "YOUR FINGERPRINT"),
       own_box_(kPad, 368, kW - 2 * kPad, 44),
@@ -127,6 +125,23 @@ void VerifyDialog::Open(const PeerInfo& peer, Fl_Window* parent) {
   for (char& c : peer_label_) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   peer_label_box_.label(peer_label_.c_str());
   match_.label(changed ? "Accept new key" : "They match");
+  // Checked by the code: nothing to compare (the PAKE proved the key); the digits stay for a
+  // second check by whoever wants one.
+  const bool by_code = peer.code_checked && peer.trust == TrustLevel::kVerified;
+  intro_text_ = by_code ? "Verified — checked by the code you exchanged. There is nothing to "
+                          "compare; the numbers below are an optional second check."
+                        : "Read the code to each other, in person or by phone. If it is the same "
+                          "on both screens, nobody is between you.";
+  intro_.label(intro_text_.c_str());
+  intro_.labelcolor(by_code ? theme::kGood : theme::kMuted);
+  sas_label_.label(by_code ? "SHORT CODE (optional)" : "SHORT CODE");
+  safety_label_.label(by_code ? "SAFETY NUMBER (optional; the same in every session)"
+                              : "SAFETY NUMBER (the same in every session)");
+  later_.label(by_code ? "Close" : "Not now");
+  if (by_code)
+    match_.hide();
+  else
+    match_.show();
   if (parent != nullptr) {
     position(parent->x() + (parent->w() - w()) / 2, parent->y() + (parent->h() - h()) / 2);
   }

@@ -1,6 +1,7 @@
 // The verify dialog: the short authentication string (large, to read aloud), the safety number
 // and both fingerprints, with "They match" and "They don't match". For a changed key it says so
-// and "They match" accepts the new key.
+// and "They match" accepts the new key. For a key the code already checked it says so and asks
+// nothing: the digits stay, labelled optional, with "They don't match" for whoever compares anyway.
 //
 // Main thread only. Modal; Escape closes it without a decision.
 #pragma once
@@ -33,7 +34,7 @@ class VerifyDialog : public Fl_Double_Window {
 
  private:
   std::function<void()> on_match_, on_mismatch_, on_hidden_;
-  std::string title_text_, sas_, safety_, own_fp_, peer_fp_, peer_label_;
+  std::string title_text_, intro_text_, sas_, safety_, own_fp_, peer_fp_, peer_label_;
   Fl_Box title_, intro_, sas_label_, sas_box_, safety_label_, safety_box_;
   Fl_Box own_label_, own_box_, peer_label_box_, peer_box_;
   Fl_Button later_, mismatch_, match_;

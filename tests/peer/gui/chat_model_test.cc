@@ -28,6 +28,44 @@ class ChatModelTest : public ::testing::Test {
   ChatModel model_{[] { return int64_t{1'700'000'000'000}; }};
 };
 
+TEST_F(ChatModelTest, APeerTheCodeCheckedReadsVerifiedByTheCode) {
+  model_.BeginSession("7301-acorn-gravy-petal");
+  model_.OnStateChanged(SessionState::kSecure);
+  PeerInfo p = Peer(TrustLevel::kVerified);
+  p.code_checked = true;
+  model_.OnSecure(p);
+  EXPECT_TRUE(model_.checked_by_code());
+  EXPECT_EQ(model_.TrustLabel(), "verified");
+  EXPECT_EQ(model_.BadgeLabel(), "verified by code");
+  EXPECT_EQ(model_.TrustDetail(), "Verified — checked by the code you exchanged");
+  EXPECT_EQ(model_.transcript().back().text,
+            "Secure session with bob (verified: checked by the code you exchanged).");
+}
+
+TEST_F(ChatModelTest, AKeyVerifiedByComparingDigitsIsNotCalledCheckedByTheCode) {
+  model_.BeginSession("kitchen");
+  model_.OnStateChanged(SessionState::kSecure);
+  model_.OnSecure(Peer(TrustLevel::kVerified));
+  EXPECT_FALSE(model_.checked_by_code());
+  EXPECT_EQ(model_.BadgeLabel(), "verified");
+  EXPECT_EQ(model_.TrustDetail(), "Verified — you compared the codes");
+}
+
+TEST_F(ChatModelTest, AWrongCodeEndsTheSessionWithItsSentence) {
+  model_.BeginSession("7301-acorn-gravy-petal");
+  model_.OnStateChanged(SessionState::kHandshaking);
+  const std::string sentence =
+      "The code check failed (a typo, or someone between you); nothing was trusted and the code "
+      "is used up.";
+  model_.OnError(Error{"CODE_MISMATCH", sentence}, true);
+  model_.OnStateChanged(SessionState::kClosed);
+  EXPECT_TRUE(model_.ended());
+  EXPECT_FALSE(model_.has_peer());
+  EXPECT_EQ(model_.end_code(), "CODE_MISMATCH");
+  EXPECT_EQ(model_.end_reason(), sentence);
+  EXPECT_FALSE(model_.can_send());
+}
+
 TEST_F(ChatModelTest, WalksThroughTheConnectionStatesWithPlainLabels) {
   model_.BeginSession("kitchen");
   EXPECT_EQ(model_.StateLabel(), "connecting");

@@ -326,3 +326,64 @@ TEST_F(GuiTest, TheHeaderAndTheFileCardSayWhenTheOtherSideStopsAnswering) {
 
 }  // namespace
 }  // namespace duet::testing
+
+namespace duet::testing {
+namespace {
+
+auto Completions(std::vector<std::string> words) {
+  return [words](const json& j) {
+    return j["screen"] == "connect" && j["completions"] == json(words);
+  };
+}
+
+TEST_F(GuiTest, TypingAPartialCodeWordOffersTheListedWordsAndTabCompletesIt) {
+  GuiApp alice(tmp_ / "alice", Flags(addr_, "alice", "7301", false));
+  ASSERT_TRUE(alice.WaitState([](const json& j) {
+    return j["screen"] == "setup" && j["key"] == "ready";
+  })) << alice.process().Transcript();
+  alice.Key("Return");  // Continue
+  ASSERT_TRUE(alice.WaitState(Screen("connect"))) << alice.process().Transcript();
+  EXPECT_EQ(alice.last()["completions"], json::array());
+
+  alice.Click("code");
+  alice.Key("End");
+  alice.Key("minus");  // (xdotool type would read a leading '-' as an option)
+  alice.Type("acorn-gra");
+  ASSERT_TRUE(alice.WaitState(Completions({"grab", "grain", "grant", "grape", "graph", "grasp"})))
+      << alice.process().Transcript();
+  alice.Type("v");
+  ASSERT_TRUE(alice.WaitState(Completions({"grave", "gravy"}))) << alice.process().Transcript();
+  // Tab takes the first and adds the hyphen: the next letters are the third word's.
+  alice.Key("Tab");
+  ASSERT_TRUE(alice.WaitState(Completions({}))) << alice.process().Transcript();
+  alice.Type("pe");
+  ASSERT_TRUE(alice.WaitState(Completions({"pecan", "penny", "pep", "perch", "perky", "perm"})))
+      << alice.process().Transcript();
+  // Down, then Enter: the second; the last word gets no hyphen, and the list closes.
+  alice.Key("Down");
+  alice.Key("Return");
+  ASSERT_TRUE(alice.WaitState(Completions({}))) << alice.process().Transcript();
+  // Enter with the list closed connects with "7301-acorn-grave-penny": a code it accepts.
+  alice.Key("Return");
+  auto chat = alice.WaitState(Screen("chat"));
+  ASSERT_TRUE(chat) << alice.process().Transcript();
+  EXPECT_TRUE(HasLine(*chat, "system", "Joining room 7301-acorn-grave-penny"))
+      << alice.process().Transcript();
+}
+
+TEST_F(GuiTest, TwoAppsWithTheSameCodeShowThePeerVerifiedByTheCodeWithoutAnyClick) {
+  const std::string code = "7301-acorn-gravy-petal";
+  GuiApp alice(tmp_ / "alice", Flags(addr_, "alice", code, true));
+  GuiApp bob(tmp_ / "bob", Flags(addr_, "bob", code, true));
+  auto as = alice.WaitState(Secure());
+  auto bs = bob.WaitState(Secure());
+  ASSERT_TRUE(as && bs) << alice.process().Transcript() << bob.process().Transcript();
+  for (const json* s : {&*as, &*bs}) {
+    EXPECT_EQ((*s)["trust"], "verified");
+    EXPECT_EQ((*s)["code_checked"], true);
+    EXPECT_TRUE(HasLine(*s, "system", "(verified: checked by the code you exchanged)"));
+  }
+}
+
+}  // namespace
+}  // namespace duet::testing
