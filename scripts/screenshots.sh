@@ -3,7 +3,8 @@
 # through a real duet-relay, driven with real X events by xdotool) and writes PNGs to
 # screenshots/: the first-run setup, the connect screen, a conversation with a verified peer, the
 # verify dialog, a file transfer under way, an image received with its preview, the key-change
-# warning, and the relay's console (only ciphertext).
+# warning, a code being typed with its words completed, the verify dialog of a session the code
+# checked, and the relay's console (only ciphertext).
 #
 # Needs Xvfb, xdotool, ImageMagick (import, convert) and xterm (scripts/deps.sh installs them).
 set -euo pipefail
@@ -81,10 +82,10 @@ shot() {
   fi
   echo "screenshots: wrote $2"
 }
-start_app() {  # start_app NAME HOME POSITION [FLAGS...]
+start_app() {  # [ROOM=...] start_app NAME HOME POSITION [FLAGS...]
   local name=$1 home=$2 pos=$3
   shift 3
-  DUET_TEST_STATE=1 "$DUET" --home "$home" --relay "$addr" --room lunch-table-7 --name "$name" \
+  DUET_TEST_STATE=1 "$DUET" --home "$home" --relay "$addr" --room "${ROOM:-lunch-table-7}" --name "$name" \
     --position "$pos" "$@" >"$work/$name.out" 2>&1 &
   pids+=($!)
 }
@@ -162,9 +163,34 @@ start_app Bob "$work/bob-new" 800,20 --connect
 wait_state "$A" '"banner":"key_changed"'
 shot "$(xid "$A")" "$OUT/key-change.png"
 
-# 5. The relay's console, rendered in a terminal: sizes and ciphertext, no names, no text.
 key "$A" ctrl+q
 key "$B" ctrl+q
+
+# 5. A code typed with its words completed, then a session the code checked: no digits to compare.
+start_app Carol "$work/carol" 20,20
+C="$work/Carol.out"
+wait_state "$C" '"key":"ready"' 60
+key "$C" Return
+wait_state "$C" '"screen":"connect"'
+click "$C" code
+xdotool key End key --repeat 20 BackSpace type --delay 40 "7301-acorn-gra"
+wait_state "$C" '"completions":["grab","grain","grant","grape","graph","grasp"]'
+shot "$(xid "$C")" "$OUT/code-completion.png"
+xdotool type --delay 40 "vy-petal"
+wait_state "$C" '"completions":[]'
+key "$C" Return
+ROOM=7301-acorn-gravy-petal start_app Dave "$work/dave" 800,20 --connect
+D="$work/Dave.out"
+wait_state "$C" '"code_checked":true' 60
+wait_state "$D" '"code_checked":true' 60
+key "$C" ctrl+k
+wait_state "$C" '"dialog":"verify"'
+shot "$(xid "$C")" "$OUT/checked-by-code.png" over
+key "$D" ctrl+q
+wait_state "$C" '"conn":"peer left"'
+key "$C" ctrl+q
+
+# 6. The relay's console, rendered in a terminal: sizes and ciphertext, no names, no text.
 sleep 0.5
 xterm -T relay-console -geometry 118x27+20+20 -fa 'DejaVu Sans Mono' -fs 10 -bg '#1e222a' \
   -fg '#d6dae2' -e sh -c "echo '\$ duet-relay --listen $addr'; grep -m 3 -E '^listening|  (join|pair) ' \

@@ -1,6 +1,7 @@
 #include "peer/gui/code_field.h"
 
 #include <FL/Fl.H>
+#include <FL/fl_draw.H>
 
 #include "peer/gui/theme.h"
 
@@ -76,7 +77,9 @@ void CodeField::Update() {
 
 void CodeField::PlaceList() {
   const int rows = static_cast<int>(at_.matches.size());
-  list_->resize(x(), y() + h(), w(), rows * (list_->textsize() + 6) + 6);
+  // Tall enough for every row (the browser's lines are the font's height and a pixel).
+  fl_font(list_->textfont(), list_->textsize());
+  list_->resize(x(), y() + h(), w(), rows * (fl_height() + 1) + 4);
 }
 
 void CodeField::Accept(int line) {
