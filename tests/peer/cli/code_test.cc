@@ -141,7 +141,8 @@ TEST_F(CliCodeTest, JoinAsksForTheCodeAndTabCompletesItsWords) {
   ASSERT_TRUE(Event(*alice, "waiting"));
   const std::string cmd = BinDir() + "/duet --cli --json --join --relay " + relay.addr +
                           " --name bob --home " + std::string(tmp_ / "bob") + " --wait 5";
-  Process bob({"/usr/bin/script", "-qfec", cmd, "/dev/null"});
+  Process bob({"/usr/bin/script", "-qfec", cmd, "/dev/null"},
+              {"LSAN_OPTIONS=suppressions=" DUET_SOURCE_DIR "/tests/peer/cli/lsan.supp"});
   ASSERT_TRUE(bob.WaitForLine("Tab completes")) << bob.Transcript();
   const std::string nameplate = code.substr(0, code.find('-'));
   bob.WriteLine(nameplate + " xqzzy gravy petal");
@@ -163,6 +164,8 @@ TEST_F(CliCodeTest, JoinAsksForTheCodeAndTabCompletesItsWords) {
   ASSERT_TRUE(as) << "typed: " << typed << "\n" << alice->Transcript() << bob.Transcript();
   EXPECT_EQ((*as)["code_checked"], true);
   EXPECT_EQ((*as)["peer"], "bob");
+  // bob's own session is up too (alice's HELLO reached him) before he leaves with a goodbye.
+  ASSERT_TRUE(bob.WaitForLine("\"code_checked\":true")) << bob.Transcript();
   bob.WriteLine("/quit");
   EXPECT_TRUE(Event(*alice, "peer_left")) << alice->Transcript();
   EXPECT_EQ(bob.Wait(), 0) << bob.Transcript();
