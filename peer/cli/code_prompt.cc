@@ -3,9 +3,10 @@
 #include <histedit.h>
 #include <unistd.h>
 
-#include <cctype>
 #include <memory>
 #include <string>
+
+#include "peer/core/code_completion.h"
 
 namespace duet::peer::cli {
 namespace {
@@ -14,43 +15,38 @@ constexpr char kPrompt[] = "Code: ";
 
 char* Prompt(EditLine*) { return const_cast<char*>(kPrompt); }
 
-// Tab: completes the letters before the cursor to a code word.
+// Tab: completes the word under the cursor (peer/core/code_completion.h decides what). One match
+// replaces the word (with the hyphen before the next one); several are completed as far as they
+// agree, and listed.
 unsigned char CompleteWord(EditLine* el, int) {
   const LineInfo* li = el_line(el);
-  const char* start = li->cursor;
-  while (start > li->buffer && std::isalpha(static_cast<unsigned char>(start[-1]))) --start;
-  const std::string prefix = [&] {
-    std::string p(start, li->cursor);
-    for (char& c : p) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return p;
-  }();
-  if (prefix.empty()) return CC_ERROR;
-  const std::vector<std::string_view> words = CompleteCodeWord(prefix, 64);
-  if (words.empty()) return CC_ERROR;
-  // As far as every match agrees.
-  std::string common(words.front());
-  for (std::string_view w : words) {
+  const std::string_view text(li->buffer, static_cast<size_t>(li->lastchar - li->buffer));
+  const size_t cursor = static_cast<size_t>(li->cursor - li->buffer);
+  CodeCompletion at = CompletionsAt(text, cursor, 64);
+  if (!at.finished.empty()) at.matches = {at.finished};  // a whole word: Tab moves on
+  if (at.matches.empty()) return CC_ERROR;
+  // Edit from the end of the word: libedit deletes and inserts before its cursor.
+  el_cursor(el, static_cast<int>(at.word_end) - static_cast<int>(cursor));
+  if (at.matches.size() == 1) {
+    const FieldEdit edit = AcceptCompletion(text, at, at.matches.front());
+    const size_t kept_after = text.size() - at.word_end;
+    el_deletestr(el, static_cast<int>(at.word_end - at.word_start));
+    el_insertstr(
+        el, edit.text.substr(at.word_start, edit.text.size() - kept_after - at.word_start).c_str());
+    el_cursor(el, static_cast<int>(edit.cursor) -
+                      static_cast<int>(edit.text.size() - kept_after));  // past a kept separator
+    return CC_REFRESH;
+  }
+  std::string common = at.matches.front();
+  for (const std::string& w : at.matches) {
     size_t n = 0;
     while (n < common.size() && n < w.size() && common[n] == w[n]) ++n;
     common.resize(n);
   }
-  std::string insert = common.substr(prefix.size());
-  if (words.size() == 1) {
-    // The hyphen before the next word, unless this was the last one.
-    size_t words_before = 0;
-    bool in_word = false;
-    for (const char* p = li->buffer; p < start; ++p) {
-      const bool letter = std::isalpha(static_cast<unsigned char>(*p)) != 0;
-      if (letter && !in_word) ++words_before;
-      in_word = letter;
-    }
-    const bool at_end = li->cursor == li->lastchar;
-    if (words_before + 1 < kCodeSecretWords && at_end) insert += '-';
-  }
-  if (!insert.empty()) el_insertstr(el, insert.c_str());
-  if (words.size() == 1) return CC_REFRESH;
+  const size_t typed = at.word_end - at.word_start;
+  if (common.size() > typed) el_insertstr(el, common.substr(typed).c_str());
   std::string list = "\n";
-  for (std::string_view w : words) list += std::string(w) + "  ";
+  for (const std::string& w : at.matches) list += w + "  ";
   list += "\n";
   std::fputs(list.c_str(), stdout);
   return CC_REDISPLAY;

@@ -44,8 +44,10 @@ Result<std::unique_ptr<CodeCheck>> CodeCheck::Start(bool is_client, std::string_
 
 app::CodeShare CodeCheck::FirstShare() {
   share_sent_ = true;
-  return app::CodeShare{cpace_->share(), own_.bytes};
+  return OwnShare();
 }
+
+app::CodeShare CodeCheck::OwnShare() const { return app::CodeShare{cpace_->share(), own_.bytes}; }
 
 app::CodeConfirm CodeCheck::OwnConfirm() const {
   app::CodeConfirm c;
@@ -75,7 +77,7 @@ Result<std::vector<app::AppMessage>> CodeCheck::OnShare(const app::CodeShare& sh
     if (!st) return st.error();
     share_sent_ = true;
     step_ = Step::kServerAwaitsConfirm;
-    return std::vector<app::AppMessage>{app::CodeShare{cpace_->share(), own_.bytes}, OwnConfirm()};
+    return std::vector<app::AppMessage>{OwnShare(), OwnConfirm()};
   }
   return OutOfOrder("CODE_SHARE");
 }

@@ -76,6 +76,7 @@ class CodeCheck {
         own_(own),
         peer_(peer) {}
   Status Finish(const wire::app::CodeShare& share);
+  wire::app::CodeShare OwnShare() const;
   wire::app::CodeConfirm OwnConfirm() const;
   Error OutOfOrder(const char* frame) const;
 

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "peer/gui/code_completion.h"
+#include "peer/core/code_completion.h"
 
 namespace duet::peer::gui {
 

@@ -1,10 +1,10 @@
 // Completing code words in the desktop app's code field: what the list offers, what a choice
 // writes into the field and where the cursor goes.
-#include "peer/gui/code_completion.h"
+#include "peer/core/code_completion.h"
 
 #include <gtest/gtest.h>
 
-namespace duet::peer::gui {
+namespace duet::peer {
 namespace {
 
 using Words = std::vector<std::string>;
@@ -71,4 +71,4 @@ TEST(CodeCompletion, ClampsACursorPastTheEnd) {
 }
 
 }  // namespace
-}  // namespace duet::peer::gui
+}  // namespace duet::peer

@@ -1,11 +1,11 @@
-#include "peer/gui/code_completion.h"
+#include "peer/core/code_completion.h"
 
 #include <algorithm>
 #include <cctype>
 
 #include "peer/core/room_code.h"
 
-namespace duet::peer::gui {
+namespace duet::peer {
 namespace {
 
 bool IsLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
@@ -50,7 +50,10 @@ CodeCompletion CompletionsAt(std::string_view text, size_t cursor, size_t max) {
   for (char& ch : prefix) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   for (std::string_view w : CompleteCodeWord(prefix, max)) c.matches.emplace_back(w);
   // A finished word (the only one it can become, typed out in full): nothing left to offer.
-  if (c.matches.size() == 1 && c.matches[0] == prefix && end == cursor) c.matches.clear();
+  if (c.matches.size() == 1 && c.matches[0] == prefix && end == cursor) {
+    c.finished = prefix;
+    c.matches.clear();
+  }
   return c;
 }
 
@@ -68,4 +71,4 @@ FieldEdit AcceptCompletion(std::string_view text, const CodeCompletion& at, std:
   return e;
 }
 
-}  // namespace duet::peer::gui
+}  // namespace duet::peer

@@ -1,6 +1,6 @@
-// Completing the words of a code as it is typed into the desktop app's code field
-// ("7301-acorn-gravy-petal", peer/core/room_code.h). Pure: text and cursor in, text and cursor
-// out, so the rules are tested without a display; CodeField (code_field.h) only renders them.
+// Completing the words of a code as it is typed ("7301-acorn-gravy-petal", peer/core/room_code.h):
+// the desktop app's code field (peer/gui/code_field.h) and the terminal's --join prompt
+// (peer/cli/code_prompt.h) both ask here. Pure: text and cursor in, text and cursor out.
 //
 // Rules. A word is completed only where a code is being typed: digits (the nameplate), then a
 // space or hyphen, then at most kCodeSecretWords words. The word under the cursor is the run of
@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-namespace duet::peer::gui {
+namespace duet::peer {
 
 inline constexpr size_t kMaxCompletions = 6;
 
@@ -23,6 +23,9 @@ struct CodeCompletion {
   size_t word_start = 0;             // the partial word is text[word_start, word_end)
   size_t word_end = 0;
   size_t word_index = 0;  // which secret word it is: 0, 1 or 2
+  // The word under the cursor is already whole (no list): the listed word it is, to accept it
+  // (the terminal's Tab then moves on to the next word); empty otherwise.
+  std::string finished;
 };
 
 // What to offer for `text` with the cursor at byte `cursor` (clamped to the text).
@@ -38,4 +41,4 @@ struct FieldEdit {
 // word is kept (not doubled) and the cursor goes past it.
 FieldEdit AcceptCompletion(std::string_view text, const CodeCompletion& at, std::string_view word);
 
-}  // namespace duet::peer::gui
+}  // namespace duet::peer
