@@ -10,7 +10,13 @@ namespace duet::crypto {
 namespace {
 
 constexpr char kCipherSuites[] = "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256";
-constexpr char kGroups[] = "X25519";
+// Key agreement: the hybrid X25519MLKEM768 (X25519 and ML-KEM-768 together: the session keys
+// stay secret while either holds) first, X25519 second, with a key share for each in the
+// ClientHello so that an older peer picks X25519 without a HelloRetryRequest. An OpenSSL without
+// ML-KEM (3.0 on Debian 12) refuses the first list; X25519 alone is then all we offer. Which one
+// applies is decided at run time, from what the linked library accepts.
+constexpr char kGroupsHybrid[] = "*X25519MLKEM768:*X25519";
+constexpr char kGroupsClassic[] = "X25519";
 constexpr char kSigAlgs[] =
     "rsa_pss_rsae_sha256:rsa_pss_rsae_sha384:rsa_pss_rsae_sha512:"
     "rsa_pss_pss_sha256:rsa_pss_pss_sha384:rsa_pss_pss_sha512";
@@ -38,14 +44,35 @@ int VerifyPeer(int /*preverify_ok*/, X509_STORE_CTX* store) {
 
 }  // namespace
 
-Result<SslCtxPtr> MakeTlsContext(const Identity& identity) {
+bool HybridGroupAvailable() {
+  static const bool available = [] {
+    SslCtxPtr ctx(SSL_CTX_new_ex(nullptr, nullptr, TLS_method()));
+    const bool ok = ctx && SSL_CTX_set1_groups_list(ctx.get(), kGroupsHybrid) == 1;
+    ClearOpensslErrors();
+    return ok;
+  }();
+  return available;
+}
+
+Status CheckPostQuantumAvailable() {
+  if (HybridGroupAvailable()) return Ok();
+  return Error{"PQ_UNAVAILABLE",
+               std::string("This machine's OpenSSL (") + OpenSSL_version(OPENSSL_VERSION_STRING) +
+                   ") has no ML-KEM, so Duet cannot make post-quantum sessions here and "
+                   "--require-pq would refuse every one. Run Duet where OpenSSL is 3.5 or later "
+                   "(Debian 13), or start without --require-pq."};
+}
+
+Result<SslCtxPtr> MakeTlsContext(const Identity& identity, bool offer_post_quantum) {
   SslCtxPtr ctx(SSL_CTX_new_ex(nullptr, nullptr, TLS_method()));
   if (!ctx) return ConfigError("Could not create a TLS context");
   SSL_CTX* c = ctx.get();
   if (SSL_CTX_set_min_proto_version(c, TLS1_3_VERSION) != 1 ||
       SSL_CTX_set_max_proto_version(c, TLS1_3_VERSION) != 1 ||
       SSL_CTX_set_ciphersuites(c, kCipherSuites) != 1 ||
-      SSL_CTX_set1_groups_list(c, kGroups) != 1 || SSL_CTX_set1_sigalgs_list(c, kSigAlgs) != 1 ||
+      SSL_CTX_set1_groups_list(
+          c, offer_post_quantum && HybridGroupAvailable() ? kGroupsHybrid : kGroupsClassic) != 1 ||
+      SSL_CTX_set1_sigalgs_list(c, kSigAlgs) != 1 ||
       SSL_CTX_set1_client_sigalgs_list(c, kSigAlgs) != 1 || SSL_CTX_set_num_tickets(c, 0) != 1 ||
       SSL_CTX_set_max_early_data(c, 0) != 1 ||
       SSL_CTX_use_certificate(c, identity.certificate()) != 1 ||
@@ -61,7 +88,7 @@ Result<SslCtxPtr> MakeTlsContext(const Identity& identity) {
 Result<std::unique_ptr<TlsEndpoint>> TlsEndpoint::Create(TlsRole role, const Identity& identity,
                                                          TlsOptions options) {
   ClearOpensslErrors();
-  Result<SslCtxPtr> ctx = MakeTlsContext(identity);
+  Result<SslCtxPtr> ctx = MakeTlsContext(identity, options.offer_post_quantum);
   if (!ctx) return ctx.error();
   SslPtr ssl(SSL_new(ctx->get()));
   BIO* in = BIO_new(BIO_s_mem());
@@ -276,9 +303,14 @@ std::string TlsEndpoint::cipher() const {
 }
 
 std::string TlsEndpoint::group() const {
-  int nid = SSL_get_negotiated_group(ssl_.get());
+  const int nid = SSL_get_negotiated_group(ssl_.get());
+  if (nid == NID_X25519) return "X25519";  // OpenSSL 3.0 names it "x25519"; IANA "X25519"
   const char* name = SSL_group_to_name(ssl_.get(), nid);
   return name != nullptr ? name : "";
+}
+
+bool TlsEndpoint::post_quantum() const {
+  return state_ != TlsState::kHandshaking && group() == kHybridGroupName;
 }
 
 }  // namespace duet::crypto

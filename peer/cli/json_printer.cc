@@ -70,7 +70,9 @@ class JsonPrinter : public Printer {
           {"sas", p.sas},
           {"safety_number", p.safety_number},
           {"trust", std::string(TrustName(p.trust))},
-          {"code_checked", p.code_checked}});
+          {"code_checked", p.code_checked},
+          {"key_agreement", p.key_agreement},
+          {"post_quantum", p.post_quantum}});
   }
   void OnMessage(const ReceivedMessage& m) override {
     Emit({{"event", "message"},

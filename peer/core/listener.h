@@ -47,7 +47,16 @@ struct PeerInfo {
   // This session passed the code check (peer/core/code_check.h): the key is the one of the person
   // the code was exchanged with, and was pinned as verified.
   bool code_checked = false;
+  // The key agreement of this TLS session: its group ("X25519MLKEM768", "X25519") and whether
+  // that group is the hybrid post-quantum one (a recording of the session stays closed to a
+  // future quantum computer).
+  std::string key_agreement;
+  bool post_quantum = false;
 };
+
+// "Key agreement: X25519MLKEM768 (post-quantum: yes)", or the "no" of X25519 with what makes it
+// yes: the line the terminal and the desktop app show.
+std::string KeyAgreementSummary(const PeerInfo& peer);
 
 struct ReceivedMessage {
   std::string id;                       // 32 hex digits

@@ -43,6 +43,12 @@ std::string_view TrustName(TrustLevel t) {
   return "unknown";
 }
 
+std::string KeyAgreementSummary(const PeerInfo& peer) {
+  if (peer.post_quantum) return "Key agreement: " + peer.key_agreement + " (post-quantum: yes)";
+  return "Key agreement: " + peer.key_agreement +
+         " (post-quantum: no; Duet with OpenSSL 3.5 or later on both machines makes it yes)";
+}
+
 Session::Session(SessionConfig config, SessionListener& listener)
     : config_(std::move(config)),
       code_room_(!config_.code.empty()),

@@ -75,6 +75,10 @@ struct SessionConfig {
   std::string expected_name;    // the contact's pinned name, for the sentence
   size_t max_pending = 10'000;  // messages waiting for a receipt
   crypto::TlsOptions tls;
+  // --require-pq: a session whose keys did not come from the hybrid post-quantum group
+  // (crypto::kHybridGroupName) is refused right after the handshake (PQ_REQUIRED), before
+  // anything of ours is sent, and the other side is told why (BYE reason 4).
+  bool require_post_quantum = false;
   DownloadFolder* downloads = nullptr;   // where accepted files go; must outlive the session
   bool auto_accept_files = false;        // accept every offer into `downloads`
   AcceptLimits accept_limits;            // ... up to these sizes
