@@ -27,10 +27,10 @@ int RefusalIndex() {
 }
 
 void NoteRefusal(X509_STORE_CTX* store, const std::string& reason) {
-  SSL* ssl = static_cast<SSL*>(
-      X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
-  auto* slot = ssl != nullptr ? static_cast<std::string*>(SSL_get_ex_data(ssl, RefusalIndex()))
-                              : nullptr;
+  SSL* ssl =
+      static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
+  auto* slot =
+      ssl != nullptr ? static_cast<std::string*>(SSL_get_ex_data(ssl, RefusalIndex())) : nullptr;
   if (slot != nullptr && slot->empty()) *slot = reason;
 }
 

@@ -154,7 +154,8 @@ class RelayClient::Impl {
     const int failed = session_.failed_pairings();
     auto base = backoff_.count();
     if (failed > 0) {
-      const size_t step = std::min<size_t>(static_cast<size_t>(failed), kFailedPairingBackoff.size());
+      const size_t step =
+          std::min<size_t>(static_cast<size_t>(failed), kFailedPairingBackoff.size());
       base = std::max<int64_t>(base, kFailedPairingBackoff[step - 1].count());
     }
     auto delay = std::chrono::milliseconds(base * 3 / 4 +

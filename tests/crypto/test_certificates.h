@@ -10,8 +10,8 @@
 namespace duet::crypto::testing {
 
 struct CertSpec {
-  EVP_PKEY* subject = nullptr;  // the key the certificate is over
-  EVP_PKEY* signer = nullptr;   // the key that signs it (== subject: self-signed)
+  EVP_PKEY* subject = nullptr;          // the key the certificate is over
+  EVP_PKEY* signer = nullptr;           // the key that signs it (== subject: self-signed)
   int padding = RSA_PKCS1_PSS_PADDING;  // or RSA_PKCS1_PADDING; ignored for a non-RSA signer
   const EVP_MD* mgf1 = nullptr;         // PSS only: nullptr = the signature's hash (SHA-256)
 };

@@ -373,8 +373,7 @@ TEST(TlsEndpoint, RefusesACertificateSignedWithPkcs1AndSaysWhy) {
   Status st = WithCertificate({key, key, RSA_PKCS1_PADDING});
   ASSERT_FALSE(st.ok());
   EXPECT_EQ(st.error().code, "TLS_HANDSHAKE_FAILED");
-  EXPECT_EQ(st.error().message,
-            Refused("it is signed with sha256WithRSAEncryption, not RSA-PSS"));
+  EXPECT_EQ(st.error().message, Refused("it is signed with sha256WithRSAEncryption, not RSA-PSS"));
 }
 
 TEST(TlsEndpoint, RefusesACertificateNotSelfSignedAndSaysWhy) {
@@ -440,8 +439,8 @@ TEST(TlsEndpoint, ClientHelloOffersExactlyTheAcceptedSignatureSchemes) {
   ASSERT_TRUE(client->Start().ok());
   std::map<uint16_t, wire::Bytes> ext = ClientHelloExtensions(client->TakeCiphertext());
   ASSERT_EQ(ext.count(13), 1u);  // signature_algorithms
-  EXPECT_EQ(U16List(ext[13]), (std::vector<uint16_t>{kRsaPssRsaeSha256, kRsaPssRsaeSha384,
-                                                     kRsaPssRsaeSha512}));
+  EXPECT_EQ(U16List(ext[13]),
+            (std::vector<uint16_t>{kRsaPssRsaeSha256, kRsaPssRsaeSha384, kRsaPssRsaeSha512}));
   // No signature_algorithms_cert: signature_algorithms then covers certificates too.
   EXPECT_EQ(ext.count(50), 0u);
 }
