@@ -4,6 +4,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include "crypto/peer_certificate.h"
 #include "crypto/sas.h"
 
 namespace duet::crypto {
@@ -17,25 +18,41 @@ constexpr char kCipherSuites[] = "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_S
 // applies is decided at run time, from what the linked library accepts.
 constexpr char kGroupsHybrid[] = "*X25519MLKEM768:*X25519";
 constexpr char kGroupsClassic[] = "X25519";
-constexpr char kSigAlgs[] =
-    "rsa_pss_rsae_sha256:rsa_pss_rsae_sha384:rsa_pss_rsae_sha512:"
-    "rsa_pss_pss_sha256:rsa_pss_pss_sha384:rsa_pss_pss_sha512";
+// Exactly what is accepted: RSA-PSS with an rsaEncryption key (every Duet key), for handshake
+// signatures and, as OpenSSL sends no signature_algorithms_cert, for certificates too (RFC 8446
+// 4.2.3). The rsa_pss_pss_* schemes need RSASSA-PSS keys, whose certificates are refused.
+constexpr char kSigAlgs[] = "rsa_pss_rsae_sha256:rsa_pss_rsae_sha384:rsa_pss_rsae_sha512";
 
 Error ConfigError(std::string_view what) { return Error{"CRYPTO_ERROR", OpensslError(what)}; }
 
-// Accepts the peer's self-signed certificate: the chain is the certificate alone, its key is an
-// RSA key of an accepted size and its self-signature verifies. Who the key belongs to is the pin
-// store's business, after the handshake.
+// Where VerifyPeer leaves the reason it refused a certificate: ex_data of the SSL pointing at
+// the endpoint's std::string (no slot, as in the adversarial grinder: the reason is dropped).
+int RefusalIndex() {
+  static const int index = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+  return index;
+}
+
+void NoteRefusal(X509_STORE_CTX* store, const std::string& reason) {
+  SSL* ssl =
+      static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
+  auto* slot =
+      ssl != nullptr ? static_cast<std::string*>(SSL_get_ex_data(ssl, RefusalIndex())) : nullptr;
+  if (slot != nullptr && slot->empty()) *slot = reason;
+}
+
+// Accepts the peer's certificate when crypto/peer_certificate.h does: alone, self-signed, an
+// RSA key of an accepted size, signed with RSA-PSS. OpenSSL's own verdict (preverify_ok) is set
+// aside: a self-signed certificate is never "trusted", and validity dates are ignored on purpose
+// (keys are pinned). Who the key belongs to is the pin store's business, after the handshake.
 int VerifyPeer(int /*preverify_ok*/, X509_STORE_CTX* store) {
-  if (X509_STORE_CTX_get_error_depth(store) != 0) return 0;
-  X509* cert = X509_STORE_CTX_get_current_cert(store);
-  if (cert == nullptr) return 0;
-  EVP_PKEY* key = X509_get0_pubkey(cert);
-  if (key == nullptr || EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA) return 0;
-  const int bits = EVP_PKEY_get_bits(key);
-  if (bits < kMinIdentityKeyBits || bits > kMaxIdentityKeyBits) return 0;
-  if (X509_verify(cert, key) != 1) {
-    ERR_clear_error();
+  const STACK_OF(X509)* sent = X509_STORE_CTX_get0_untrusted(store);  // as the peer sent it
+  std::optional<std::string> refusal = PeerCertificateRefusal(
+      X509_STORE_CTX_get0_cert(store), sent != nullptr ? sk_X509_num(sent) : 0);
+  if (!refusal && X509_STORE_CTX_get_error_depth(store) != 0) {
+    refusal = "it came with a chain, not alone and self-signed";
+  }
+  if (refusal) {
+    NoteRefusal(store, *refusal);
     return 0;
   }
   X509_STORE_CTX_set_error(store, X509_V_OK);
@@ -109,8 +126,12 @@ Result<std::unique_ptr<TlsEndpoint>> TlsEndpoint::Create(TlsRole role, const Ide
   } else {
     SSL_set_connect_state(ssl.get());
   }
-  return std::unique_ptr<TlsEndpoint>(
+  std::unique_ptr<TlsEndpoint> endpoint(
       new TlsEndpoint(std::move(*ctx), std::move(ssl), in, out, options));
+  if (SSL_set_ex_data(endpoint->ssl_.get(), RefusalIndex(), &endpoint->cert_refusal_) != 1) {
+    return ConfigError("Could not set up the certificate check");
+  }
+  return endpoint;
 }
 
 TlsEndpoint::~TlsEndpoint() { OPENSSL_cleanse(plaintext_.data(), plaintext_.size()); }
@@ -184,6 +205,15 @@ Error TlsEndpoint::ClassifyError(int ssl_error) {
       return Error{"PEER_CERT_MISSING",
                    "The peer did not present a certificate, so it cannot be identified. The "
                    "session was ended."};
+    }
+    if (!cert_refusal_.empty()) {
+      // Our own verdict says more than OpenSSL's "certificate verify failed".
+      ClearOpensslErrors();
+      return Error{"TLS_HANDSHAKE_FAILED",
+                   "The secure handshake with the peer failed: the peer's certificate was "
+                   "refused, " +
+                       cert_refusal_ +
+                       ". Someone may be interfering, or the peer runs an incompatible Duet."};
     }
     return Error{"TLS_HANDSHAKE_FAILED",
                  OpensslError("The secure handshake with the peer failed") +

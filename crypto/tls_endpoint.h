@@ -8,7 +8,11 @@
 // fingerprint); no tickets, resumption, 0-RTT, SNI, compression or renegotiation; records padded
 // to 256-byte blocks; a key update after a volume of data.
 //
-// Failures are values with distinct codes: TLS_HANDSHAKE_FAILED, PEER_CERT_MISSING,
+// The peer's certificate must pass crypto/peer_certificate.h (alone, self-signed, RSA 3072 to
+// 8192 bits, signed with RSA-PSS); the schemes offered are exactly rsa_pss_rsae_sha256/384/512.
+//
+// Failures are values with distinct codes: TLS_HANDSHAKE_FAILED (a refused certificate's reason
+// is in its message), PEER_CERT_MISSING,
 // TLS_TAMPERED (a record failed authentication), TLS_PROTOCOL_ERROR (any other fatal error
 // after the handshake), CONNECTION_LOST (the transport ended without close_notify), NOT_SECURE.
 // After a failure the endpoint is kFailed and yields no more plaintext; plaintext from a record
@@ -126,6 +130,9 @@ class TlsEndpoint {
   wire::Bytes plaintext_;
   uint64_t written_since_update_ = 0;
   uint64_t key_updates_ = 0;
+  // Why the peer's certificate was refused (set by the verify callback through SSL ex_data);
+  // empty while none was. Sizes and algorithm names only.
+  std::string cert_refusal_;
 };
 
 }  // namespace duet::crypto

@@ -179,6 +179,10 @@ class JsonPrinter : public Printer {
     }
     Emit({{"event", "error"}, {"code", e.code}, {"message", e.message}, {"fatal", fatal}});
   }
+  // A script sees every try, without the sentence again: the code and how many repeats.
+  void OnErrorRepeated(const Error& e, int times) override {
+    Emit({{"event", "error_repeated"}, {"code", e.code}, {"times", times}});
+  }
 
  private:
   static const char* Direction(const FileTransfer& f) { return f.incoming ? "in" : "out"; }

@@ -94,6 +94,10 @@ class SessionListener {
   // Something went wrong. `fatal`: the session is over (kClosed follows); otherwise it recovers
   // by itself (a new transport, a fresh handshake) and pending messages stay pending.
   virtual void OnError(const Error& error, bool fatal) = 0;
+  // The same recoverable error again, in a run of failed tries (no secure session since the
+  // first of them): `times` counts the repeats of this run. OnError told it once; a front end
+  // says little or nothing more (a hostile relay could otherwise fill the screen).
+  virtual void OnErrorRepeated(const Error& /*error*/, int /*times*/) {}
 
   // Nothing has come from the peer for `silent_ms` while we wait for its answer ("no answer
   // from the other side"); OnLive when records come again.
