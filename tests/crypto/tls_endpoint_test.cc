@@ -30,15 +30,43 @@ wire::Bytes RecordOf(TlsEndpoint& from, std::string_view text) {
   return from.TakeCiphertext();
 }
 
-TEST(TlsEndpoint, HandshakeIsTls13WithX25519AndAgreedSuite) {
+TEST(TlsEndpoint, HandshakeIsTls13WithTheHybridGroupWhereOpensslHasItAndAgreedSuite) {
   auto p = Handshaken(TestIdentity(0), TestIdentity(1));
   EXPECT_EQ(p.client->protocol_version(), "TLSv1.3");
   EXPECT_EQ(p.server->protocol_version(), "TLSv1.3");
-  EXPECT_EQ(p.client->group(), "x25519");
+  const bool pq = HybridGroupAvailable();
+  EXPECT_EQ(p.client->group(), pq ? "X25519MLKEM768" : "X25519");
+  EXPECT_EQ(p.server->group(), p.client->group());
+  EXPECT_EQ(p.client->post_quantum(), pq);
+  EXPECT_EQ(p.server->post_quantum(), pq);
   const std::string suite = p.client->cipher();
   EXPECT_TRUE(suite == "TLS_AES_256_GCM_SHA384" || suite == "TLS_CHACHA20_POLY1305_SHA256")
       << suite;
   EXPECT_EQ(p.server->cipher(), suite);
+}
+
+// One side as an older Duet (X25519 only): the other, offering both groups with a key share each,
+// meets it on X25519, and neither calls it post-quantum.
+TEST(TlsEndpoint, AnOlderPeerMeetsTheHybridOfferOnX25519) {
+  TlsOptions classic;
+  classic.offer_post_quantum = false;
+  for (bool server_is_older : {true, false}) {
+    SCOPED_TRACE(server_is_older ? "older server" : "older client");
+    testing::Pair p;
+    p.server = TlsEndpoint::Create(TlsRole::kServer, TestIdentity(0),
+                                   server_is_older ? classic : TlsOptions{})
+                   .value();
+    p.client = TlsEndpoint::Create(TlsRole::kClient, TestIdentity(1),
+                                   server_is_older ? TlsOptions{} : classic)
+                   .value();
+    ASSERT_TRUE(p.client->Start().ok());
+    ASSERT_TRUE(Pump(*p.client, *p.server).ok());
+    ASSERT_EQ(p.client->state(), TlsState::kSecure);
+    EXPECT_EQ(p.client->group(), "X25519");
+    EXPECT_EQ(p.server->group(), "X25519");
+    EXPECT_FALSE(p.client->post_quantum());
+    EXPECT_FALSE(p.server->post_quantum());
+  }
 }
 
 TEST(TlsEndpoint, EachSideSeesTheOthersFingerprint) {
