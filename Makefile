@@ -113,7 +113,7 @@ $(BUILD)/obj/peer/gui/%.o: EXTRA_CFLAGS = $(FLTK_CFLAGS)
 $(BUILD)/obj/peer/main.o: EXTRA_CFLAGS = $(FLTK_CFLAGS)
 $(BUILD)/obj/tests/%.o: EXTRA_CFLAGS = $(OPENSSL_CFLAGS) $(FLTK_CFLAGS) $(ICU_CFLAGS) \
     -DDUET_BIN_DIR='"$(abspath $(BUILD))"' -DDUET_SOURCE_DIR='"$(abspath .)"'
-$(BUILD)/obj/bench/%.o: EXTRA_CFLAGS = -DDUET_BIN_DIR='"$(abspath $(BUILD))"'
+$(BUILD)/obj/bench/%.o: EXTRA_CFLAGS = $(OPENSSL_CFLAGS) -DDUET_BIN_DIR='"$(abspath $(BUILD))"'
 
 # Room code words (peer/core/room_code.cc): the EFF short list as C++ string literals, without
 # the hyphenated word (hyphens separate a code's words).
@@ -156,6 +156,12 @@ $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(RELAY_OBJS) $(WIRE_OBJS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CXX) $^ -o $@ $(LDFLAGS_BASE)
+
+# The handshake row is the peers' TLS (crypto/), not the relay.
+$(BUILD)/bench/handshake_bench: $(BUILD)/obj/bench/handshake_bench.o $(CRYPTO_OBJS) $(WIRE_OBJS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CXX) $^ -o $@ $(LDFLAGS_BASE) $(OPENSSL_LIBS) $(SODIUM_LIBS)
 
 deps:
 	$(Q)scripts/deps.sh
@@ -205,6 +211,11 @@ unit: $(TEST_BIN)
 # duet --cli to duet --cli beside magic-wormhole and socat, each measured in one run.
 bench: deps
 	$(Q)$(MAKE) --no-print-directory -j$(NPROC) $(BINS) $(BENCH_BINS)
+	$(Q)$(BUILD)/bench/handshake_bench
+	$(Q)if [ -x build-trixie/root/src/$(BUILD)/bench/handshake_bench ]; then \
+	  echo "The same on Debian 13 (the root of make test-trixie):"; \
+	  chroot build-trixie/root /src/$(BUILD)/bench/handshake_bench; \
+	else echo "  (make test-trixie first for the Debian 13 rows)"; fi
 	$(Q)$(BUILD)/bench/relay_bench $(RELAY_BIN)
 	$(Q)bench/file_bench.sh $(BUILD)
 

@@ -7,32 +7,55 @@
 #include <algorithm>
 #include <vector>
 
+#include "crypto/peer_certificate.h"
 #include "crypto/sas.h"
 
 namespace duet::crypto {
 namespace {
 
 constexpr char kCipherSuites[] = "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256";
-constexpr char kGroups[] = "X25519";
-constexpr char kSigAlgs[] =
-    "rsa_pss_rsae_sha256:rsa_pss_rsae_sha384:rsa_pss_rsae_sha512:"
-    "rsa_pss_pss_sha256:rsa_pss_pss_sha384:rsa_pss_pss_sha512";
+// Key agreement: the hybrid X25519MLKEM768 (X25519 and ML-KEM-768 together: the session keys
+// stay secret while either holds) first, X25519 second, with a key share for each in the
+// ClientHello so that an older peer picks X25519 without a HelloRetryRequest. An OpenSSL without
+// ML-KEM (3.0 on Debian 12) refuses the first list; X25519 alone is then all we offer. Which one
+// applies is decided at run time, from what the linked library accepts.
+constexpr char kGroupsHybrid[] = "*X25519MLKEM768:*X25519";
+constexpr char kGroupsClassic[] = "X25519";
+// Exactly what is accepted: RSA-PSS with an rsaEncryption key (every Duet key), for handshake
+// signatures and, as OpenSSL sends no signature_algorithms_cert, for certificates too (RFC 8446
+// 4.2.3). The rsa_pss_pss_* schemes need RSASSA-PSS keys, whose certificates are refused.
+constexpr char kSigAlgs[] = "rsa_pss_rsae_sha256:rsa_pss_rsae_sha384:rsa_pss_rsae_sha512";
 
 Error ConfigError(std::string_view what) { return Error{"CRYPTO_ERROR", OpensslError(what)}; }
 
-// Accepts the peer's self-signed certificate: the chain is the certificate alone, its key is an
-// RSA key of an accepted size and its self-signature verifies. Who the key belongs to is the pin
-// store's business, after the handshake.
+// Where VerifyPeer leaves the reason it refused a certificate: ex_data of the SSL pointing at
+// the endpoint's std::string (no slot, as in the adversarial grinder: the reason is dropped).
+int RefusalIndex() {
+  static const int index = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+  return index;
+}
+
+void NoteRefusal(X509_STORE_CTX* store, const std::string& reason) {
+  SSL* ssl =
+      static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
+  auto* slot =
+      ssl != nullptr ? static_cast<std::string*>(SSL_get_ex_data(ssl, RefusalIndex())) : nullptr;
+  if (slot != nullptr && slot->empty()) *slot = reason;
+}
+
+// Accepts the peer's certificate when crypto/peer_certificate.h does: alone, self-signed, an
+// RSA key of an accepted size, signed with RSA-PSS. OpenSSL's own verdict (preverify_ok) is set
+// aside: a self-signed certificate is never "trusted", and validity dates are ignored on purpose
+// (keys are pinned). Who the key belongs to is the pin store's business, after the handshake.
 int VerifyPeer(int /*preverify_ok*/, X509_STORE_CTX* store) {
-  if (X509_STORE_CTX_get_error_depth(store) != 0) return 0;
-  X509* cert = X509_STORE_CTX_get_current_cert(store);
-  if (cert == nullptr) return 0;
-  EVP_PKEY* key = X509_get0_pubkey(cert);
-  if (key == nullptr || EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA) return 0;
-  const int bits = EVP_PKEY_get_bits(key);
-  if (bits < kMinIdentityKeyBits || bits > kMaxIdentityKeyBits) return 0;
-  if (X509_verify(cert, key) != 1) {
-    ERR_clear_error();
+  const STACK_OF(X509)* sent = X509_STORE_CTX_get0_untrusted(store);  // as the peer sent it
+  std::optional<std::string> refusal = PeerCertificateRefusal(
+      X509_STORE_CTX_get0_cert(store), sent != nullptr ? sk_X509_num(sent) : 0);
+  if (!refusal && X509_STORE_CTX_get_error_depth(store) != 0) {
+    refusal = "it came with a chain, not alone and self-signed";
+  }
+  if (refusal) {
+    NoteRefusal(store, *refusal);
     return 0;
   }
   X509_STORE_CTX_set_error(store, X509_V_OK);
@@ -41,14 +64,35 @@ int VerifyPeer(int /*preverify_ok*/, X509_STORE_CTX* store) {
 
 }  // namespace
 
-Result<SslCtxPtr> MakeTlsContext(const Identity& identity) {
+bool HybridGroupAvailable() {
+  static const bool available = [] {
+    SslCtxPtr ctx(SSL_CTX_new_ex(nullptr, nullptr, TLS_method()));
+    const bool ok = ctx && SSL_CTX_set1_groups_list(ctx.get(), kGroupsHybrid) == 1;
+    ClearOpensslErrors();
+    return ok;
+  }();
+  return available;
+}
+
+Status CheckPostQuantumAvailable() {
+  if (HybridGroupAvailable()) return Ok();
+  return Error{"PQ_UNAVAILABLE",
+               std::string("This machine's OpenSSL (") + OpenSSL_version(OPENSSL_VERSION_STRING) +
+                   ") has no ML-KEM, so Duet cannot make post-quantum sessions here and "
+                   "--require-pq would refuse every one. Run Duet where OpenSSL is 3.5 or later "
+                   "(Debian 13), or start without --require-pq."};
+}
+
+Result<SslCtxPtr> MakeTlsContext(const Identity& identity, bool offer_post_quantum) {
   SslCtxPtr ctx(SSL_CTX_new_ex(nullptr, nullptr, TLS_method()));
   if (!ctx) return ConfigError("Could not create a TLS context");
   SSL_CTX* c = ctx.get();
   if (SSL_CTX_set_min_proto_version(c, TLS1_3_VERSION) != 1 ||
       SSL_CTX_set_max_proto_version(c, TLS1_3_VERSION) != 1 ||
       SSL_CTX_set_ciphersuites(c, kCipherSuites) != 1 ||
-      SSL_CTX_set1_groups_list(c, kGroups) != 1 || SSL_CTX_set1_sigalgs_list(c, kSigAlgs) != 1 ||
+      SSL_CTX_set1_groups_list(
+          c, offer_post_quantum && HybridGroupAvailable() ? kGroupsHybrid : kGroupsClassic) != 1 ||
+      SSL_CTX_set1_sigalgs_list(c, kSigAlgs) != 1 ||
       SSL_CTX_set1_client_sigalgs_list(c, kSigAlgs) != 1 || SSL_CTX_set_num_tickets(c, 0) != 1 ||
       SSL_CTX_set_max_early_data(c, 0) != 1 ||
       SSL_CTX_use_certificate(c, identity.certificate()) != 1 ||
@@ -64,7 +108,7 @@ Result<SslCtxPtr> MakeTlsContext(const Identity& identity) {
 Result<std::unique_ptr<TlsEndpoint>> TlsEndpoint::Create(TlsRole role, const Identity& identity,
                                                          TlsOptions options) {
   ClearOpensslErrors();
-  Result<SslCtxPtr> ctx = MakeTlsContext(identity);
+  Result<SslCtxPtr> ctx = MakeTlsContext(identity, options.offer_post_quantum);
   if (!ctx) return ctx.error();
   SslPtr ssl(SSL_new(ctx->get()));
   BIO* in = BIO_new(BIO_s_mem());
@@ -85,8 +129,12 @@ Result<std::unique_ptr<TlsEndpoint>> TlsEndpoint::Create(TlsRole role, const Ide
   } else {
     SSL_set_connect_state(ssl.get());
   }
-  return std::unique_ptr<TlsEndpoint>(
+  std::unique_ptr<TlsEndpoint> endpoint(
       new TlsEndpoint(std::move(*ctx), std::move(ssl), in, out, options));
+  if (SSL_set_ex_data(endpoint->ssl_.get(), RefusalIndex(), &endpoint->cert_refusal_) != 1) {
+    return ConfigError("Could not set up the certificate check");
+  }
+  return endpoint;
 }
 
 TlsEndpoint::~TlsEndpoint() { OPENSSL_cleanse(plaintext_.data(), plaintext_.size()); }
@@ -164,6 +212,15 @@ Error TlsEndpoint::ClassifyError(int ssl_error) {
       return Error{"PEER_CERT_MISSING",
                    "The peer did not present a certificate, so it cannot be identified. The "
                    "session was ended."};
+    }
+    if (!cert_refusal_.empty()) {
+      // Our own verdict says more than OpenSSL's "certificate verify failed".
+      ClearOpensslErrors();
+      return Error{"TLS_HANDSHAKE_FAILED",
+                   "The secure handshake with the peer failed: the peer's certificate was "
+                   "refused, " +
+                       cert_refusal_ +
+                       ". Someone may be interfering, or the peer runs an incompatible Duet."};
     }
     return Error{"TLS_HANDSHAKE_FAILED",
                  DescribeOpensslErrors("The secure handshake with the peer failed", errors) +
@@ -284,9 +341,14 @@ std::string TlsEndpoint::cipher() const {
 }
 
 std::string TlsEndpoint::group() const {
-  int nid = SSL_get_negotiated_group(ssl_.get());
+  const int nid = SSL_get_negotiated_group(ssl_.get());
+  if (nid == NID_X25519) return "X25519";  // OpenSSL 3.0 names it "x25519"; IANA "X25519"
   const char* name = SSL_group_to_name(ssl_.get(), nid);
   return name != nullptr ? name : "";
+}
+
+bool TlsEndpoint::post_quantum() const {
+  return state_ != TlsState::kHandshaking && group() == kHybridGroupName;
 }
 
 }  // namespace duet::crypto

@@ -2,12 +2,17 @@
 // the reverse. It never touches a socket; peer/core moves its bytes inside relay DATA frames.
 //
 // Configured as DESIGN.md section 2 says: TLS 1.3 only; TLS_AES_256_GCM_SHA384 and
-// TLS_CHACHA20_POLY1305_SHA256; group X25519; RSA-PSS signatures only; both sides present and
+// TLS_CHACHA20_POLY1305_SHA256; groups X25519MLKEM768 then X25519 (X25519 alone where the
+// linked OpenSSL has no ML-KEM); RSA-PSS signatures only; both sides present and
 // require a certificate (self-signed; trust is decided afterwards by the pin store, by
 // fingerprint); no tickets, resumption, 0-RTT, SNI, compression or renegotiation; records padded
 // to 256-byte blocks; a key update after a volume of data.
 //
-// Failures are values with distinct codes: TLS_HANDSHAKE_FAILED, PEER_CERT_MISSING,
+// The peer's certificate must pass crypto/peer_certificate.h (alone, self-signed, RSA 3072 to
+// 8192 bits, signed with RSA-PSS); the schemes offered are exactly rsa_pss_rsae_sha256/384/512.
+//
+// Failures are values with distinct codes: TLS_HANDSHAKE_FAILED (a refused certificate's reason
+// is in its message), PEER_CERT_MISSING,
 // TLS_TAMPERED (a record failed authentication), TLS_PROTOCOL_ERROR (any other fatal error
 // after the handshake), CONNECTION_LOST (the transport ended without close_notify), NOT_SECURE.
 // After a failure the endpoint is kFailed and yields no more plaintext; plaintext from a record
@@ -32,10 +37,20 @@ namespace duet::crypto {
 
 enum class TlsRole { kServer, kClient };
 
+// The hybrid post-quantum group, as OpenSSL and IANA name it (TLS group 0x11EC).
+inline constexpr char kHybridGroupName[] = "X25519MLKEM768";
+// Whether the linked OpenSSL offers kHybridGroupName (3.5 and later do; 3.0 does not). Asked of
+// the library once, at run time.
+bool HybridGroupAvailable();
+// PQ_UNAVAILABLE (with the library's version) where HybridGroupAvailable() is false: what
+// --require-pq says on such a machine.
+Status CheckPostQuantumAvailable();
+
 // A context with the settings above and `identity` as our certificate and key, for either role.
 // TlsEndpoint uses it; so does the adversarial suite's grinder, which must speak exactly as the
-// peers do. The Identity must outlive the call only.
-Result<SslCtxPtr> MakeTlsContext(const Identity& identity);
+// peers do. Without `offer_post_quantum`, X25519 alone (as an older Duet, for tests and the
+// benchmark). The Identity must outlive the call only.
+Result<SslCtxPtr> MakeTlsContext(const Identity& identity, bool offer_post_quantum = true);
 
 enum class TlsState {
   kHandshaking,
@@ -47,6 +62,8 @@ enum class TlsState {
 struct TlsOptions {
   uint64_t key_update_after_bytes = 1ull << 30;  // plaintext written between key updates
   size_t record_padding_block = 256;
+  // Offer the hybrid group when the library has it (false: X25519 only, as an older peer).
+  bool offer_post_quantum = true;
 };
 
 class TlsEndpoint {
@@ -91,7 +108,9 @@ class TlsEndpoint {
 
   std::string protocol_version() const;
   std::string cipher() const;
-  std::string group() const;
+  std::string group() const;  // the key agreement's group, e.g. "X25519MLKEM768"
+  // The session's keys came from the hybrid post-quantum group (after the handshake).
+  bool post_quantum() const;
   uint64_t key_updates() const { return key_updates_; }
 
  private:
@@ -111,6 +130,9 @@ class TlsEndpoint {
   wire::Bytes plaintext_;
   uint64_t written_since_update_ = 0;
   uint64_t key_updates_ = 0;
+  // Why the peer's certificate was refused (set by the verify callback through SSL ex_data);
+  // empty while none was. Sizes and algorithm names only.
+  std::string cert_refusal_;
 };
 
 }  // namespace duet::crypto

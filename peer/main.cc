@@ -69,6 +69,9 @@ int main(int argc, char** argv) {
                  "Seconds without an answer before the connection is dropped and made again")
       ->capture_default_str()
       ->check(CLI::Range(2.0, 7200.0));
+  app.add_flag("--require-pq", cli.require_pq,
+               "Accept only post-quantum sessions (key agreement X25519MLKEM768, which needs "
+               "OpenSSL 3.5 or later on both machines); refuse any other (both modes)");
   try {
     app.parse(argc, argv);
     if (cli.lost_after_seconds <= cli.stall_after_seconds) {
@@ -89,6 +92,7 @@ int main(int argc, char** argv) {
     gui.stall_after_seconds = cli.stall_after_seconds;
     gui.lost_after_seconds = cli.lost_after_seconds;
     gui.accept_limits = cli.accept_limits;
+    if (cli.require_pq) gui.require_pq = true;
     return duet::peer::gui::RunGui(gui);
   }
   if (cli.name.empty()) {

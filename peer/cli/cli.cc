@@ -13,6 +13,7 @@
 
 #include "crypto/identity.h"
 #include "crypto/safety_number.h"
+#include "crypto/tls_endpoint.h"
 #include "peer/cli/code_prompt.h"
 #include "peer/cli/line_reader.h"
 #include "peer/cli/printer.h"
@@ -237,6 +238,12 @@ int RunCli(const CliOptions& options) {
     printer->LocalError(relay.error());
     return ExitCodeFor(relay.error().code);
   }
+  if (options.require_pq) {
+    if (Status pq = crypto::CheckPostQuantumAvailable(); !pq) {
+      printer->LocalError(pq.error());
+      return ExitCodeFor(pq.error().code);
+    }
+  }
   // Without --room (or --to) Duet makes the code, as magic-wormhole does: never a guessable
   // shared default.
   const bool made_code = options.room.empty() && options.to.empty() && !options.join;
@@ -293,6 +300,7 @@ int RunCli(const CliOptions& options) {
   if (options.to.empty()) config.code = room_code->text;
   config.identity = &*identity;
   config.pins = pins->get();
+  config.require_post_quantum = options.require_pq;
   config.stall_after_ms = static_cast<int64_t>(options.stall_after_seconds * 1000);
   config.lost_after_ms = static_cast<int64_t>(options.lost_after_seconds * 1000);
   config.now_ms = NowMs;

@@ -23,6 +23,7 @@ struct CliOptions {
   AcceptLimits accept_limits;       // ... up to these sizes (--max-file-size, --max-total-size)
   double stall_after_seconds = 10;  // no answer this long while waiting: "stalled"
   double lost_after_seconds = 30;   // no answer this long: CONNECTION_STALLED, reconnect
+  bool require_pq = false;          // --require-pq: post-quantum sessions only (PQ_REQUIRED)
 };
 
 // Exit codes (DESIGN.md section 5); which error code exits with which: peer/core/error_codes.h.

@@ -112,6 +112,7 @@ class HumanPrinter : public Printer {
            "compare; the numbers are here if you want to:");
       Line("  short code:     " + peer->sas);
       Line("  safety number:  " + peer->safety_number);
+      Line("  " + KeyAgreementSummary(*peer));
       return;
     }
     Line("Compare these with " + peer->name + " (read them aloud, in person or by phone):");
@@ -119,6 +120,7 @@ class HumanPrinter : public Printer {
     Line("  safety number:  " + peer->safety_number);
     Line("  their key:      " + peer->fingerprint_grouped);
     Line("  your key:       " + peer->own_fingerprint_grouped);
+    Line("  " + KeyAgreementSummary(*peer));
     Line("If they match, type /trust. If they do not, type /quit: someone may be in between.");
   }
   void Notice(const std::string& text) override { Line(text); }
@@ -167,6 +169,7 @@ class HumanPrinter : public Printer {
     }
     Line("Secure session with " + peer.name + " (" + trust + ")" + also +
          ". Short code: " + peer.sas);
+    Line(KeyAgreementSummary(peer));
   }
   void OnMessage(const ReceivedMessage& m) override {
     Line(m.from + (m.held ? " (sent before you accepted the new key)" : "") + ": " + m.text);

@@ -70,7 +70,9 @@ class JsonPrinter : public Printer {
           {"sas", p.sas},
           {"safety_number", p.safety_number},
           {"trust", std::string(TrustName(p.trust))},
-          {"code_checked", p.code_checked}});
+          {"code_checked", p.code_checked},
+          {"key_agreement", p.key_agreement},
+          {"post_quantum", p.post_quantum}});
   }
   void OnMessage(const ReceivedMessage& m) override {
     Emit({{"event", "message"},
@@ -176,6 +178,10 @@ class JsonPrinter : public Printer {
       RememberFatal(e, fatal);
     }
     Emit({{"event", "error"}, {"code", e.code}, {"message", e.message}, {"fatal", fatal}});
+  }
+  // A script sees every try, without the sentence again: the code and how many repeats.
+  void OnErrorRepeated(const Error& e, int times) override {
+    Emit({{"event", "error_repeated"}, {"code", e.code}, {"times", times}});
   }
 
  private:

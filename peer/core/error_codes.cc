@@ -82,6 +82,13 @@ constexpr std::array kErrors = {
               "Someone joined the code's room without the code; nothing was sent to them."},
     ErrorInfo{"CODE_REQUIRED", kEndsSession, kExitUsage, kOurs,
               "The other side checks a code in this room and we joined without it."},
+    ErrorInfo{"PQ_REQUIRED", kEndsSession, kExitSecurity, kOurs,
+              "--require-pq: the other side's Duet or OpenSSL cannot make a post-quantum session; "
+              "nothing was sent."},
+    ErrorInfo{"PQ_REQUIRED_BY_PEER", kEndsSession, kExitSecurity, kOurs,
+              "The other side accepts post-quantum sessions only and ours cannot make one."},
+    ErrorInfo{"PQ_UNAVAILABLE", kEndsSession, kExitUsage, kOurs,
+              "--require-pq on a machine whose OpenSSL has no ML-KEM (older than 3.5)."},
     ErrorInfo{"KEY_CHANGED", kRecovers, kExitSecurity, kOurs,
               "The peer's key is not the one pinned; sending is blocked until it is accepted."},
     ErrorInfo{"PEER_CHANGED", kLocal, kExitUndelivered, kOurs,

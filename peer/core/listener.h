@@ -47,7 +47,16 @@ struct PeerInfo {
   // This session passed the code check (peer/core/code_check.h): the key is the one of the person
   // the code was exchanged with, and was pinned as verified.
   bool code_checked = false;
+  // The key agreement of this TLS session: its group ("X25519MLKEM768", "X25519") and whether
+  // that group is the hybrid post-quantum one (a recording of the session stays closed to a
+  // future quantum computer).
+  std::string key_agreement;
+  bool post_quantum = false;
 };
+
+// "Key agreement: X25519MLKEM768 (post-quantum: yes)", or the "no" of X25519 with what makes it
+// yes: the line the terminal and the desktop app show.
+std::string KeyAgreementSummary(const PeerInfo& peer);
 
 struct ReceivedMessage {
   std::string id;                       // 32 hex digits
@@ -85,6 +94,10 @@ class SessionListener {
   // Something went wrong. `fatal`: the session is over (kClosed follows); otherwise it recovers
   // by itself (a new transport, a fresh handshake) and pending messages stay pending.
   virtual void OnError(const Error& error, bool fatal) = 0;
+  // The same recoverable error again, in a run of failed tries (no secure session since the
+  // first of them): `times` counts the repeats of this run. OnError told it once; a front end
+  // says little or nothing more (a hostile relay could otherwise fill the screen).
+  virtual void OnErrorRepeated(const Error& /*error*/, int /*times*/) {}
 
   // Nothing has come from the peer for `silent_ms` while we wait for its answer ("no answer
   // from the other side"); OnLive when records come again.

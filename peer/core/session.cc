@@ -43,6 +43,12 @@ std::string_view TrustName(TrustLevel t) {
   return "unknown";
 }
 
+std::string KeyAgreementSummary(const PeerInfo& peer) {
+  if (peer.post_quantum) return "Key agreement: " + peer.key_agreement + " (post-quantum: yes)";
+  return "Key agreement: " + peer.key_agreement +
+         " (post-quantum: no; Duet with OpenSSL 3.5 or later on both machines makes it yes)";
+}
+
 Session::Session(SessionConfig config, SessionListener& listener)
     : config_(std::move(config)),
       code_room_(!config_.code.empty()),
@@ -73,6 +79,11 @@ void Session::ReportState() {
     case Link::kPeerLeft: s = SessionState::kPeerLeft; break;
     case Link::kReconnecting: s = SessionState::kReconnecting; break;
     case Link::kClosed: s = SessionState::kClosed; break;
+  }
+  if (s == SessionState::kSecure) {  // a run of failures ends with a secure session
+    failed_pairings_ = 0;
+    run_errors_.clear();
+    run_repeats_ = 0;
   }
   if (s == state_) return;
   state_ = s;
@@ -109,7 +120,7 @@ void Session::OnTransportClosed() {
   // A TLS session cut without close_notify is "connection lost" (a truncation looks the same).
   if (!wants_disconnect_ && link_ != Link::kClosed && channel_ != Channel::kClosing) {
     Status st = tls_ ? tls_->TransportClosed() : Status();
-    listener_.OnError(st.ok() ? ConnectionLost() : st.error(), false);
+    ReportRecoverable(st.ok() ? ConnectionLost() : st.error());
   }
   EndTlsSession();
   wants_disconnect_ = false;
@@ -258,13 +269,12 @@ void Session::OnPeerLeftFrame() {
   if (link_ == Link::kClosed) return;  // the code check was cut: the run is over
   SetLink(Link::kPeerLeft);
   if (said_goodbye) return listener_.OnPeerLeft();
-  listener_.OnError(
+  ReportRecoverable(
       Error{"CONNECTION_LOST",
             (who.empty() ? std::string("The other side") : who) +
                 "'s connection was lost before the session ended properly (no goodbye came "
                 "through the relay). Duet waits in the room for them to come back; what was "
-                "not delivered is sent again then."},
-      false);
+                "not delivered is sent again then."});
 }
 
 // --- ending ------------------------------------------------------------------------------------
@@ -275,6 +285,7 @@ void Session::EndTlsSession() {
   }
   // Cut during the code check after our share went out: whoever was there has had its guess.
   const bool code_used = channel_ == Channel::kCodeCheck && code_ && code_->share_sent();
+  if (tls_ && !has_peer() && channel_ != Channel::kClosing) ++failed_pairings_;
   tls_.reset();
   code_.reset();
   sas_.reset();
@@ -291,9 +302,21 @@ void Session::EndTlsSession() {
 }
 
 void Session::FailTransport(const Error& error) {
-  listener_.OnError(error, false);
+  ReportRecoverable(error);
   EndTlsSession();
   wants_disconnect_ = true;
+}
+
+// One entry in the transcript for a run of failures: after a pairing failed, an error this run
+// already reported is only counted (a relay that breaks every handshake gets one line, not one
+// per try). A different error is still said.
+void Session::ReportRecoverable(const Error& error) {
+  if (failed_pairings_ > 0 && run_errors_.count(error.code) > 0) {
+    listener_.OnErrorRepeated(error, ++run_repeats_);
+    return;
+  }
+  run_errors_.insert(error.code);
+  listener_.OnError(error, false);
 }
 
 void Session::Fatal(const Error& error) {

@@ -75,6 +75,10 @@ struct SessionConfig {
   std::string expected_name;    // the contact's pinned name, for the sentence
   size_t max_pending = 10'000;  // messages waiting for a receipt
   crypto::TlsOptions tls;
+  // --require-pq: a session whose keys did not come from the hybrid post-quantum group
+  // (crypto::kHybridGroupName) is refused right after the handshake (PQ_REQUIRED), before
+  // anything of ours is sent, and the other side is told why (BYE reason 4).
+  bool require_post_quantum = false;
   DownloadFolder* downloads = nullptr;   // where accepted files go; must outlive the session
   bool auto_accept_files = false;        // accept every offer into `downloads`
   AcceptLimits accept_limits;            // ... up to these sizes
@@ -111,6 +115,10 @@ class Session {
   bool wants_disconnect() const { return wants_disconnect_; }
   // Whether a new transport should be opened after this one closed.
   bool should_reconnect() const { return state_ != SessionState::kClosed; }
+  // Pairings since the last secure session (or the start) that ended without one: a refused
+  // certificate, a handshake that failed, a key the room does not expect. peer/net backs off
+  // by it. 0 again once a session is secure.
+  int failed_pairings() const { return failed_pairings_; }
 
   // --- the user (front ends, through peer/net) ---
   // Queues a message; it is sent now if the session is secure and trusted, else after the next
@@ -226,6 +234,8 @@ class Session {
   // Ends the current TLS session (not the Session): reports `error`, drops the transport, and
   // lets peer/net reconnect. Pending messages stay pending.
   void FailTransport(const Error& error);
+  // A recoverable error: OnError, or OnErrorRepeated when this run of failures already said it.
+  void ReportRecoverable(const Error& error);
   void EndTlsSession();
   void Fatal(const Error& error);
 
@@ -251,6 +261,12 @@ class Session {
   std::vector<wire::app::AppMessage> held_;
   size_t held_bytes_ = 0;
   size_t held_dropped_ = 0;  // beyond max_held_bytes: dropped at once, counted
+
+  // The run of failures since the last secure session: pairings that failed, the error codes
+  // already reported, and how many repeats were not.
+  int failed_pairings_ = 0;
+  std::set<std::string> run_errors_;
+  int run_repeats_ = 0;
 
   wire::Bytes out_;
   bool wants_disconnect_ = false;

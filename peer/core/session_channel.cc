@@ -71,6 +71,24 @@ void Session::FeedTls(wire::ByteView ciphertext) {
 void Session::OnHandshakeDone() {
   Result<crypto::Fingerprint> fp = tls_->peer_fingerprint();
   if (!fp) return FailTransport(fp.error());
+  if (config_.require_post_quantum && !tls_->post_quantum()) {
+    // Both sides offer the hybrid group when they have it and TLS 1.3 binds the offer to the
+    // handshake, so X25519 here means the other side cannot do better: trying again cannot help.
+    // Nothing of ours went out; the other side hears why.
+    const std::string group = tls_->group();
+    SendApp(app::Bye{kByePostQuantumRequired});
+    if (tls_) {
+      tls_->Close();
+      FlushCiphertext();
+    }
+    return Fatal(Error{
+        "PQ_REQUIRED",
+        "The other side's key agreement is " + group +
+            " without the post-quantum part: its Duet or its OpenSSL is too old (OpenSSL 3.5, as "
+            "on Debian 13, offers X25519MLKEM768). You asked for post-quantum sessions only "
+            "(--require-pq), so nothing was sent; update Duet on the other machine, or start "
+            "without --require-pq."});
+  }
   if (config_.expected_peer && *fp != *config_.expected_peer) {
     // A contact's room, or a code already used: only that key may be here. Nothing of ours (not
     // even our name) goes to any other.
@@ -184,6 +202,18 @@ void Session::SendHello() {
 void Session::HandleAppMessage(const app::AppMessage& msg) {
   if (const auto* pong = std::get_if<app::Pong>(&msg); pong && pong->nonce == ping_nonce_) {
     ping_outstanding_ = false;
+  }
+  if (const auto* bye = std::get_if<app::Bye>(&msg); bye && bye->reason == kByePostQuantumRequired) {
+    // The other side refused this session's key agreement right after the handshake (in any
+    // state: it does not wait for the code check or the SAS exchange). It will refuse every
+    // session this machine can make.
+    const std::string group = tls_ ? tls_->group() : std::string("X25519");
+    return Fatal(Error{
+        "PQ_REQUIRED_BY_PEER",
+        "The other side accepts post-quantum sessions only, and this one used " + group +
+            ": your Duet or its OpenSSL is too old for X25519MLKEM768 (OpenSSL 3.5, as on Debian "
+            "13, has it). Nothing was sent. Update Duet on this machine, or ask them to start "
+            "without --require-pq."});
   }
   switch (channel_) {
     case Channel::kCodeCheck: return HandleCodeFrame(msg);

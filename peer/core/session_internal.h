@@ -24,6 +24,7 @@ inline constexpr uint8_t kByeUserLeft = 0;
 inline constexpr uint8_t kByeVerificationFailed = 1;
 inline constexpr uint8_t kByeKeyRejected = 2;
 inline constexpr uint8_t kByeCodeMismatch = 3;
+inline constexpr uint8_t kByePostQuantumRequired = 4;
 
 inline std::string HexId(const wire::app::Id& id) { return wire::ToHex(id); }
 

@@ -48,6 +48,8 @@ void Session::HandleHello(const app::Hello& hello) {
   peer_.safety_number = crypto::SafetyNumber(config_.identity->fingerprint(), *fp);
 
   peer_.code_checked = code_checked_;
+  peer_.key_agreement = tls_->group();
+  peer_.post_quantum = tls_->post_quantum();
   if (code_checked_ && verdict.trust != TrustLevel::kChanged) {
     // The code proved this key belongs to the person it was read out to: pinned as verified, no
     // digits to compare. (A key whose name matches another contact is still a key change: the

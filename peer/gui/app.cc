@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "crypto/tls_endpoint.h"
 #include "peer/core/error_codes.h"
 #include "peer/core/names.h"
 #include "peer/core/room_code.h"
@@ -84,6 +85,10 @@ App::App(const GuiOptions& options)
   connect_->relay().value(relay.c_str());
   connect_->room().value(room.c_str());
   connect_->name().value(name.c_str());
+  int require_pq = 0;
+  prefs.get("require_pq", require_pq, 0);
+  connect_->require_pq().value(options_.require_pq || require_pq != 0);
+  connect_->SetPostQuantumAvailable(crypto::HybridGroupAvailable());
   setup_->name().value(name.c_str());
   ResolveDownloads();
 
@@ -176,8 +181,14 @@ void App::Connect() {
     }
     pins_ = std::move(*pins);
   }
+  const bool require_pq = connect_->require_pq().value() != 0;
+  if (Status pq = require_pq ? crypto::CheckPostQuantumAvailable() : Ok(); !pq) {
+    connect_->SetError(pq.error().message);
+    return Refresh();
+  }
   Fl_Preferences prefs(home_.string().c_str(), "duet", "gui");
   prefs.set("relay", connect_->relay().value());
+  prefs.set("require_pq", require_pq ? 1 : 0);
   // A code is used up by its first session and its words are a secret: only a plain room name is
   // remembered.
   prefs.set("room", room->text.empty() ? room->nameplate.c_str() : "");
@@ -192,6 +203,7 @@ void App::Connect() {
   config.code = room->text;
   config.identity = &*identity_;
   config.pins = pins_.get();
+  config.require_post_quantum = require_pq;
   config.stall_after_ms = static_cast<int64_t>(options_.stall_after_seconds * 1000);
   config.lost_after_ms = static_cast<int64_t>(options_.lost_after_seconds * 1000);
   config.now_ms = NowMs;

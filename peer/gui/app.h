@@ -22,6 +22,8 @@ struct GuiOptions {
   // What is taken without asking (as --max-file-size / --max-total-size); the app asks for
   // every file today, so these only matter if it ever accepts on its own.
   AcceptLimits accept_limits;
+  // --require-pq: tick "post-quantum sessions only" (else the remembered choice).
+  bool require_pq = false;
 };
 
 // Runs the app until its window is closed; returns the exit code. With DUET_TEST_STATE=1 in the

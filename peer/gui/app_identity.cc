@@ -144,10 +144,13 @@ void App::DumpIfChanged() {
   s.key = key_state_;
   s.error = screen_ == Screen::kConnect ? connect_->error() : "";
   if (screen_ == Screen::kConnect) s.completions = connect_->completions();
+  s.require_pq = connect_->require_pq().value() != 0;
+  s.pq_available = connect_->require_pq().active() != 0;
   s.xid = XWindowId(&window_);
   if (verify_->shown()) {
     s.dialog = "verify";
     s.sas = verify_->sas();
+    s.key_agreement = verify_->key_agreement();
     s.dialog_xid = XWindowId(verify_.get());
     s.widgets["match"] = Box(verify_->match_button());
     s.widgets["mismatch"] = Box(verify_->mismatch_button());
@@ -166,6 +169,7 @@ void App::DumpIfChanged() {
   s.widgets["connect"] = Box(connect_->connect_button());
   s.widgets["code"] = Box(connect_->room());
   s.widgets["change_downloads"] = Box(connect_->change_downloads_button());
+  s.widgets["require_pq"] = Box(connect_->require_pq());
   s.downloads = downloads_path_;
   s.widgets["continue"] = Box(setup_->continue_button());
   std::string line = DumpState(s, model_);

@@ -13,6 +13,7 @@ namespace {
 constexpr int kFieldH = 34;
 constexpr int kLabelH = 20;      // a field's label sits above it
 constexpr int kDownloadsH = 34;  // the download folder line (two lines of small text)
+constexpr int kCheckH = 24;      // the "post-quantum sessions only" box
 
 void StyleTitle(Fl_Box& b) {
   b.labelfont(theme::kBold);
@@ -180,6 +181,7 @@ ConnectScreen::ConnectScreen(int x, int y, int w, int h, std::function<void()> o
       pass_(x, y, 10, 10, "Passphrase of your key"),
       downloads_(x, y, 10, 10),
       change_downloads_(x, y, 10, 10, "Change…"),
+      require_pq_(x, y, 10, 10, "Post-quantum sessions only (X25519MLKEM768)"),
       error_(x, y, 10, 10),
       connect_(x, y, 10, 10, "Connect"),
       fingerprint_(x, y, 10, 10),
@@ -208,6 +210,9 @@ ConnectScreen::ConnectScreen(int x, int y, int w, int h, std::function<void()> o
   change_downloads_.tooltip("Choose the folder received files are saved into");
   change_downloads_.callback(
       [](Fl_Widget*, void* s) { static_cast<ConnectScreen*>(s)->on_change_downloads_(); }, this);
+  require_pq_.labelsize(theme::kSmall);
+  require_pq_.labelcolor(theme::kText);
+  require_pq_.color(theme::kSurface);
   StyleText(error_, theme::kDanger);
   theme::StylePrimary(&connect_);
   connect_.shortcut(FL_Enter);
@@ -222,7 +227,7 @@ ConnectScreen::ConnectScreen(int x, int y, int w, int h, std::function<void()> o
 int ConnectScreen::CardHeight() const {
   const int cw = std::min(kCardW, w() - 32) - 2 * kPad;
   return 2 * kPad + 34 + 56 + 3 * (kLabelH + kFieldH + 12) +
-         (pass_.visible() ? kLabelH + kFieldH + 12 : 0) + kDownloadsH + 12 +
+         (pass_.visible() ? kLabelH + kFieldH + 12 : 0) + kDownloadsH + 12 + kCheckH + 8 +
          TextHeight(error_text_, cw) + 8 + 40 + 14 + 34;
 }
 
@@ -244,6 +249,8 @@ void ConnectScreen::Layout(int cx, int cy, int cw) {
   downloads_.resize(cx, y, cw - 108, kDownloadsH);
   change_downloads_.resize(cx + cw - 100, y + (kDownloadsH - 30) / 2, 100, 30);
   y += kDownloadsH + 12;
+  require_pq_.resize(cx, y, cw, kCheckH);
+  y += kCheckH + 8;
   const int eh = TextHeight(error_text_, cw);
   error_.resize(cx, y, cw, eh);
   y += eh + 8;
@@ -274,6 +281,19 @@ void ConnectScreen::SetBusy(bool busy) {
   } else {
     connect_.label("Connect");
     connect_.activate();
+  }
+}
+
+void ConnectScreen::SetPostQuantumAvailable(bool available) {
+  if (available) {
+    require_pq_.activate();
+    require_pq_.tooltip(
+        "Refuse any session whose keys are not agreed with X25519MLKEM768 (the other side needs "
+        "OpenSSL 3.5 or later too)");
+  } else {
+    require_pq_.deactivate();
+    require_pq_.tooltip("This machine's OpenSSL has no ML-KEM (3.5 or later has it, as on Debian "
+                        "13), so its sessions use X25519");
   }
 }
 

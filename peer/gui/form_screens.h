@@ -2,14 +2,16 @@
 //  - SetupScreen (first run): display name and an optional passphrase, while the identity key
 //    is generated in the background with a progress bar; Continue when the key is ready.
 //  - ConnectScreen: relay address, the code (with a button that makes a fresh one, and its words
-//    completed as they are typed), display name, the passphrase when the key has one, and
-//    Connect. Problems show as a sentence.
+//    completed as they are typed), display name, the passphrase when the key has one, "post-
+//    quantum sessions only" (greyed where OpenSSL has no ML-KEM), and Connect. Problems show as
+//    a sentence.
 //
 // Main thread only. What the person does goes out through the callbacks.
 #pragma once
 
 #include <FL/Fl_Box.H>
 #include <FL/Fl_Button.H>
+#include <FL/Fl_Check_Button.H>
 #include <FL/Fl_Group.H>
 #include <FL/Fl_Hold_Browser.H>
 #include <FL/Fl_Input.H>
@@ -84,6 +86,11 @@ class ConnectScreen : public CardScreen {
   Fl_Secret_Input& passphrase() { return pass_; }
   Fl_Button& connect_button() { return connect_; }
   Fl_Button& change_downloads_button() { return change_downloads_; }
+  // "Post-quantum sessions only" (--require-pq). `available`: this machine's OpenSSL has ML-KEM;
+  // without it the box is greyed and says why (a box already ticked stays so, and Connect then
+  // says PQ_UNAVAILABLE).
+  Fl_Check_Button& require_pq() { return require_pq_; }
+  void SetPostQuantumAvailable(bool available);
   // The folder received files are saved into, shown under the fields.
   void SetDownloads(const std::string& path);
   // The passphrase field shows only for a key that has one.
@@ -110,6 +117,7 @@ class ConnectScreen : public CardScreen {
   Fl_Secret_Input pass_;
   Fl_Box downloads_;
   Fl_Button change_downloads_;
+  Fl_Check_Button require_pq_;
   Fl_Box error_;
   Fl_Button connect_;
   Fl_Box fingerprint_;

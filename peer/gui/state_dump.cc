@@ -22,6 +22,11 @@ std::string DumpState(const ShownState& shown, const ChatModel& model) {
   j["peer"] = model.has_peer() ? model.peer().name : "";
   j["trust"] = model.TrustLabel();
   j["code_checked"] = model.has_peer() && model.peer().code_checked;
+  j["key_agreement"] = model.has_peer() ? model.peer().key_agreement : "";
+  j["post_quantum"] = model.has_peer() && model.peer().post_quantum;
+  j["require_pq"] = shown.require_pq;
+  j["pq_available"] = shown.pq_available;
+  j["dialog_key_agreement"] = shown.key_agreement;
   j["held"] = model.held();
   j["stalled"] = model.stalled();
   j["can_send"] = model.can_send();

@@ -29,6 +29,9 @@ struct ShownState {
   unsigned long dialog_xid = 0;
   std::map<std::string, std::vector<int>> widgets;
   std::vector<bool> previews;  // per file card: its image preview is shown
+  bool require_pq = false;     // "post-quantum sessions only" is ticked
+  bool pq_available = false;   // ... and can be (this OpenSSL has ML-KEM)
+  std::string key_agreement;   // the verify dialog's key agreement line, while it is open
 };
 
 std::string DumpState(const ShownState& shown, const ChatModel& model);

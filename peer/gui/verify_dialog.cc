@@ -6,7 +6,7 @@ namespace duet::peer::gui {
 namespace {
 
 constexpr int kW = 560;
-constexpr int kH = 560;
+constexpr int kH = 600;
 constexpr int kPad = 26;
 
 void Caption(Fl_Box& b) {
@@ -55,6 +55,8 @@ VerifyDialog::VerifyDialog(std::function<void()> on_match, std::function<void()>
       own_box_(kPad, 368, kW - 2 * kPad, 44),
       peer_label_box_(kPad, 420, 300, 18),
       peer_box_(kPad, 440, kW - 2 * kPad, 44),
+      pq_label_(kPad, 492, 300, 18, "KEY AGREEMENT"),
+      pq_box_(kPad, 510, kW - 2 * kPad, 20),
       later_(kPad, kH - kPad - 38, 90, 38, "Not now"),
       mismatch_(kW - kPad - 310, kH - kPad - 38, 160, 38, "They don't match"),
       match_(kW - kPad - 140, kH - kPad - 38, 140, 38, "They match") {
@@ -78,6 +80,9 @@ VerifyDialog::VerifyDialog(std::function<void()> on_match, std::function<void()>
   Code(own_box_, 12);
   Caption(peer_label_box_);
   Code(peer_box_, 12);
+  Caption(pq_label_);
+  pq_box_.labelsize(theme::kSize);
+  pq_box_.align(FL_ALIGN_INSIDE | FL_ALIGN_LEFT);
   theme::StyleSecondary(&later_);
   later_.callback([](Fl_Widget*, void* s) { static_cast<VerifyDialog*>(s)->hide(); }, this);
   theme::StyleDanger(&mismatch_);
@@ -124,6 +129,13 @@ void VerifyDialog::Open(const PeerInfo& peer, Fl_Window* parent) {
   peer_label_ = "FINGERPRINT OF " + peer.name;
   for (char& c : peer_label_) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   peer_label_box_.label(peer_label_.c_str());
+  // Whether a recording of this session stays closed to a future quantum computer.
+  key_agreement_ = peer.key_agreement + (peer.post_quantum
+                                             ? "  ·  post-quantum: yes"
+                                             : "  ·  post-quantum: no (needs OpenSSL 3.5 or "
+                                               "later on both machines)");
+  pq_box_.label(key_agreement_.c_str());
+  pq_box_.labelcolor(peer.post_quantum ? theme::kGood : theme::kMuted);
   match_.label(changed ? "Accept new key" : "They match");
   // Checked by the code: nothing to compare (the PAKE proved the key); the digits stay for a
   // second check by whoever wants one.

@@ -29,14 +29,17 @@ class VerifyDialog : public Fl_Double_Window {
   void hide() override;
   // The SAS as shown (for the test state dump).
   const std::string& sas() const { return sas_; }
+  // The key agreement line as shown ("X25519MLKEM768 · post-quantum: yes").
+  const std::string& key_agreement() const { return key_agreement_; }
   Fl_Button& match_button() { return match_; }
   Fl_Button& mismatch_button() { return mismatch_; }
 
  private:
   std::function<void()> on_match_, on_mismatch_, on_hidden_;
   std::string title_text_, intro_text_, sas_, safety_, own_fp_, peer_fp_, peer_label_;
+  std::string key_agreement_;
   Fl_Box title_, intro_, sas_label_, sas_box_, safety_label_, safety_box_;
-  Fl_Box own_label_, own_box_, peer_label_box_, peer_box_;
+  Fl_Box own_label_, own_box_, peer_label_box_, peer_box_, pq_label_, pq_box_;
   Fl_Button later_, mismatch_, match_;
 };
 

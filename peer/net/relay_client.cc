@@ -146,9 +146,18 @@ class RelayClient::Impl {
   }
 
   void ScheduleReconnect() {
-    // Exponential backoff with +-25% jitter, so two peers that lost the relay together do not
-    // come back in lockstep.
+    // After pairings that failed (a refused certificate, a broken handshake, an unexpected key):
+    // the slow ladder, so a hostile relay cannot drive a handshake (and an error) every moment.
+    // Otherwise (the relay unreachable, a transport lost) exponential backoff from
+    // backoff_initial. Either starts over after a secure session. +-25% jitter, so two peers
+    // that lost the relay together do not come back in lockstep.
+    const int failed = session_.failed_pairings();
     auto base = backoff_.count();
+    if (failed > 0) {
+      const size_t step =
+          std::min<size_t>(static_cast<size_t>(failed), kFailedPairingBackoff.size());
+      base = std::max<int64_t>(base, kFailedPairingBackoff[step - 1].count());
+    }
     auto delay = std::chrono::milliseconds(base * 3 / 4 +
                                            static_cast<int64_t>(crypto::RandomBelow(base / 2 + 1)));
     backoff_ = std::min(backoff_ * 2, options_.backoff_max);
@@ -315,6 +324,11 @@ class RelayClient::Impl {
   std::deque<wire::Bytes> queue_;
   size_t queued_bytes_ = 0;  // in queue_
   bool wrote_since_check_ = false;
+  // The wait before the next try after the 1st, 2nd, ... failed pairing in a row (then the last):
+  // at most 8 tries a minute however the relay plays (wire/PROTOCOL.md, "Reconnecting").
+  static constexpr std::array<std::chrono::milliseconds, 5> kFailedPairingBackoff{
+      std::chrono::seconds(1), std::chrono::seconds(2), std::chrono::seconds(5),
+      std::chrono::seconds(10), std::chrono::seconds(30)};
   // Behind the write in flight, this many times max_queued_bytes ends the connection at once,
   // written or not (a flood between two checks).
   static constexpr size_t kHardQueueFactor = 8;

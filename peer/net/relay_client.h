@@ -4,6 +4,8 @@
 // relay, feeds the session the bytes it reads and writes the bytes the session gives it, ticks
 // the session once a second, and when a connection is lost opens a new one with exponential
 // backoff and jitter (the session then runs a fresh handshake and resends what is pending).
+// After pairings that failed (Session::failed_pairings), it waits 1, 2, 5, 10, then 30 s
+// between tries; every backoff starts over only after a secure session.
 //
 // Threading: the Session and the SessionListener calls live on the I/O thread. Front ends reach
 // the session only through Post(), which is thread-safe; the listener must hand events to its

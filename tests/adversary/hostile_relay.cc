@@ -18,6 +18,7 @@
 #include "tests/adversary/grind.h"
 #include "tests/adversary/mitm.h"
 #include "tests/adversary/modes.h"
+#include "tests/adversary/tls_hello.h"
 #include "wire/frame.h"
 #include "wire/relay_protocol.h"
 
@@ -421,6 +422,16 @@ class HostileRelay::Impl {
     Say("data pair=" + std::to_string(p.id) + " dir=" + DirName(dir) + " n=" + std::to_string(n) +
         " size=" + std::to_string(payload.size()));
     if (n <= 64 && !p.armed) captured_[{d, n}] = wire::Bytes(payload.begin(), payload.end());
+    if (dir == Dir::kA2B && n == 1) {
+      // The group the server chose, read off the wire as any relay can (the ServerHello is in
+      // clear), whatever the peers report.
+      if (std::optional<ServerHelloInfo> hello = ReadServerHello(payload)) {
+        char group[8];
+        std::snprintf(group, sizeof group, "0x%04x", hello->group);
+        Say("server-hello pair=" + std::to_string(p.id) + " group=" + group +
+            (hello->retry_request ? " retry" : ""));
+      }
+    }
     Conn* to = p.side[1 - d];
 
     if (p.armed && p.grinder) return Grind(p, dir, payload);

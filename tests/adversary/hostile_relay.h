@@ -20,7 +20,8 @@
 //   data pair=K dir=a2b n=N size=S | fired MODE pair=K dir=D n=N | fired splice rooms=R1,R2 |
 //   fired mitm pair=K | released pair=K frames=F | mitm pair=K dir=D app=TYPE | closed pair=K |
 //   fired grind pair=K tries=N collision=yes|no ms=T sas=S,S | fired rename pair=K |
-//   fired forge pair=K | swallowed pair=K dir=D | fired deaf pair=K dir=D | armed
+//   fired forge pair=K | swallowed pair=K dir=D | fired deaf pair=K dir=D | armed |
+//   server-hello pair=K group=0xGGGG [retry]  (read from the server's first DATA frame, in clear)
 //
 // Single-threaded (one poll loop); runs until killed.
 #pragma once
@@ -37,7 +38,10 @@ struct Mode {
   // pass, drop, dup, swap, replay, reflect, reflect-all, flip, truncate, cut, inject,
   // inject-captured, stall, reset, splice, mitm, grind, rename, forge, leave-mid, leave,
   // blackhole, deaf (with --arm-on-stdin: once armed, the sender of the armed direction is no
-  // longer read at all, as a relay applying backpressure for ever; frames to it still go).
+  // longer read at all, as a relay applying backpressure for ever; frames to it still go),
+  // strip-pq (frame N, a ClientHello, loses the hybrid group X25519MLKEM768 and its key share),
+  // hrr-x25519 (frame N, a ClientHello, is answered with a forged HelloRetryRequest for X25519
+  // and never reaches the server).
   std::string name = "pass";
   Dir dir = Dir::kA2B;
   int n = 1;                  // the frame the mode acts on

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <string>
 
+#include "crypto/tls_endpoint.h"
 #include "tests/adversary/hostile_relay.h"
 
 namespace {
@@ -56,7 +57,7 @@ int main(int argc, char** argv) {
   app.add_option("--mode", mode.name,
                  "pass drop dup swap replay reflect reflect-all flip truncate cut inject "
                  "inject-captured stall reset splice mitm grind rename forge leave-mid leave "
-                 "blackhole blackhole-alive bad-reveal code-rekey deaf")
+                 "blackhole blackhole-alive bad-reveal code-rekey deaf strip-pq hrr-x25519")
       ->check(CLI::IsMember({"pass",
                              "drop",
                              "dup",
@@ -82,7 +83,9 @@ int main(int argc, char** argv) {
                              "blackhole-alive",
                              "bad-reveal",
                              "code-rekey",
-                             "deaf"}));
+                             "deaf",
+                             "strip-pq",
+                             "hrr-x25519"}));
   app.add_option("--dir", dir, "a2b or b2a")->check(CLI::IsMember({"a2b", "b2a"}));
   app.add_option("--n", mode.n, "the DATA frame the mode acts on (from 1)");
   app.add_option("--m", mode.m, "replay: send frame N again after frame M");
@@ -107,6 +110,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "--listen needs HOST:PORT\n");
     return 2;
   }
+  // What the peers built with this OpenSSL offer (the suite's binary links no OpenSSL).
+  std::printf("ml-kem: %s\n", duet::crypto::HybridGroupAvailable() ? "yes" : "no");
+  std::fflush(stdout);
   duet::adversary::HostileRelay relay(mode);
   if (!relay.Listen(listen.substr(0, colon),
                     static_cast<uint16_t>(std::stoi(listen.substr(colon + 1))))) {

@@ -3,6 +3,7 @@
 #include <random>
 #include <utility>
 
+#include "tests/adversary/tls_hello.h"
 #include "wire/frame.h"
 #include "wire/relay_protocol.h"
 
@@ -90,6 +91,24 @@ Verdict ModeState::OnFrame(int n, const wire::Bytes& frame, const wire::Bytes* c
     wire::Bytes junk(64 + rd() % 256);
     for (uint8_t& b : junk) b = static_cast<uint8_t>(rd());
     v.steps = {ToPartner(std::move(junk)), ToPartner(frame)};
+  } else if (m == "strip-pq") {
+    // The ClientHello without the hybrid group: a downgrade to X25519 (TLS 1.3 binds the hello
+    // to the handshake, so the peers must notice).
+    std::optional<wire::Bytes> stripped = StripGroup(frame, kGroupX25519MlKem768);
+    if (!stripped) {
+      v.fired = false;  // nothing to strip (an OpenSSL without ML-KEM offers X25519 alone)
+      return pass();
+    }
+    v.steps.push_back(ToPartner(std::move(*stripped)));
+  } else if (m == "hrr-x25519") {
+    // Answers the ClientHello itself, as the server would that wants X25519 only; the server
+    // never sees that hello.
+    std::optional<wire::Bytes> hrr = ForgeHelloRetryRequest(frame, kGroupX25519);
+    if (!hrr) {
+      v.fired = false;
+      return pass();
+    }
+    v.steps.push_back({Step::To::kSender, std::move(*hrr), false});
   } else if (m == "inject-captured" && captured != nullptr) {
     v.steps = {ToPartner(*captured), ToPartner(frame)};
   } else {

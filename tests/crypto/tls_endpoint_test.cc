@@ -3,8 +3,12 @@
 #include <gtest/gtest.h>
 #include <openssl/ssl.h>
 
+#include <map>
+#include <vector>
+
 #include "crypto/pin_store.h"
 #include "crypto/sas.h"
+#include "tests/crypto/test_certificates.h"
 #include "tests/crypto/tls_test_util.h"
 #include "tests/support/process.h"
 #include "wire/codec.h"
@@ -282,7 +286,7 @@ struct RawClient {
 };
 
 RawClient MakeRawClient(int max_version, const char* suites, const char* sigalgs,
-                        const Identity* id) {
+                        const Identity* id, X509* cert = nullptr) {
   RawClient c;
   c.ctx.reset(SSL_CTX_new(TLS_client_method()));
   SSL_CTX_set_max_proto_version(c.ctx.get(), max_version);
@@ -294,7 +298,7 @@ RawClient MakeRawClient(int max_version, const char* suites, const char* sigalgs
   if (sigalgs != nullptr) SSL_CTX_set1_sigalgs_list(c.ctx.get(), sigalgs);
   SSL_CTX_set_verify(c.ctx.get(), SSL_VERIFY_NONE, nullptr);
   if (id != nullptr) {
-    SSL_CTX_use_certificate(c.ctx.get(), id->certificate());
+    SSL_CTX_use_certificate(c.ctx.get(), cert != nullptr ? cert : id->certificate());
     SSL_CTX_use_PrivateKey(c.ctx.get(), id->key());
   }
   c.ssl.reset(SSL_new(c.ctx.get()));
@@ -345,6 +349,115 @@ TEST(TlsEndpoint, RefusesPkcs1SignaturesOnly) {
   Status st = Against(c);
   ASSERT_FALSE(st.ok());
   EXPECT_EQ(st.error().code, "TLS_HANDSHAKE_FAILED");
+}
+
+// The certificate a client presents, signed another way than Duet's: refused, and the error
+// says why while its headline stays the handshake's.
+Status WithCertificate(const testing::CertSpec& spec, X509* extra = nullptr) {
+  X509Ptr cert = testing::MakeCertificate(spec);
+  EXPECT_TRUE(cert);
+  RawClient c = MakeRawClient(TLS1_3_VERSION, nullptr, nullptr, &TestIdentity(1), cert.get());
+  if (extra != nullptr) {
+    EXPECT_EQ(SSL_add1_chain_cert(c.ssl.get(), extra), 1);
+  }
+  return Against(c);
+}
+
+std::string Refused(std::string_view why) {
+  return "The secure handshake with the peer failed: the peer's certificate was refused, " +
+         std::string(why) + ". Someone may be interfering, or the peer runs an incompatible Duet.";
+}
+
+TEST(TlsEndpoint, RefusesACertificateSignedWithPkcs1AndSaysWhy) {
+  EVP_PKEY* key = TestIdentity(1).key();
+  Status st = WithCertificate({key, key, RSA_PKCS1_PADDING});
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().code, "TLS_HANDSHAKE_FAILED");
+  EXPECT_EQ(st.error().message, Refused("it is signed with sha256WithRSAEncryption, not RSA-PSS"));
+}
+
+TEST(TlsEndpoint, RefusesACertificateNotSelfSignedAndSaysWhy) {
+  Status st = WithCertificate({TestIdentity(1).key(), TestIdentity(2).key()});
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().code, "TLS_HANDSHAKE_FAILED");
+  EXPECT_EQ(st.error().message,
+            Refused("its signature does not verify with its own key (it is not self-signed)"));
+}
+
+TEST(TlsEndpoint, RefusesACertificateWithAChainAndSaysWhy) {
+  EVP_PKEY* key = TestIdentity(1).key();
+  Status st = WithCertificate({key, key}, TestIdentity(2).certificate());
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().code, "TLS_HANDSHAKE_FAILED");
+  EXPECT_EQ(st.error().message,
+            Refused("it came with a chain of 2 certificates, not alone and self-signed"));
+}
+
+TEST(TlsEndpoint, AcceptsAPssSelfSignedCertificateMadeElsewhere) {
+  EVP_PKEY* key = TestIdentity(1).key();
+  EXPECT_TRUE(WithCertificate({key, key}).ok());
+}
+
+// The ClientHello (the client's first output, in clear): its extensions by type.
+std::map<uint16_t, wire::Bytes> ClientHelloExtensions(const wire::Bytes& hello) {
+  std::map<uint16_t, wire::Bytes> out;
+  wire::Reader r(hello);
+  uint8_t type = 0, msg = 0, n8 = 0;
+  uint16_t n16 = 0;
+  wire::ByteView skip;
+  r.U8(type);                      // record: handshake (22)
+  r.Raw(4, skip);                  // legacy version, length
+  r.U8(msg);                       // handshake: client_hello (1)
+  r.Raw(3 + 2 + 32, skip);         // length, legacy version, random
+  r.U8(n8) && r.Raw(n8, skip);     // legacy session id
+  r.U16(n16) && r.Raw(n16, skip);  // cipher suites
+  r.U8(n8) && r.Raw(n8, skip);     // compression methods
+  uint16_t left = 0;
+  r.U16(left);
+  while (!r.failed() && left >= 4) {
+    uint16_t ext = 0, len = 0;
+    wire::ByteView body;
+    if (!r.U16(ext) || !r.U16(len) || !r.Raw(len, body)) break;
+    out[ext] = wire::Bytes(body.begin(), body.end());
+    left = static_cast<uint16_t>(left - 4 - len);
+  }
+  EXPECT_TRUE(!r.failed() && type == 22 && msg == 1) << "not a ClientHello";
+  return out;
+}
+
+std::vector<uint16_t> U16List(const wire::Bytes& body) {
+  std::vector<uint16_t> out;
+  for (size_t i = 2; i + 1 < body.size(); i += 2) out.push_back((body[i] << 8) | body[i + 1]);
+  return out;
+}
+
+constexpr uint16_t kRsaPssRsaeSha256 = 0x0804, kRsaPssRsaeSha384 = 0x0805,
+                   kRsaPssRsaeSha512 = 0x0806;
+
+TEST(TlsEndpoint, ClientHelloOffersExactlyTheAcceptedSignatureSchemes) {
+  auto client = TlsEndpoint::Create(TlsRole::kClient, TestIdentity(0)).value();
+  ASSERT_TRUE(client->Start().ok());
+  std::map<uint16_t, wire::Bytes> ext = ClientHelloExtensions(client->TakeCiphertext());
+  ASSERT_EQ(ext.count(13), 1u);  // signature_algorithms
+  EXPECT_EQ(U16List(ext[13]),
+            (std::vector<uint16_t>{kRsaPssRsaeSha256, kRsaPssRsaeSha384, kRsaPssRsaeSha512}));
+  // No signature_algorithms_cert: signature_algorithms then covers certificates too.
+  EXPECT_EQ(ext.count(50), 0u);
+}
+
+TEST(TlsEndpoint, CertificateRequestAsksForTheSameSchemes) {
+  RawClient c = MakeRawClient(TLS1_3_VERSION, nullptr, nullptr, &TestIdentity(1));
+  ASSERT_TRUE(Against(c).ok());
+  // What our server's CertificateRequest listed, as the client received it.
+  std::vector<uint16_t> asked;
+  const int n = SSL_get_sigalgs(c.ssl.get(), -1, nullptr, nullptr, nullptr, nullptr, nullptr);
+  for (int i = 0; i < n; ++i) {
+    unsigned char rsig = 0, rhash = 0;
+    SSL_get_sigalgs(c.ssl.get(), i, nullptr, nullptr, nullptr, &rsig, &rhash);
+    asked.push_back(static_cast<uint16_t>((rhash << 8) | rsig));
+  }
+  EXPECT_EQ(asked,
+            (std::vector<uint16_t>{kRsaPssRsaeSha256, kRsaPssRsaeSha384, kRsaPssRsaeSha512}));
 }
 
 TEST(TlsEndpoint, RefusesAes128Only) {

@@ -80,6 +80,7 @@ class Recorder : public SessionListener {
     errors.push_back(e);
     if (fatal) fatal_errors.push_back(e);
   }
+  void OnErrorRepeated(const Error& e, int /*times*/) override { repeated.push_back(e); }
 
   void OnFileOffered(const FileTransfer& f) override { offers.push_back(f); }
   void OnFileResumed(const FileTransfer& f, uint64_t offset) override {
@@ -120,6 +121,7 @@ class Recorder : public SessionListener {
   std::vector<size_t> quarantined;
   std::vector<Error> errors;
   std::vector<Error> fatal_errors;
+  std::vector<Error> repeated;  // OnErrorRepeated: said once already in this run of failures
   std::vector<FileTransfer> offers;
   std::vector<std::pair<FileTransfer, uint64_t>> resumed;
   std::vector<std::pair<FileTransfer, uint64_t>> started;

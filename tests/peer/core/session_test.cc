@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "tests/crypto/test_certificates.h"
 #include "tests/peer/core/session_harness.h"
 #include "tests/support/process.h"
 
@@ -181,6 +182,37 @@ TEST_F(SessionTest, TamperedRecordEndsSessionThenRecovers) {
   relay_.Connect(*b);
   EXPECT_EQ(b->rec.texts(), std::vector<std::string>{"do not alter me"});
   EXPECT_EQ(a->session->pending_count(), 0u);
+}
+
+// A key whose certificate is signed with PKCS#1 v1.5: every pairing fails. The run of failures
+// is one error (the repeats only counted), failed_pairings() climbs for peer/net's back-off,
+// and a secure session starts both over.
+TEST_F(SessionTest, ARunOfRefusedPairingsIsOneErrorUntilASecureSession) {
+  EVP_PKEY* key = TestIdentity(2).key();
+  EVP_PKEY_up_ref(key);
+  crypto::PkeyPtr own(key);
+  crypto::X509Ptr cert = crypto::testing::MakeCertificate({key, key, RSA_PKCS1_PADDING});
+  crypto::Identity pkcs1 = crypto::Identity::FromParts(std::move(own), std::move(cert)).value();
+  auto a = MakePeer("alice", *alice_id_, "a.pins");
+  auto m = MakePeer("mallory", pkcs1, "m.pins");
+  for (int i = 0; i < 3; ++i) {  // whoever left comes back, as peer/net does: three pairings
+    if (!a->connected) relay_.Connect(*a);
+    if (!m->connected) relay_.Connect(*m);
+  }
+  EXPECT_EQ(a->rec.secure_count, 0);
+  EXPECT_EQ(a->session->failed_pairings(), 3);
+  ASSERT_EQ(a->rec.errors.size(), 1u);
+  EXPECT_EQ(a->rec.errors[0].code, "TLS_HANDSHAKE_FAILED");
+  EXPECT_NE(a->rec.errors[0].message.find("not RSA-PSS"), std::string::npos);
+  ASSERT_EQ(a->rec.repeated.size(), 2u);
+  EXPECT_EQ(a->rec.repeated[1].code, "TLS_HANDSHAKE_FAILED");
+
+  relay_.Remove(*m);
+  auto b = MakePeer("bob", *bob_id_, "b.pins");
+  if (!a->connected) relay_.Connect(*a);
+  relay_.Connect(*b);
+  ASSERT_EQ(a->session->state(), SessionState::kSecure);
+  EXPECT_EQ(a->session->failed_pairings(), 0);
 }
 
 TEST_F(SessionTest, RoomMismatchEndsTheSession) {

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "crypto/tls_endpoint.h"
 #include "tests/peer/gui/gui_driver.h"
 
 namespace duet::testing {
@@ -383,6 +384,69 @@ TEST_F(GuiTest, TwoAppsWithTheSameCodeShowThePeerVerifiedByTheCodeWithoutAnyClic
     EXPECT_EQ((*s)["code_checked"], true);
     EXPECT_TRUE(HasLine(*s, "system", "(verified: checked by the code you exchanged)"));
   }
+}
+
+// The verify dialog says which key agreement the session uses, and "post-quantum sessions only"
+// is remembered; where OpenSSL has no ML-KEM the box is greyed and --require-pq is a sentence on
+// the connect screen, not a connection.
+TEST_F(GuiTest, TheVerifyDialogNamesTheKeyAgreementAndPostQuantumOnlyIsRemembered) {
+  const bool pq = crypto::HybridGroupAvailable();
+  {
+    GuiApp alice(tmp_ / "alice", Flags(addr_, "alice", "gui-pq", true));
+    GuiApp bob(tmp_ / "bob", Flags(addr_, "bob", "gui-pq", true));
+    ASSERT_TRUE(alice.WaitState(Secure()) && bob.WaitState(Secure()))
+        << alice.process().Transcript() << bob.process().Transcript();
+    alice.Key("ctrl+k");
+    auto shown = alice.WaitState([](const json& j) { return j["dialog"] == "verify"; });
+    ASSERT_TRUE(shown) << alice.process().Transcript();
+    EXPECT_EQ((*shown)["key_agreement"], pq ? "X25519MLKEM768" : "X25519");
+    EXPECT_EQ((*shown)["post_quantum"], pq);
+    EXPECT_EQ((*shown)["dialog_key_agreement"],
+              pq ? "X25519MLKEM768  ·  post-quantum: yes"
+                 : "X25519  ·  post-quantum: no (needs OpenSSL 3.5 or later on both machines)");
+    EXPECT_EQ((*shown)["require_pq"], false);
+    EXPECT_EQ((*shown)["pq_available"], pq);
+  }
+  if (!pq) {
+    std::vector<std::string> flags = Flags(addr_, "carol", "gui-pq2", false);
+    flags.push_back("--require-pq");
+    GuiApp carol(tmp_ / "carol", flags);
+    ASSERT_TRUE(carol.WaitState([](const json& j) {
+      return j["screen"] == "setup" && j["key"] == "ready";
+    })) << carol.process().Transcript();
+    carol.Key("Return");  // Continue
+    auto connect = carol.WaitState(Screen("connect"));
+    ASSERT_TRUE(connect) << carol.process().Transcript();
+    EXPECT_EQ((*connect)["require_pq"], true);
+    EXPECT_EQ((*connect)["pq_available"], false);
+    carol.Click("connect");
+    auto refused = carol.WaitState([](const json& j) { return j["error"] != ""; });
+    ASSERT_TRUE(refused) << carol.process().Transcript();
+    EXPECT_EQ((*refused)["screen"], "connect");
+    EXPECT_NE((*refused)["error"].get<std::string>().find("has no ML-KEM"), std::string::npos)
+        << (*refused)["error"];
+    return;
+  }
+  // Ticked once, it stays ticked: the next run connects post-quantum only.
+  {
+    GuiApp alice(tmp_ / "alice", Flags(addr_, "alice", "gui-pq3", false));
+    auto connect = alice.WaitState(Screen("connect"));
+    ASSERT_TRUE(connect) << alice.process().Transcript();
+    alice.Click("require_pq");
+    ASSERT_TRUE(alice.WaitState([](const json& j) { return j["require_pq"] == true; }))
+        << alice.process().Transcript();
+    alice.Click("connect");
+    GuiApp bob(tmp_ / "bob", Flags(addr_, "bob", "gui-pq3", true));
+    auto secure = alice.WaitState(Secure());
+    ASSERT_TRUE(secure) << alice.process().Transcript() << bob.process().Transcript();
+    EXPECT_EQ((*secure)["post_quantum"], true);
+    alice.Key("ctrl+q");
+    EXPECT_EQ(alice.process().Wait(30s), 0) << alice.process().Transcript();
+  }
+  GuiApp again(tmp_ / "alice", Flags(addr_, "alice", "gui-pq3", false));
+  auto remembered = again.WaitState(Screen("connect"));
+  ASSERT_TRUE(remembered) << again.process().Transcript();
+  EXPECT_EQ((*remembered)["require_pq"], true);
 }
 
 }  // namespace
