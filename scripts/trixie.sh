@@ -85,7 +85,7 @@ fi
 # Mounts left by an earlier run that was killed before its trap ran.
 unmount_all() {
   local m
-  for m in "$ROOT/dev" "$ROOT/proc"; do
+  for m in "$ROOT/dev/pts" "$ROOT/dev" "$ROOT/proc"; do
     if mountpoint -q "$m" 2>/dev/null; then umount "$m" || umount -l "$m"; fi
   done
 }
@@ -108,6 +108,8 @@ fi
 trap unmount_all EXIT
 mount -t proc proc "$ROOT/proc"
 mount --bind /dev "$ROOT/dev"
+# Pseudo-terminals: CliCodeTest drives duet --join on a terminal through script(1).
+mount --bind /dev/pts "$ROOT/dev/pts"
 cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
 in_root() { chroot "$ROOT" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
   LANG=C.UTF-8 /bin/bash -c "cd /src && $*"; }
