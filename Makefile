@@ -8,6 +8,8 @@
 #   make check-blind   prove the relay links no crypto library (OpenSSL, libsodium)
 #   make fuzz     libFuzzer targets (clang, ASan+UBSan) for FUZZ_SECONDS each (default 30)
 #   make test-adversary   the hostile relay against real peers (tests/adversary/)
+#   make test-trixie      Debian 13 in a debootstrap root: make deps, build and process tests there,
+#                         then sessions between its peers and this machine's (scripts/trixie.sh)
 #   SANITIZE=address,undefined | SANITIZE=thread   sanitized builds in their own build folders
 #   V=1           show the full commands
 .DEFAULT_GOAL := all
@@ -99,7 +101,7 @@ BINS += $(PEER_BIN)
 endif
 
 .PHONY: all deps test test-build unit run bench bench-deps check-blind clean format screenshots \
-        fuzz fuzz-build test-adversary adversary-build adversary-run
+        fuzz fuzz-build test-adversary adversary-build adversary-run test-trixie
 all: $(BINS)
 
 # Per-layer compile flags: only crypto/ and the peer see OpenSSL; only crypto/ sees libsodium;
@@ -185,6 +187,15 @@ test: deps
 ifneq ($(wildcard relay/main.cc),)
 	$(Q)$(MAKE) --no-print-directory check-blind
 endif
+
+# Debian 13 (trixie) in a root made with debootstrap and kept in build-trixie/root: the project's
+# own make deps, the build and the process tests inside it, then mixed sessions between its build
+# and this machine's (scripts/trixie.sh says what runs and why). The script runs as root (sudo
+# when not): debootstrap, mount, chroot.
+test-trixie: deps
+	$(Q)$(MAKE) --no-print-directory -j$(NPROC) $(BINS) $(TEST_BIN)
+	$(Q)$$( [ "$$(id -u)" = 0 ] || echo sudo --preserve-env=DUET_TRIXIE_GUI ) \
+	  env BUILD=$(BUILD) scripts/trixie.sh
 
 # A relay and two peers on this machine (scripts/run.sh says what it shows).
 run: deps

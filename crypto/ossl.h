@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace duet::crypto {
 
@@ -35,6 +36,13 @@ using SslPtr = std::unique_ptr<SSL, OsslDeleter<SSL_free>>;
 // "<what>: <OpenSSL's reasons>", draining (and so clearing) this thread's error queue.
 // Reasons never contain key material; they are safe to show and log.
 std::string OpensslError(std::string_view what);
+
+// This thread's error queue, oldest first, taken (the queue is empty after): for a caller that
+// must look at every entry, then perhaps describe them.
+std::vector<unsigned long> TakeOpensslErrors();
+
+// "<what>: <reasons of `errors`>", as OpensslError says them.
+std::string DescribeOpensslErrors(std::string_view what, const std::vector<unsigned long>& errors);
 
 // Clears this thread's error queue (before an operation whose failure we will report).
 void ClearOpensslErrors();

@@ -4,6 +4,9 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include <algorithm>
+#include <vector>
+
 #include "crypto/peer_certificate.h"
 #include "crypto/sas.h"
 
@@ -188,20 +191,24 @@ Status TlsEndpoint::Pump() {
 }
 
 Error TlsEndpoint::ClassifyError(int ssl_error) {
-  const unsigned long e = ERR_peek_last_error();
-  const int reason = ERR_GET_REASON(e);
+  // Every entry of the queue, not the last one only: OpenSSL 3.5 queues "record layer failure"
+  // after the "bad record mac" that says what happened.
+  const std::vector<unsigned long> errors = TakeOpensslErrors();
+  const auto queued = [&errors](int reason) {
+    return std::any_of(errors.begin(), errors.end(), [reason](unsigned long e) {
+      return ERR_GET_LIB(e) == ERR_LIB_SSL && ERR_GET_REASON(e) == reason;
+    });
+  };
   const bool handshaking = state_ == TlsState::kHandshaking;
   if (ssl_error == SSL_ERROR_SSL && !handshaking &&
-      (reason == SSL_R_DECRYPTION_FAILED_OR_BAD_RECORD_MAC ||
-       reason == SSL_R_SSLV3_ALERT_BAD_RECORD_MAC)) {
-    ClearOpensslErrors();
+      (queued(SSL_R_DECRYPTION_FAILED_OR_BAD_RECORD_MAC) ||
+       queued(SSL_R_SSLV3_ALERT_BAD_RECORD_MAC))) {
     return Error{"TLS_TAMPERED",
                  "Data from the peer failed its integrity check: someone between you changed, "
                  "replayed or reordered it. The session was ended."};
   }
   if (handshaking) {
-    if (reason == SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE) {
-      ClearOpensslErrors();
+    if (queued(SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE)) {
       return Error{"PEER_CERT_MISSING",
                    "The peer did not present a certificate, so it cannot be identified. The "
                    "session was ended."};
@@ -216,12 +223,13 @@ Error TlsEndpoint::ClassifyError(int ssl_error) {
                        ". Someone may be interfering, or the peer runs an incompatible Duet."};
     }
     return Error{"TLS_HANDSHAKE_FAILED",
-                 OpensslError("The secure handshake with the peer failed") +
+                 DescribeOpensslErrors("The secure handshake with the peer failed", errors) +
                      ". Someone may be interfering, or the peer runs an incompatible Duet."};
   }
   return Error{"TLS_PROTOCOL_ERROR",
-               OpensslError("The secure session broke: data from the peer was altered or is not "
-                            "valid TLS") +
+               DescribeOpensslErrors("The secure session broke: data from the peer was altered or "
+                                     "is not valid TLS",
+                                     errors) +
                    ". The session was ended."};
 }
 

@@ -1,13 +1,13 @@
 #include "peer/cli/cli.h"
 
 #include <openssl/crypto.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <iostream>
 #include <sstream>
 #include <thread>
 
@@ -15,6 +15,7 @@
 #include "crypto/safety_number.h"
 #include "crypto/tls_endpoint.h"
 #include "peer/cli/code_prompt.h"
+#include "peer/cli/line_reader.h"
 #include "peer/cli/printer.h"
 #include "peer/core/names.h"
 #include "peer/core/room_code.h"
@@ -140,10 +141,12 @@ void FileCommand(RelayClient& client, Printer& printer, const std::string& cmd,
   }
 }
 
-// Reads stdin on its own thread and hands each line to the I/O thread.
-void ReadStdin(RelayClient& client, Printer& printer, std::chrono::milliseconds drain) {
-  std::string line;
-  while (std::getline(std::cin, line)) {
+// Reads stdin on its own thread and hands each line to the I/O thread. Returns at once when the
+// session's end stops `input`; at end of input it first delivers what is pending.
+void ReadStdin(RelayClient& client, Printer& printer, LineReader& input,
+               std::chrono::milliseconds drain) {
+  while (std::optional<std::string> next = input.Next()) {
+    std::string& line = *next;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty()) continue;
     if (line[0] == '/' && line.rfind("//", 0) != 0) {
@@ -189,7 +192,7 @@ void ReadStdin(RelayClient& client, Printer& printer, std::chrono::milliseconds 
       printer.Queued(*id, text);
     });
   }
-  client.Drain(drain);
+  if (!input.stopped()) client.Drain(drain);
 }
 
 }  // namespace
@@ -321,15 +324,18 @@ int RunCli(const CliOptions& options) {
   config.send_queue = send_queue.get();
   RelayClientOptions net;
   net.relay = *relay;
+  LineReader input(STDIN_FILENO);
 
   RelayClient client(net, std::move(config), *printer);
   if (room_code) OPENSSL_cleanse(room_code->text.data(), room_code->text.size());
   client.Start();
   const auto drain = std::chrono::milliseconds(static_cast<int64_t>(options.wait_seconds * 1000));
-  // The stdin reader may be blocked in getline when the session ends (a fatal error): it is
-  // detached, and the process exits without waiting for it.
-  std::thread(ReadStdin, std::ref(client), std::ref(*printer), drain).detach();
+  // The stdin reader may be waiting for a line when the session ends (a fatal error): the end
+  // stops it, and it is joined before anything it uses goes away.
+  std::thread reader(ReadStdin, std::ref(client), std::ref(*printer), std::ref(input), drain);
   client.Wait();
+  input.Stop();
+  reader.join();
 
   const Session& session = client.session();
   std::string fatal = printer->fatal_code();

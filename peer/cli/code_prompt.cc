@@ -3,6 +3,7 @@
 #include <histedit.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <memory>
 #include <string>
 
@@ -66,11 +67,23 @@ Error NotEntered() {
 
 Result<Code> AskForCode(FILE* in, FILE* out) {
   if (isatty(fileno(in)) == 0) {
+    // One byte at a time from the descriptor, not through stdio's buffer: the lines after the
+    // code are the messages, and the terminal client reads them from the descriptor too
+    // (peer/cli/line_reader.h).
     std::string line;
-    for (int c = std::fgetc(in); c != EOF && c != '\n'; c = std::fgetc(in)) {
-      if (line.size() < 256) line += static_cast<char>(c);
+    bool at_end = false;
+    for (;;) {
+      char c = 0;
+      const ssize_t n = ::read(fileno(in), &c, 1);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        at_end = true;
+        break;
+      }
+      if (c == '\n') break;
+      if (line.size() < 256) line += c;
     }
-    if (line.empty() && std::feof(in)) return NotEntered();
+    if (line.empty() && at_end) return NotEntered();
     return ParseCode(line);
   }
   std::unique_ptr<EditLine, EditLineDeleter> el(el_init("duet", in, out, stderr));

@@ -25,9 +25,12 @@ void ExpectConsoleHoldsNone(Relay& relay, const std::vector<std::string>& secret
 }
 
 Relay StartRelay(const std::string& listen) {
+  return StartRelayFrom({BinDir() + "/duet-relay", "--listen", listen});
+}
+
+Relay StartRelayFrom(std::vector<std::string> argv) {
   Relay r;
-  r.proc = std::make_unique<Process>(
-      std::vector<std::string>{BinDir() + "/duet-relay", "--listen", listen});
+  r.proc = std::make_unique<Process>(std::move(argv));
   auto line = r.proc->WaitForLine("listening on ", 10s);
   EXPECT_TRUE(line.has_value()) << r.proc->Transcript();
   if (line) r.addr = line->substr(line->find("listening on ") + 13);

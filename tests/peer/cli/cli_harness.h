@@ -19,6 +19,8 @@ struct Relay {
 
 // duet-relay on `listen` (a free port by default), once it says where it listens.
 Relay StartRelay(const std::string& listen = "127.0.0.1:0");
+// The same for a relay that `argv` starts (another build, or through chroot).
+Relay StartRelayFrom(std::vector<std::string> argv);
 
 // duet --cli --json in `room` as `name` with its identity in `home`; `extra` flags follow
 // (--wait 10 unless given). An empty `room`: no --room, so duet makes a code.

@@ -1,6 +1,7 @@
 // In-memory stand-ins for the disk (peer/core/file_io.h), for unit tests of the transfer logic.
 #pragma once
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <optional>
