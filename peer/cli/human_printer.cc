@@ -12,6 +12,12 @@
 namespace duet::peer::cli {
 namespace {
 
+// /verify's row, aligned with the others: "  key agreement:  X25519MLKEM768 (post-quantum: yes)".
+std::string KeyAgreementRow(const PeerInfo& peer) {
+  return "  key agreement:  " + peer.key_agreement +
+         (peer.post_quantum ? " (post-quantum: yes)" : " (post-quantum: no)");
+}
+
 std::string Clock() {
   std::time_t t = std::time(nullptr);
   std::tm tm{};
@@ -112,7 +118,7 @@ class HumanPrinter : public Printer {
            "compare; the numbers are here if you want to:");
       Line("  short code:     " + peer->sas);
       Line("  safety number:  " + peer->safety_number);
-      Line("  " + KeyAgreementSummary(*peer));
+      Line(KeyAgreementRow(*peer));
       return;
     }
     Line("Compare these with " + peer->name + " (read them aloud, in person or by phone):");
@@ -120,7 +126,7 @@ class HumanPrinter : public Printer {
     Line("  safety number:  " + peer->safety_number);
     Line("  their key:      " + peer->fingerprint_grouped);
     Line("  your key:       " + peer->own_fingerprint_grouped);
-    Line("  " + KeyAgreementSummary(*peer));
+    Line(KeyAgreementRow(*peer));
     Line("If they match, type /trust. If they do not, type /quit: someone may be in between.");
   }
   void Notice(const std::string& text) override { Line(text); }

@@ -34,7 +34,9 @@ TEST_F(CliPostQuantumTest, BothSidesSayWhichKeyAgreementTheSessionUses) {
                                (pq ? " (post-quantum: yes)" : " (post-quantum: no;")))
       << bob->Transcript();
   bob->WriteLine("/verify");
-  ASSERT_TRUE(bob->WaitForLine("  Key agreement: " + group)) << bob->Transcript();
+  ASSERT_TRUE(bob->WaitForLine("  key agreement:  " + group +
+                               (pq ? " (post-quantum: yes)" : " (post-quantum: no)")))
+      << bob->Transcript();
   bob->CloseStdin();
   alice->CloseStdin();
   EXPECT_EQ(bob->Wait(), 0) << bob->Transcript();
