@@ -62,12 +62,14 @@ class MixedReleaseTest : public ::testing::Test {
   // The other release's duet --cli --json as `name`, its home inside the root. An empty `room`:
   // it makes a code.
   std::unique_ptr<Process> StartOtherPeer(const std::string& addr, const std::string& name,
-                                          const std::string& room) {
+                                          const std::string& room,
+                                          const std::vector<std::string>& extra = {}) {
     std::vector<std::string> argv = {"/usr/sbin/chroot", root_,
                                      std::string(kOtherBinDir) + "/duet", "--cli", "--json",
                                      "--relay", addr, "--name", name, "--home",
                                      other_home_->inside(), "--wait", "10"};
     if (!room.empty()) argv.insert(argv.end(), {"--room", room});
+    argv.insert(argv.end(), extra.begin(), extra.end());
     return std::make_unique<Process>(argv);
   }
 
@@ -138,6 +140,26 @@ TEST_F(MixedReleaseTest, PeersOfBothReleasesTalkThroughTheOtherReleasesRelay) {
   ASSERT_FALSE(code.empty());
   auto here = StartPeer(relay.addr, "alice", tmp_ / "alice", code);
   ExpectSessionBothWays(*other, *here, "bob", "alice");
+}
+
+// The Debian 13 peer asks for post-quantum sessions only; the Debian 12 peer cannot make one.
+// Each says why, in its own words, and both runs end (trying again cannot help).
+TEST_F(MixedReleaseTest, ADebian13PeerThatRequiresPostQuantumRefusesADebian12PeerAndBothSayWhy) {
+  Relay relay = StartRelay();
+  ASSERT_FALSE(relay.addr.empty());
+  auto other = StartOtherPeer(relay.addr, "bob", "pq-mixed", {"--require-pq"});
+  ASSERT_TRUE(Event(*other, "waiting")) << other->Transcript();
+  auto here = StartPeer(relay.addr, "alice", tmp_ / "alice", "pq-mixed");
+  auto refused = Event(*other, "error");
+  auto told = Event(*here, "error");
+  ASSERT_TRUE(refused && told) << other->Transcript() << here->Transcript();
+  EXPECT_EQ((*refused)["code"], "PQ_REQUIRED") << *refused;
+  EXPECT_NE(std::string((*refused)["message"]).find("too old"), std::string::npos) << *refused;
+  EXPECT_EQ((*told)["code"], "PQ_REQUIRED_BY_PEER") << *told;
+  EXPECT_EQ(other->Wait(), 4) << other->Transcript();
+  EXPECT_EQ(here->Wait(), 4) << here->Transcript();
+  EXPECT_EQ(other->Count("\"event\":\"secure\""), 0u) << other->Transcript();
+  EXPECT_EQ(here->Count("\"event\":\"secure\""), 0u) << here->Transcript();
 }
 
 }  // namespace
