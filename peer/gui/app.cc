@@ -66,6 +66,7 @@ App::App(const GuiOptions& options)
       0, 0, kWidth, kHeight, [this] { OnConnectPressed(); }, [] { return NewCode().text; },
       [this] { ChooseDownloads(); });
   connect_->OnCompletionsChanged([this] { Refresh(); });
+  connect_->OnRequirePqChanged([this] { Refresh(); });
   chat_ =
       new ChatScreen(0, 0, kWidth, kHeight, model_,
                      ChatActions{[this](const std::string& t) { Send(t); },

@@ -213,6 +213,12 @@ ConnectScreen::ConnectScreen(int x, int y, int w, int h, std::function<void()> o
   require_pq_.labelsize(theme::kSmall);
   require_pq_.labelcolor(theme::kText);
   require_pq_.color(theme::kSurface);
+  require_pq_.callback(
+      [](Fl_Widget*, void* s) {
+        auto* self = static_cast<ConnectScreen*>(s);
+        if (self->on_require_pq_) self->on_require_pq_();
+      },
+      this);
   StyleText(error_, theme::kDanger);
   theme::StylePrimary(&connect_);
   connect_.shortcut(FL_Enter);

@@ -91,6 +91,8 @@ class ConnectScreen : public CardScreen {
   // says PQ_UNAVAILABLE).
   Fl_Check_Button& require_pq() { return require_pq_; }
   void SetPostQuantumAvailable(bool available);
+  // Called when the person ticks or unticks it.
+  void OnRequirePqChanged(std::function<void()> fn) { on_require_pq_ = std::move(fn); }
   // The folder received files are saved into, shown under the fields.
   void SetDownloads(const std::string& path);
   // The passphrase field shows only for a key that has one.
@@ -108,6 +110,7 @@ class ConnectScreen : public CardScreen {
   std::function<void()> on_connect_;
   std::function<std::string()> new_room_code_;
   std::function<void()> on_change_downloads_;
+  std::function<void()> on_require_pq_;
   std::string error_text_, fingerprint_text_, room_code_, downloads_text_;
   Fl_Box title_, tagline_;
   Fl_Input relay_;
