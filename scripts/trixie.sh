@@ -121,10 +121,23 @@ in_root() { chroot "$ROOT" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HO
 
 # --- 2. the source, and make deps inside ------------------------------------------------------
 begin "copy the source tree into the root"
-mkdir -p "$ROOT/src"
-# Everything but the build folder, which stays for an incremental build.
-find "$ROOT/src" -mindepth 1 -maxdepth 1 ! -name build -exec rm -rf {} +
-git ls-files -z | tar --null -T - -cf - | tar -xf - -C "$ROOT/src"
+# The build folder stays for an incremental build, so a file is written only when its content
+# changed, and then with a new time: a copy that kept the tree's times could be older than a
+# stale object and make would skip it.
+stage=$TOP/src-stage
+rm -rf "$stage"
+mkdir -p "$stage" "$ROOT/src"
+git ls-files -z | tar --null -T - -cf - | tar -xf - -C "$stage"
+(cd "$stage" && find . -type f -print0) | while IFS= read -r -d '' f; do
+  if ! cmp -s "$stage/$f" "$ROOT/src/$f"; then
+    mkdir -p "$(dirname "$ROOT/src/$f")"
+    cp "$stage/$f" "$ROOT/src/$f"
+  fi
+done
+(cd "$ROOT/src" && find . -path ./build -prune -o -type f -print0) | while IFS= read -r -d '' f; do
+  [[ -e "$stage/$f" ]] || rm -f "$ROOT/src/$f"
+done
+rm -rf "$stage"
 end
 
 begin "make deps inside the root"
