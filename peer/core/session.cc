@@ -361,11 +361,7 @@ void Session::Quit() {
   if (link_ == Link::kClosed) return;
   quitting_ = true;
   if (tls_ && has_peer()) {
-    SendApp(app::Bye{kByeUserLeft});
-    if (tls_) {
-      tls_->Close();
-      FlushCiphertext();
-    }
+    SendBye(kByeUserLeft);
   }
   EndTlsSession();
   wants_disconnect_ = true;

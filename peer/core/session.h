@@ -211,6 +211,8 @@ class Session {
   void HandleSecureMessage(const wire::app::AppMessage& msg, bool was_held = false);
   void ShowMessage(const wire::app::ChatMessage& m, bool held);
   void SendApp(const wire::app::AppMessage& msg);
+  // Ends the session on purpose: BYE with `reason` (session_internal.h), then close_notify.
+  void SendBye(uint8_t reason);
   // Encrypts application frames already encoded (file replies, bursts of chunks).
   void SendPlain(const wire::Bytes& frames);
   void SendHello();

@@ -76,11 +76,7 @@ void Session::OnHandshakeDone() {
     // handshake, so X25519 here means the other side cannot do better: trying again cannot help.
     // Nothing of ours went out; the other side hears why.
     const std::string group = tls_->group();
-    SendApp(app::Bye{kByePostQuantumRequired});
-    if (tls_) {
-      tls_->Close();
-      FlushCiphertext();
-    }
+    SendBye(kByePostQuantumRequired);
     return Fatal(Error{
         "PQ_REQUIRED",
         "The other side's key agreement is " + group +
@@ -180,6 +176,13 @@ void Session::SendApp(const app::AppMessage& msg) {
   FlushCiphertext();
 }
 
+void Session::SendBye(uint8_t reason) {
+  SendApp(app::Bye{reason});
+  if (!tls_) return;  // sending failed and ended the session
+  tls_->Close();
+  FlushCiphertext();
+}
+
 void Session::SendPlain(const wire::Bytes& frames) {
   if (frames.empty() || !tls_) return;
   Status st = tls_->Write(frames);
@@ -239,11 +242,7 @@ void Session::HandleCodeFrame(const app::AppMessage& msg) {
     if (error.code == "CODE_MISMATCH") {
       // Tell the other side, so that both say the same sentence (the relay may drop it: the
       // other side then ends with CODE_INTERRUPTED).
-      SendApp(app::Bye{kByeCodeMismatch});
-      if (tls_) {
-        tls_->Close();
-        FlushCiphertext();
-      }
+      SendBye(kByeCodeMismatch);
       return Fatal(error);
     }
     // Broken off some other way after our share went out: said, and the code is used up.

@@ -174,11 +174,7 @@ Status Session::RejectPeer() {
   }
   const bool changed = channel_ == Channel::kQuarantined;
   if (changed) DropHeld("you refused the key");
-  SendApp(app::Bye{changed ? kByeKeyRejected : kByeVerificationFailed});
-  if (tls_) {
-    tls_->Close();
-    FlushCiphertext();
-  }
+  SendBye(changed ? kByeKeyRejected : kByeVerificationFailed);
   quitting_ = true;
   Fatal(changed ? Error{"KEY_REFUSED",
                         "You refused the changed key: nothing was sent to it and nothing it sent "
