@@ -1,17 +1,18 @@
 #!/bin/bash
 # make bench, file row: one 1 GiB file from one `duet --cli` to another through duet-relay on
 # this machine, beside magic-wormhole (its own mailbox server and transit relay on 127.0.0.1)
-# and a plain socat forwarder moving the same bytes, all in the same run. Prints figures; never
-# passes or fails on time.
+# and a plain socat forwarder moving the same bytes, all in the same run, each RUNS times
+# (median and range). Prints figures; never passes or fails on time.
 #
-#   bench/file_bench.sh BUILD_DIR [SIZE_MIB]
+#   bench/file_bench.sh BUILD_DIR [SIZE_MIB] [RUNS]
 #
-# Duet's wall time runs from typing `/file` (so it includes hashing the file) to the receiver's
-# `file` event (written, SHA-256 checked, renamed). Wormhole's runs from starting `wormhole send`
-# to the receiver's exit; socat's from the first byte sent to the sink's exit.
+# Duet's wall time runs from typing `/file` to the receiver's `file` event (written, SHA-256
+# checked, renamed). Wormhole's runs from starting `wormhole send` to the receiver's exit;
+# socat's from the first byte sent to the sink's exit.
 set -u
 BUILD=${1:-build}
 MIB=${2:-1024}
+RUNS=${3:-3}
 BYTES=$((MIB * 1024 * 1024))
 BUILD=$(cd "$BUILD" && pwd)
 WORK=$(mktemp -d /tmp/duet-file-bench.XXXXXX)
@@ -37,15 +38,23 @@ wait_for() {
   done
 }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-row() { printf '  %-44s %8.2f s %9.0f MB/s\n' "$1" "$2" "$(calc "$BYTES / $2 / 1000000")"; }
+# The median of its arguments, then "(min-max)".
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END {
+  m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; print m, v[1], v[NR] }'; }
+# A row: label, then the wall times of the runs.
+row() {
+  local label=$1; shift
+  read -r m lo hi <<< "$(median "$@")"
+  printf '  %-44s %7.2f s (%.2f-%.2f) %6.0f MB/s\n' "$label" "$m" "$lo" "$hi" \
+    "$(calc "$BYTES / $m / 1000000")"
+}
 
-echo "file transfer: ${MIB} MiB of random data, this machine ($(nproc) cores), one run"
+echo "file transfer: ${MIB} MiB of random data, this machine ($(nproc) cores), $RUNS runs each"
 head -c "$BYTES" /dev/urandom > "$WORK/payload.bin"
 SUM=$(sha256sum "$WORK/payload.bin" | cut -d' ' -f1)
 
-# --- where the time must go: SHA-256 of the whole file on one core -------------------------
-# Duet hashes the file twice (the sender before the offer, the receiver before the rename), and
-# the sender's hash is done before a byte moves: a floor no relay or cipher choice removes.
+# --- where the time goes: SHA-256 of the whole file on one core ----------------------------
+# Each Duet peer hashes the file once, as it reads (sender) or writes (receiver) each chunk.
 HASH_S=""
 if command -v openssl >/dev/null; then
   t0=$(now)
@@ -53,18 +62,20 @@ if command -v openssl >/dev/null; then
 fi
 
 # --- socat: the bytes through a plain forwarder (the ceiling for any relay) ----------------
-SOCAT_S=""
+SOCAT_S=()
 if command -v socat >/dev/null; then
-  P1=$(free_port); P2=$(free_port)
-  socat -b 262144 -u TCP-LISTEN:$P2,bind=127.0.0.1,reuseaddr OPEN:/dev/null &
-  SINK=$!; PIDS+=($SINK)
-  socat -b 262144 TCP-LISTEN:$P1,bind=127.0.0.1,reuseaddr TCP:127.0.0.1:$P2 &
-  PIDS+=($!)
-  sleep 0.3
-  t0=$(now)
-  socat -b 262144 -u OPEN:"$WORK/payload.bin" TCP:127.0.0.1:$P1
-  wait $SINK
-  SOCAT_S=$(calc "$(now) - $t0")
+  for run in $(seq "$RUNS"); do
+    P1=$(free_port); P2=$(free_port)
+    socat -b 262144 -u TCP-LISTEN:$P2,bind=127.0.0.1,reuseaddr OPEN:/dev/null &
+    SINK=$!; PIDS+=($SINK)
+    socat -b 262144 TCP-LISTEN:$P1,bind=127.0.0.1,reuseaddr TCP:127.0.0.1:$P2 &
+    PIDS+=($!)
+    sleep 0.3
+    t0=$(now)
+    socat -b 262144 -u OPEN:"$WORK/payload.bin" TCP:127.0.0.1:$P1
+    wait $SINK
+    SOCAT_S+=("$(calc "$(now) - $t0")")
+  done
 fi
 
 # --- duet: duet --cli -> duet-relay -> duet --cli ------------------------------------------
@@ -88,29 +99,33 @@ BOB_PID=$!; PIDS+=($BOB_PID)
   --wait 120 < "$WORK/a.in" > "$WORK/a.log" 2>&1 &
 ALICE_PID=$!; PIDS+=($ALICE_PID)
 exec 3>"$WORK/a.in" 4>"$WORK/b.in"
-DUET_S=""
-DUET_CPU=""
+DUET_S=()
+CPU_A=(); CPU_R=(); CPU_B=()
 if wait_for "$WORK/a.log" '"event":"secure"' 60 && wait_for "$WORK/b.log" '"event":"secure"' 60; then
-  c0=("$(cpu $ALICE_PID)" "$(cpu $RELAY_PID)" "$(cpu $BOB_PID)")
-  t0=$(now)
-  echo "/file $WORK/payload.bin" >&3
-  deadline=$(( $(date +%s) + 600 ))
-  until [ -f "$WORK/file.t" ] || [ "$(date +%s)" -ge "$deadline" ]; do sleep 0.2; done
-  if [ -f "$WORK/file.t" ]; then
-    DUET_S=$(calc "$(cat "$WORK/file.t") - $t0")
-    # Where the time went: CPU seconds of each process during the transfer.
-    DUET_CPU=$(printf 'sender %.2f s, relay %.2f s, receiver %.2f s of CPU' \
-      "$(calc "$(cpu $ALICE_PID) - ${c0[0]}")" "$(calc "$(cpu $RELAY_PID) - ${c0[1]}")" \
-      "$(calc "$(cpu $BOB_PID) - ${c0[2]}")")
+  for run in $(seq "$RUNS"); do
+    rm -f "$WORK/file.t"
+    c0=("$(cpu $ALICE_PID)" "$(cpu $RELAY_PID)" "$(cpu $BOB_PID)")
+    t0=$(now)
+    echo "/file $WORK/payload.bin" >&3
+    deadline=$(( $(date +%s) + 600 ))
+    until [ -f "$WORK/file.t" ] || [ "$(date +%s)" -ge "$deadline" ]; do sleep 0.2; done
+    [ -f "$WORK/file.t" ] || break
+    DUET_S+=("$(calc "$(cat "$WORK/file.t") - $t0")")
+    # Where the time went: CPU seconds of each process during the transfer, per GiB.
+    GIB=$(calc "$BYTES / 1073741824")
+    CPU_A+=("$(calc "($(cpu $ALICE_PID) - ${c0[0]}) / $GIB")")
+    CPU_R+=("$(calc "($(cpu $RELAY_PID) - ${c0[1]}) / $GIB")")
+    CPU_B+=("$(calc "($(cpu $BOB_PID) - ${c0[2]}) / $GIB")")
     GOT=$(sha256sum "$WORK/dl/payload.bin" | cut -d' ' -f1)
     [ "$GOT" = "$SUM" ] || echo "bench: the received file differs!"
-  fi
+    rm -f "$WORK/dl/payload.bin"  # the folder stays: bob holds it open
+  done
 fi
 exec 3>&- 4>&-
 rm -rf "$WORK/dl"
 
 # --- magic-wormhole through its own mailbox server and transit relay -----------------------
-WH_S=""
+WH_S=()
 WH_NOTE=""
 # Debian's python, whatever python3 comes first on PATH (the servers are Debian packages).
 PY=/usr/bin/python3
@@ -123,41 +138,58 @@ if command -v wormhole >/dev/null && [ -x $PY ] &&
   PIDS+=($!)
   sleep 2
   WH=(wormhole --relay-url "ws://127.0.0.1:$MP/v1" --transit-helper "tcp:127.0.0.1:$TP")
-  mkdir -p "$WORK/wh"
-  t0=$(now)
-  # --no-listen on both sides: no direct connection, every byte goes through the transit relay.
-  "${WH[@]}" send --no-listen --hide-progress --code 7-duet-bench "$WORK/payload.bin" \
-    > "$WORK/wh-send.log" 2>&1 &
-  SEND=$!; PIDS+=($SEND)
-  (cd "$WORK/wh" && "${WH[@]}" receive --no-listen --hide-progress --accept-file \
-    -o "$WORK/wh/payload.bin" 7-duet-bench > "$WORK/wh-recv.log" 2>&1)
-  RC=$?
-  if [ $RC -eq 0 ] && [ -f "$WORK/wh/payload.bin" ]; then
-    WH_S=$(calc "$(now) - $t0")
-    [ "$(sha256sum "$WORK/wh/payload.bin" | cut -d' ' -f1)" = "$SUM" ] || WH_NOTE="(file differs!)"
-  else
-    WH_NOTE="failed: $(tail -1 "$WORK/wh-recv.log")"
-  fi
-  wait $SEND 2>/dev/null
+  for run in $(seq "$RUNS"); do
+    rm -rf "$WORK/wh"; mkdir -p "$WORK/wh"
+    t0=$(now)
+    # --no-listen on both sides: no direct connection, every byte goes through the transit relay.
+    "${WH[@]}" send --no-listen --hide-progress --code "$run-duet-bench" "$WORK/payload.bin" \
+      > "$WORK/wh-send.log" 2>&1 &
+    SEND=$!; PIDS+=($SEND)
+    (cd "$WORK/wh" && "${WH[@]}" receive --no-listen --hide-progress --accept-file \
+      -o "$WORK/wh/payload.bin" "$run-duet-bench" > "$WORK/wh-recv.log" 2>&1)
+    RC=$?
+    if [ $RC -eq 0 ] && [ -f "$WORK/wh/payload.bin" ]; then
+      WH_S+=("$(calc "$(now) - $t0")")
+      [ "$(sha256sum "$WORK/wh/payload.bin" | cut -d' ' -f1)" = "$SUM" ] || WH_NOTE="(file differs!)"
+    else
+      WH_NOTE="failed: $(tail -1 "$WORK/wh-recv.log")"
+    fi
+    wait $SEND 2>/dev/null
+  done
 else
   WH_NOTE="not installed (apt-get install magic-wormhole python3-magic-wormhole-mailbox-server magic-wormhole-transit-relay)"
 fi
 
 echo
-printf '  %-44s %10s %14s\n' "path" "wall" "throughput"
-if [ -n "$DUET_S" ]; then
-  row "duet --cli -> duet-relay -> duet --cli" "$DUET_S"
-  echo "    ($DUET_CPU; the sender's includes hashing the file before the offer)"
+printf '  %-44s %19s %11s\n' "path" "wall: median (range)" "throughput"
+if [ ${#DUET_S[@]} -gt 0 ]; then
+  row "duet --cli -> duet-relay -> duet --cli" "${DUET_S[@]}"
+  read -r ca _ <<< "$(median "${CPU_A[@]}")"; read -r cr _ <<< "$(median "${CPU_R[@]}")"
+  read -r cb _ <<< "$(median "${CPU_B[@]}")"
+  printf '    CPU seconds per GiB (median): sender %.2f, relay %.2f, receiver %.2f\n' "$ca" "$cr" "$cb"
 else
   echo "  duet: the transfer did not finish"
 fi
-[ -n "$WH_S" ] && row "magic-wormhole via its transit relay $WH_NOTE" "$WH_S" || echo "  magic-wormhole: $WH_NOTE"
-[ -n "$SOCAT_S" ] && row "plain bytes via socat -b 262144 (no crypto)" "$SOCAT_S" || echo "  socat: not installed"
-[ -n "$HASH_S" ] && printf '  %-44s %8.2f s  (duet does this twice, once before any byte moves)\n' \
-  "SHA-256 of the file on one core (openssl)" "$HASH_S"
-if [ -n "$DUET_S" ] && [ -n "$WH_S" ]; then
-  printf '  duet / magic-wormhole: %.1fx (target >= 6x)\n' "$(calc "$WH_S / $DUET_S")"
+if [ ${#WH_S[@]} -gt 0 ]; then
+  row "magic-wormhole via its transit relay $WH_NOTE" "${WH_S[@]}"
+else
+  echo "  magic-wormhole: $WH_NOTE"
 fi
-if [ -n "$DUET_S" ] && [ -n "$SOCAT_S" ]; then
-  printf '  duet / socat:          %.2fx (target >= 0.6x)\n' "$(calc "$SOCAT_S / $DUET_S")"
+if [ ${#SOCAT_S[@]} -gt 0 ]; then
+  row "plain bytes via socat -b 262144 (no crypto)" "${SOCAT_S[@]}"
+else
+  echo "  socat: not installed"
+fi
+[ -n "$HASH_S" ] && printf '  %-44s %7.2f s  (each duet peer does this once, while bytes move)\n' \
+  "SHA-256 of the file on one core (openssl)" "$HASH_S"
+if [ ${#DUET_S[@]} -gt 0 ]; then
+  read -r dm _ <<< "$(median "${DUET_S[@]}")"
+  if [ ${#WH_S[@]} -gt 0 ]; then
+    read -r wm _ <<< "$(median "${WH_S[@]}")"
+    printf '  duet / magic-wormhole: %.1fx (medians; target >= 6x)\n' "$(calc "$wm / $dm")"
+  fi
+  if [ ${#SOCAT_S[@]} -gt 0 ]; then
+    read -r sm _ <<< "$(median "${SOCAT_S[@]}")"
+    printf '  duet / socat:          %.2fx (medians; target >= 0.6x)\n' "$(calc "$sm / $dm")"
+  fi
 fi

@@ -49,7 +49,6 @@ struct Encoder {
     assert(!m.name.empty() && m.name.size() <= kMaxFileNameBytes);
     PutId(w, m.transfer_id);
     w.U64(m.size);
-    w.Raw(ByteView(m.sha256));
     w.U16(static_cast<uint16_t>(m.name.size()));
     w.Raw(m.name);
   }
@@ -64,7 +63,10 @@ struct Encoder {
     w.U64(m.offset);
     w.Raw(m.data);
   }
-  void operator()(const FileDone& m) { PutId(w, m.transfer_id); }
+  void operator()(const FileDone& m) {
+    PutId(w, m.transfer_id);
+    w.Raw(ByteView(m.sha256));
+  }
   void operator()(const FileCancel& m) { PutId(w, m.transfer_id); }
   void operator()(const FileResult& m) {
     PutId(w, m.transfer_id);
@@ -152,9 +154,7 @@ Result<AppMessage> DecodeBody(Type type, Reader& r, const std::string& name) {
     case Type::kFileOffer: {
       FileOffer m;
       uint16_t len = 0;
-      if (!GetArray(r, m.transfer_id) || !r.U64(m.size) || !GetArray(r, m.sha256) || !r.U16(len)) {
-        return truncated();
-      }
+      if (!GetArray(r, m.transfer_id) || !r.U64(m.size) || !r.U16(len)) return truncated();
       if (len == 0 || len > kMaxFileNameBytes) {
         return Bad("A FILE_OFFER frame's name is empty or longer than 255 bytes.");
       }
@@ -187,15 +187,18 @@ Result<AppMessage> DecodeBody(Type type, Reader& r, const std::string& name) {
       m.status = static_cast<FileStatus>(status);
       return AppMessage(m);
     }
+    case Type::kFileDone: {
+      FileDone m;
+      if (!GetArray(r, m.transfer_id) || !GetArray(r, m.sha256) || !r.done()) return truncated();
+      return AppMessage(m);
+    }
     case Type::kReceipt:
     case Type::kFileDecline:
-    case Type::kFileDone:
     case Type::kFileCancel: {
       Id id{};
       if (!GetArray(r, id) || !r.done()) return truncated();
       if (type == Type::kReceipt) return AppMessage(Receipt{id});
       if (type == Type::kFileDecline) return AppMessage(FileDecline{id});
-      if (type == Type::kFileDone) return AppMessage(FileDone{id});
       return AppMessage(FileCancel{id});
     }
     case Type::kPing:

@@ -15,8 +15,9 @@
 
 namespace duet::wire::app {
 
-// 2: the SAS code exchange before HELLO (PROTOCOL.md 3.1); 1 had none.
-inline constexpr uint16_t kProtocolVersion = 2;
+// 3: a file's SHA-256 comes in FILE_DONE, not FILE_OFFER (the sender hashes as it sends);
+// 2 had it in the offer; 1 had no SAS code exchange before HELLO (PROTOCOL.md 3.1).
+inline constexpr uint16_t kProtocolVersion = 3;
 inline constexpr size_t kMaxNameBytes = 64;
 inline constexpr size_t kMaxRoomBytes = 64;
 inline constexpr size_t kMaxClientVersionBytes = 32;
@@ -74,7 +75,6 @@ struct Receipt {
 struct FileOffer {
   Id transfer_id{};
   uint64_t size = 0;
-  Sha256 sha256{};
   std::string name;  // 1..255 bytes UTF-8
 };
 struct FileAccept {
@@ -89,8 +89,10 @@ struct FileChunk {
   uint64_t offset = 0;
   Bytes data;  // 1..65536 bytes
 };
+// After the last chunk: the SHA-256 of all `size` bytes, including those sent in earlier sessions.
 struct FileDone {
   Id transfer_id{};
+  Sha256 sha256{};
 };
 struct FileCancel {
   Id transfer_id{};

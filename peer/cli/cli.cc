@@ -93,7 +93,8 @@ std::vector<std::string> FilesToSend(const std::string& args) {
   return files;
 }
 
-// /file: hashes each file here (on the stdin thread, not the I/O thread) and queues it.
+// /file: opens each file here (on the stdin thread, not the I/O thread) and queues it; the I/O
+// thread reads and hashes it as its chunks go out.
 void SendFiles(RelayClient& client, Printer& printer, const std::string& args) {
   const std::vector<std::string> paths = FilesToSend(args);
   if (paths.empty()) {
@@ -107,9 +108,9 @@ void SendFiles(RelayClient& client, Printer& printer, const std::string& args) {
     }
     auto f = std::make_shared<FileToSend>(std::move(*file));
     client.Post([&printer, f](Session& s) {
-      FileTransfer info{"", false, f->name, f->size, wire::ToHex(f->sha256), ""};
+      FileTransfer info{"", false, f->name, f->size, "", ""};
       Result<std::string> id =
-          s.SendFile(std::move(f->source), f->name, f->size, f->sha256, f->origin);
+          s.SendFile(std::move(f->source), f->name, f->size, f->origin);
       if (!id) return printer.LocalError(id.error());
       info.id = *id;
       printer.FileQueued(info);

@@ -35,11 +35,7 @@ class JsonPrinter : public Printer {
     Emit({{"event", "error"}, {"code", e.code}, {"message", e.message}, {"fatal", false}});
   }
   void FileQueued(const FileTransfer& f) override {
-    Emit({{"event", "file_queued"},
-          {"id", f.id},
-          {"name", f.name},
-          {"bytes", f.size},
-          {"sha256", f.sha256}});
+    Emit({{"event", "file_queued"}, {"id", f.id}, {"name", f.name}, {"bytes", f.size}});
   }
   void Undelivered(const std::vector<std::string>& ids,
                    const std::vector<FileTransfer>& files) override {
@@ -91,11 +87,7 @@ class JsonPrinter : public Printer {
       std::lock_guard<std::mutex> lock(mu_);
       TrackOffer(f.id, true);
     }
-    Emit({{"event", "file_offer"},
-          {"id", f.id},
-          {"name", f.name},
-          {"bytes", f.size},
-          {"sha256", f.sha256}});
+    Emit({{"event", "file_offer"}, {"id", f.id}, {"name", f.name}, {"bytes", f.size}});
   }
   void OnFileResumed(const FileTransfer& f, uint64_t offset) override {
     Emit({{"event", "file_resumed"},

@@ -151,6 +151,8 @@ constexpr std::array kErrors = {
     ErrorInfo{"PART_LEDGER_DAMAGED", kRecovers, kExitUndelivered, kOurs,
               "The list of partly received files is damaged; those files are not resumed."},
     ErrorInfo{"FILE_READ_FAILED", kRecovers, kExitUndelivered, kOurs, "A file could not be read."},
+    ErrorInfo{"FILE_CHANGED_WHILE_SENT", kRecovers, kExitUndelivered, kOurs,
+              "A file was modified while it was sent; the transfer was cancelled."},
     ErrorInfo{"QUEUED_FILE_CHANGED", kRecovers, kExitUndelivered, kOurs,
               "A file queued in an earlier run changed since, so it was not sent."},
     ErrorInfo{"QUEUED_FILE_MISSING", kRecovers, kExitUndelivered, kOurs,

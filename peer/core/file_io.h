@@ -23,6 +23,9 @@ class FileSource {
   // Fills `out` from `offset` on; returns the bytes read, fewer only at the end of the file.
   // FILE_READ_FAILED when the file cannot be read (or shrank).
   virtual Result<size_t> ReadAt(uint64_t offset, std::span<uint8_t> out) = 0;
+  // Whether the file was modified since it was opened (its size or modification time differ):
+  // the bytes read before and after would not be one version of it. Asked before FILE_DONE.
+  virtual bool Changed() = 0;
 };
 
 // `NAME.part` in the download folder: the bytes received so far, in order.

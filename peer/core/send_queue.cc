@@ -9,23 +9,32 @@
 namespace duet::peer {
 namespace {
 
-constexpr std::string_view kHeader = "# duet send queue v1\n";
-constexpr int kFields = 7;
+constexpr std::string_view kHeader = "# duet send queue v2\n";
+constexpr int kFields = 6;
 
-bool ParseLine(std::string_view line, QueuedFile& f) {
-  std::string_view fields[kFields];
-  if (!SplitFields(line, fields)) return false;
+bool ParseFields(const std::string_view (&fields)[kFields], QueuedFile& f) {
   std::array<uint8_t, 32> fp{};
-  const std::string_view peer = fields[4];
-  if (!wire::FromHex(fields[0], f.id) || !wire::FromHex(fields[1], f.sha256) ||
-      !ParseNumber(fields[2], f.size) || !ParseNumber(fields[3], f.origin.mtime_ns) ||
-      (peer != "-" && !wire::FromHex(peer, fp)) || !UnescapeField(fields[5], f.name) ||
-      !UnescapeField(fields[6], f.origin.path)) {
+  const std::string_view peer = fields[3];
+  if (!wire::FromHex(fields[0], f.id) || !ParseNumber(fields[1], f.size) ||
+      !ParseNumber(fields[2], f.origin.mtime_ns) || (peer != "-" && !wire::FromHex(peer, fp)) ||
+      !UnescapeField(fields[4], f.name) || !UnescapeField(fields[5], f.origin.path)) {
     return false;
   }
   f.peer = peer == "-" ? "" : wire::ToHex(fp);
   return f.name.size() <= wire::app::kMaxFileNameBytes && wire::IsValidUtf8(f.name) &&
          f.origin.path[0] == '/';
+}
+
+bool ParseLine(std::string_view line, QueuedFile& f) {
+  std::string_view fields[kFields];
+  if (SplitFields(line, fields) && ParseFields(fields, f)) return true;
+  // Version 1 lines had the file's SHA-256 after the id (files were hashed before they were
+  // offered): the column is skipped, so a queue written before the upgrade is still sent.
+  std::string_view v1[kFields + 1];
+  std::array<uint8_t, 32> digest{};
+  if (!SplitFields(line, v1) || !wire::FromHex(v1[1], digest)) return false;
+  const std::string_view rest[kFields] = {v1[0], v1[2], v1[3], v1[4], v1[5], v1[6]};
+  return ParseFields(rest, f);
 }
 
 }  // namespace
@@ -49,7 +58,7 @@ Result<std::vector<QueuedFile>> ParseSendQueue(std::string_view text) {
 std::string FormatSendQueue(const std::vector<QueuedFile>& files) {
   std::string out(kHeader);
   for (const QueuedFile& f : files) {
-    out += wire::ToHex(f.id) + " " + wire::ToHex(f.sha256) + " " + std::to_string(f.size) + " " +
+    out += wire::ToHex(f.id) + " " + std::to_string(f.size) + " " +
            std::to_string(f.origin.mtime_ns) + " " + (f.peer.empty() ? "-" : f.peer) + " " +
            EscapeField(f.name) + " " + EscapeField(f.origin.path) + "\n";
   }

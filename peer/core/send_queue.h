@@ -3,9 +3,9 @@
 // cancelled it. On the next start the next secure session with the same peer (same fingerprint)
 // offers it again under the same transfer id, and the receiver resumes from its part.
 //
-// A remembered file is sent again only if it is still the file that was hashed: same size and
+// A remembered file is sent again only if it is still the file that was queued: same size and
 // same modification time. Otherwise it is dropped with QUEUED_FILE_CHANGED or
-// QUEUED_FILE_MISSING; altered content is never sent under the old SHA-256.
+// QUEUED_FILE_MISSING, rather than resumed with other bytes than the part it continues.
 //
 // Sans I/O: the store (SendQueueStore) is injected; peer/net/posix_send_queue implements it on
 // a file, tests use memory. Not thread-safe; the Session's thread uses it.
@@ -17,7 +17,6 @@
 #include <string_view>
 #include <vector>
 
-#include "crypto/sha256.h"
 #include "peer/core/file_io.h"
 #include "wire/app_protocol.h"
 #include "wire/result.h"
@@ -32,18 +31,18 @@ struct FileOrigin {
 };
 
 struct QueuedFile {
-  wire::app::Id id{};  // the transfer id (derived from name, size and SHA-256)
+  wire::app::Id id{};  // the transfer id (random, chosen when the file was queued)
   std::string name;    // the name offered
   uint64_t size = 0;
-  crypto::Digest256 sha256{};
   FileOrigin origin;
   std::string peer;  // fingerprint (64 hex) of the peer it is meant for; "" until first offered
 };
 
-// The file's text: a "# duet send queue v1" line, then one line per file:
-// "<id 32 hex> <sha256 64 hex> <size> <mtime_ns> <peer 64 hex or -> <name> <path>", where bytes
-// of name and path at or below 0x20, 0x7f and '%' are written as %XX. Pure, so it can be tested
-// on its own. SEND_QUEUE_DAMAGED names the first bad line.
+// The file's text: a "# duet send queue v2" line, then one line per file:
+// "<id 32 hex> <size> <mtime_ns> <peer 64 hex or -> <name> <path>", where bytes of name and path
+// at or below 0x20, 0x7f and '%' are written as %XX (version 1 lines, with the SHA-256 after the
+// id, are read too). Pure, so it can be tested on its own. SEND_QUEUE_DAMAGED names the first
+// bad line.
 Result<std::vector<QueuedFile>> ParseSendQueue(std::string_view text);
 std::string FormatSendQueue(const std::vector<QueuedFile>& files);
 

@@ -215,7 +215,7 @@ void Session::CheckLiveness(int64_t now) {
 }
 
 wire::Bytes Session::TakeOutgoing(bool room_for_bulk) {
-  if (room_for_bulk && can_send() && transfers_.has_bulk()) {
+  if (room_for_bulk && wants_bulk()) {
     burst_.clear();  // keeps its capacity: no allocation per burst
     transfers_.FillBulk(config_.bulk_burst_bytes, burst_);
     SendPlain(burst_);

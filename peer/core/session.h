@@ -111,6 +111,10 @@ class Session {
   // written everything it was given) file chunks follow, up to bulk_burst_bytes and the window:
   // chunks wait for the socket, so a message always goes out before the next burst.
   wire::Bytes TakeOutgoing(bool room_for_bulk = true);
+  // File work is waiting for room_for_bulk: chunks to send, or (a resume) bytes to hash before
+  // them, which TakeOutgoing(true) does a slice at a time and may return nothing for. The
+  // transport calls again, after other events, while this holds.
+  bool wants_bulk() const { return can_send() && transfers_.has_bulk(); }
   // The session wants this transport closed (after writing what TakeOutgoing() returned).
   bool wants_disconnect() const { return wants_disconnect_; }
   // Whether a new transport should be opened after this one closed.
@@ -139,11 +143,12 @@ class Session {
   void Quit();
 
   // Files (peer/core/transfers.h has the rules). Ids are 32 hex digits, as in the events.
-  // Queues a file (offered now or in the next secure session); `source` is read on this thread.
-  // With an `origin` on disk and a send_queue, the file is remembered until it ends: after a
-  // restart it is offered again to the same peer (the first transport takes the queue back).
+  // Queues a file (offered now or in the next secure session); `source` is read, and hashed,
+  // on this thread as its chunks go out. With an `origin` on disk and a send_queue, the file is
+  // remembered until it ends: after a restart it is offered again to the same peer (the first
+  // transport takes the queue back).
   Result<std::string> SendFile(std::unique_ptr<FileSource> source, std::string name, uint64_t size,
-                               const crypto::Digest256& sha256, FileOrigin origin = {});
+                               FileOrigin origin = {});
   Status AcceptFile(std::string_view id);
   Status DeclineFile(std::string_view id);
   Status CancelFile(std::string_view id);

@@ -5,14 +5,13 @@
 namespace duet::peer {
 
 Result<std::string> Session::SendFile(std::unique_ptr<FileSource> source, std::string name,
-                                      uint64_t size, const crypto::Digest256& sha256,
-                                      FileOrigin origin) {
+                                      uint64_t size, FileOrigin origin) {
   if (link_ == Link::kClosed) {
     return Error{"SESSION_CLOSED", "The session has ended; the file was not sent."};
   }
   wire::Bytes out;
-  Result<std::string> id = transfers_.Send(std::move(source), std::move(name), size, sha256,
-                                           can_send(), out, std::move(origin));
+  Result<std::string> id = transfers_.Send(std::move(source), std::move(name), size, can_send(),
+                                           out, std::move(origin));
   SendPlain(out);
   return id;
 }

@@ -19,17 +19,16 @@ constexpr size_t kRehashBlock = 1 << 20;
 Error ProtocolError(std::string what) { return Error{"BAD_MESSAGE", std::move(what)}; }
 
 // What the download folder records a part under: the transfer id bound to the offer the part was
-// made for (size, checksum, name). The sender picks the id, so a peer could offer a known id
-// again with another size (after the receiver restarted, say) to have a small accepted file
-// resumed as a large one without asking; with this key that is a new offer, asked or held to the
-// limits, and the old part is never touched.
-app::Id PartKey(const app::Id& id, const FileTransfer& info, const crypto::Digest256& sha256) {
+// made for (size and name). The sender picks the id, so a peer could offer a known id again with
+// another size (after the receiver restarted, say) to have a small accepted file resumed as a
+// large one without asking; with this key that is a new offer, asked or held to the limits, and
+// the old part is never touched.
+app::Id PartKey(const app::Id& id, const FileTransfer& info) {
   wire::Bytes bytes;
   wire::Writer w(bytes);
-  w.Raw(std::string_view("duet-part-v1"));
+  w.Raw(std::string_view("duet-part-v2"));
   w.Raw(wire::ByteView(id));
   w.U64(info.size);
-  w.Raw(wire::ByteView(sha256));
   w.Raw(info.name);
   crypto::Sha256 h;
   h.Update(bytes);
@@ -55,7 +54,7 @@ size_t Transfers::receiving_count() const {
 
 Status Transfers::OnOffer(const app::FileOffer& m, bool trusted, wire::Bytes& out) {
   if (Incoming* in = FindIncoming(m.transfer_id)) {
-    if (in->info.size != m.size || in->sha256 != m.sha256) {
+    if (in->info.size != m.size || in->info.name != SafeFileName(m.name)) {
       return ProtocolError("a FILE_OFFER reusing a transfer id for another file");
     }
     switch (in->state) {
@@ -71,13 +70,11 @@ Status Transfers::OnOffer(const app::FileOffer& m, bool trusted, wire::Bytes& ou
   }
   Incoming& in = incoming_.emplace_back();
   in.id = m.transfer_id;
-  in.sha256 = m.sha256;
-  in.info = FileTransfer{wire::ToHex(m.transfer_id), true, SafeFileName(m.name), m.size,
-                         wire::ToHex(m.sha256),      ""};
+  in.info = FileTransfer{wire::ToHex(m.transfer_id), true, SafeFileName(m.name), m.size, "", ""};
   // A part of this transfer in the folder means the user accepted it in an earlier run: it is
   // taken again without asking (OnFileResumed instead of OnFileOffered).
   in.earlier_run = trusted && config_.downloads != nullptr &&
-                   config_.downloads->HasPart(in.info.name, PartKey(in.id, in.info, in.sha256));
+                   config_.downloads->HasPart(in.info.name, PartKey(in.id, in.info));
   if (!in.earlier_run) listener_.OnFileOffered(in.info);
   if (!trusted || config_.downloads == nullptr) return Ok();
   if (in.earlier_run) return StartReceiving(in, out);
@@ -137,15 +134,15 @@ Status Transfers::Decline(std::string_view id_hex, bool secure, wire::Bytes& out
 
 // Opens (or reopens) NAME.part, hashes what it already holds, and accepts from its length: the
 // verified offset, since only bytes that arrived in order inside the TLS session were appended.
+// The part is read and hashed again at every resume, even one in the same run, so the digest
+// FILE_DONE brings is checked against the bytes on disk, whatever session wrote them.
 // A file that would not fit in the free space left is not started (FILE_NO_SPACE).
 Status Transfers::StartReceiving(Incoming& in, wire::Bytes& out) {
   const app::Id id = in.id;
-  if (!in.part) {
-    if (Status st = OpenPart(in); !st) {
-      app::AppendAppMessage(out, app::FileResult{id, app::FileStatus::kWriteFailed});
-      FinishIncoming(id, &st.error());
-      return Ok();
-    }
+  if (Status st = OpenPart(in); !st) {
+    app::AppendAppMessage(out, app::FileResult{id, app::FileStatus::kWriteFailed});
+    FinishIncoming(id, &st.error());
+    return Ok();
   }
   // This file's missing bytes, and those still to come of the files already being received.
   uint64_t needed = in.info.size - in.received;
@@ -166,15 +163,18 @@ Status Transfers::StartReceiving(Incoming& in, wire::Bytes& out) {
 }
 
 Status Transfers::OpenPart(Incoming& in) {
-  const app::Id key = PartKey(in.id, in.info, in.sha256);
-  Result<std::unique_ptr<PartFile>> part = config_.downloads->OpenPart(in.info.name, key);
-  if (part && (*part)->size() > in.info.size) {  // not this file: start it over
-    (*part)->Remove();
-    part = config_.downloads->OpenPart(in.info.name, key);
+  if (!in.part) {
+    const app::Id key = PartKey(in.id, in.info);
+    Result<std::unique_ptr<PartFile>> part = config_.downloads->OpenPart(in.info.name, key);
+    if (part && (*part)->size() > in.info.size) {  // not this file: start it over
+      (*part)->Remove();
+      part = config_.downloads->OpenPart(in.info.name, key);
+    }
+    if (!part) return part.error();
+    in.part = std::move(*part);
   }
-  if (!part) return part.error();
-  in.part = std::move(*part);
   UsePart(in);
+  in.hasher = crypto::Sha256();
   std::vector<uint8_t> buf(kRehashBlock);
   for (uint64_t pos = 0; pos < in.part->size();) {
     const size_t want = static_cast<size_t>(std::min<uint64_t>(buf.size(), in.part->size() - pos));
@@ -242,17 +242,17 @@ Status Transfers::OnDone(const app::FileDone& m, wire::Bytes& out) {
   Incoming* in = FindIncoming(m.transfer_id);
   if (in == nullptr || in->state != Incoming::State::kReceiving) return Ok();
   const bool complete = in->received == in->info.size;
-  if (!complete || in->hasher.Finish() != in->sha256) {
+  const crypto::Digest256 digest = in->hasher.Finish();
+  if (!complete || digest != m.sha256) {
     // Nothing is presented as complete: the part is deleted, and both sides are told.
     in->part->Remove();
     app::AppendAppMessage(out, app::FileResult{m.transfer_id, app::FileStatus::kIntegrityMismatch});
     const Error e{"FILE_INTEGRITY",
                   in->info.name +
-                      (complete ? " arrived, but its SHA-256 does not match the one "
-                                  "offered"
+                      (complete ? " arrived, but its SHA-256 does not match the sender's"
                                 : " ended early") +
-                      ": it was altered or changed on the way and was discarded. Ask the sender "
-                      "to send it again."};
+                      ": part of it changed (on a disk between two sessions, or the sender's "
+                      "copy) and it was discarded. Ask the sender to send it again."};
     FinishIncoming(m.transfer_id, &e);
     return Ok();
   }
@@ -263,6 +263,7 @@ Status Transfers::OnDone(const app::FileDone& m, wire::Bytes& out) {
     return Ok();
   }
   in->info.path = *path;
+  in->info.sha256 = wire::ToHex(digest);
   app::AppendAppMessage(out, app::FileResult{m.transfer_id, app::FileStatus::kSaved});
   FinishIncoming(m.transfer_id, nullptr);
   return Ok();

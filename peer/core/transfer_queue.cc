@@ -12,7 +12,7 @@ void Transfers::SaveQueue() {
   std::vector<QueuedFile> files;
   for (const Outgoing& o : outgoing_) {
     if (o.origin.path.empty()) continue;
-    files.push_back(QueuedFile{o.id, o.info.name, o.info.size, o.sha256, o.origin, o.peer});
+    files.push_back(QueuedFile{o.id, o.info.name, o.info.size, o.origin, o.peer});
   }
   // Not fatal: the transfer goes on, only a restart would forget it.
   if (Status st = config_.queue->Save(files); !st) listener_.OnError(st.error(), false);
@@ -25,12 +25,11 @@ void Transfers::Restore() {
   bool dropped = false;
   std::vector<std::pair<FileTransfer, Error>> failed;  // reported once the store says so too
   for (QueuedFile& f : *files) {
-    // A line whose id does not belong to its file was not written by us: skip it.
-    if (DeriveTransferId(f.name, f.size, f.sha256) != f.id || FindOutgoing(f.id) != nullptr) {
+    if (FindOutgoing(f.id) != nullptr) {  // twice: not written by us
       dropped = true;
       continue;
     }
-    FileTransfer info{wire::ToHex(f.id), false, f.name, f.size, wire::ToHex(f.sha256), ""};
+    FileTransfer info{wire::ToHex(f.id), false, f.name, f.size, "", ""};
     Result<std::unique_ptr<FileSource>> source = config_.queue->Reopen(f);
     if (!source) {
       dropped = true;
@@ -39,7 +38,6 @@ void Transfers::Restore() {
     }
     Outgoing& o = outgoing_.emplace_back();
     o.id = f.id;
-    o.sha256 = f.sha256;
     o.source = std::move(*source);
     o.origin = std::move(f.origin);
     o.peer = std::move(f.peer);

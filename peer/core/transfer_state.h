@@ -5,6 +5,7 @@
 #include <optional>
 #include <set>
 
+#include "crypto/sha256.h"
 #include "peer/core/transfers.h"
 
 namespace duet::peer {
@@ -18,7 +19,6 @@ struct Transfers::Outgoing {
   };
   FileTransfer info;
   wire::app::Id id{};
-  crypto::Digest256 sha256{};
   std::unique_ptr<FileSource> source;
   FileOrigin origin;      // remembered in the queue store when it has a path
   std::string peer;       // fingerprint of the peer it is meant for; "" until first offered
@@ -26,6 +26,11 @@ struct Transfers::Outgoing {
   State state = State::kQueued;
   uint64_t next = 0;   // next offset to send
   uint64_t acked = 0;  // the receiver holds every byte below this
+  // The SHA-256 for FILE_DONE, fed as bytes are read to be sent: it covers [0, hashed). A
+  // transfer accepted at an offset above 0 (a resume) first reads and hashes the bytes below
+  // it, a slice per FillBulk call, before its first chunk.
+  crypto::Sha256 hasher;
+  uint64_t hashed = 0;
   int64_t last_progress_ms = 0;
 };
 
@@ -37,20 +42,20 @@ struct Transfers::Incoming {
   };
   FileTransfer info;
   wire::app::Id id{};
-  crypto::Digest256 sha256{};
   State state = State::kAwaitingUser;
   std::unique_ptr<PartFile> part;  // there once accepted
   bool part_open = false;          // `part` holds a file descriptor (see Transfers::UsePart)
   uint64_t last_use = 0;           // when `part` was last written (a count, for UsePart)
   bool earlier_run = false;        // taken without asking: accepted in an earlier run
-  crypto::Sha256 hasher;           // over part's bytes, always in step with `received`
+  crypto::Sha256 hasher;  // over part's bytes, in step with `received` (read again at resume)
   uint64_t received = 0;
   uint64_t acked = 0;  // the last FILE_ACK sent
   int64_t last_progress_ms = 0;
 };
 
-// Same file, same name, same id: a file sent again after a restart resumes where it stopped.
-wire::app::Id DeriveTransferId(std::string_view name, uint64_t size, const crypto::Digest256& sha);
+// 16 random bytes: a transfer's id, chosen when the file is queued (the queue store keeps it,
+// so a restarted sender offers it again under the same id and the receiver resumes).
+wire::app::Id NewTransferId();
 
 // Parses 32 hex digits (either case). nullopt for anything else.
 std::optional<wire::app::Id> ParseTransferId(std::string_view hex);

@@ -4,6 +4,7 @@
 #include <utility>
 #include <variant>
 
+#include "crypto/random.h"
 #include "peer/core/transfer_state.h"
 #include "wire/hex.h"
 #include "wire/utf8.h"
@@ -12,17 +13,9 @@ namespace duet::peer {
 
 namespace app = wire::app;
 
-app::Id DeriveTransferId(std::string_view name, uint64_t size, const crypto::Digest256& sha) {
-  crypto::Sha256 h;
-  h.Update(wire::AsBytes("duet-transfer-id-v1"));
-  h.Update(sha);
-  uint8_t be[8];
-  for (int i = 0; i < 8; ++i) be[i] = static_cast<uint8_t>(size >> (56 - 8 * i));
-  h.Update(be);
-  h.Update(wire::AsBytes(name));
-  crypto::Digest256 d = h.Finish();
+app::Id NewTransferId() {
   app::Id id{};
-  std::copy_n(d.begin(), id.size(), id.begin());
+  crypto::RandomBytes(id);
   return id;
 }
 
@@ -53,21 +46,21 @@ void Transfers::Progress(const FileTransfer& f, uint64_t done, int64_t& last_ms)
 // --- the user ----------------------------------------------------------------------------------
 
 Result<std::string> Transfers::Send(std::unique_ptr<FileSource> source, std::string name,
-                                    uint64_t size, const crypto::Digest256& sha256, bool secure,
-                                    wire::Bytes& out, FileOrigin origin) {
+                                    uint64_t size, bool secure, wire::Bytes& out,
+                                    FileOrigin origin) {
   if (name.empty() || name.size() > app::kMaxFileNameBytes || !wire::IsValidUtf8(name)) {
     return Error{"FILE_NAME_BAD", "A file name must be 1 to 255 bytes of UTF-8 text."};
   }
-  const app::Id id = DeriveTransferId(name, size, sha256);
-  if (FindOutgoing(id) != nullptr) {
+  if (!origin.path.empty() &&
+      std::any_of(outgoing_.begin(), outgoing_.end(),
+                  [&](const Outgoing& o) { return o.origin.path == origin.path; })) {
     return Error{"FILE_ALREADY_QUEUED", "That file is already on its way."};
   }
   Outgoing& o = outgoing_.emplace_back();
-  o.id = id;
-  o.sha256 = sha256;
+  o.id = TakeKeptId(name, size, origin).value_or(NewTransferId());
   o.source = std::move(source);
   o.origin = std::move(origin);
-  o.info = FileTransfer{wire::ToHex(id), false, std::move(name), size, wire::ToHex(sha256), ""};
+  o.info = FileTransfer{wire::ToHex(o.id), false, std::move(name), size, "", ""};
   if (secure) {
     Offer(o, out);  // saves the queue
   } else if (!o.origin.path.empty()) {
@@ -103,7 +96,7 @@ Status Transfers::Cancel(std::string_view id_hex, bool secure, wire::Bytes& out)
 // --- the session -------------------------------------------------------------------------------
 
 void Transfers::Offer(Outgoing& o, wire::Bytes& out) {
-  app::AppendAppMessage(out, app::FileOffer{o.id, o.info.size, o.sha256, o.info.name});
+  app::AppendAppMessage(out, app::FileOffer{o.id, o.info.size, o.info.name});
   o.state = Outgoing::State::kOffered;
   if (o.peer.empty()) {  // from now on it is meant for this peer only
     o.peer = peer_;
@@ -174,6 +167,11 @@ Status Transfers::OnAccept(const app::FileAccept& m) {
   }
   o->state = Outgoing::State::kSending;
   o->next = o->acked = m.offset;
+  // The digest covers the bytes the receiver already holds as the file has them now: FillBulk
+  // reads and hashes them again before the first chunk, so a file edited in the part already
+  // sent (even with its time kept) fails the check instead of arriving as a mix.
+  o->hasher = crypto::Sha256();
+  o->hashed = 0;
   if (std::exchange(o->restored, false)) listener_.OnFileResumed(o->info, m.offset);
   listener_.OnFileStarted(o->info, m.offset);
   return Ok();
@@ -202,7 +200,8 @@ void Transfers::OnResult(const app::FileResult& m) {
       const Error e{"FILE_INTEGRITY",
                     "The peer received " + o->info.name +
                         " but its SHA-256 did not match (the file changed while it was sent, or "
-                        "it was altered on the way). The peer discarded it; send it again."};
+                        "what they held from an earlier session was altered). The peer discarded "
+                        "it; send it again."};
       return FinishOutgoing(m.transfer_id, &e);
     }
     case app::FileStatus::kWriteFailed: {
@@ -216,6 +215,7 @@ void Transfers::OnResult(const app::FileResult& m) {
                     "The peer has no room for " + o->info.name +
                         " (not enough free space on their side); they keep what arrived. Send it "
                         "again once they have freed some space: it continues where it stopped."};
+      RememberKept(*o);
       return FinishOutgoing(m.transfer_id, &e);
     }
     case app::FileStatus::kOverLimit: {
@@ -231,7 +231,9 @@ void Transfers::OnResult(const app::FileResult& m) {
 bool Transfers::has_bulk() const {
   for (const Outgoing& o : outgoing_) {
     if (o.state != Outgoing::State::kSending) continue;
-    if (o.next == o.info.size || o.next - o.acked < config_.window_bytes) return true;
+    if (o.hashed < o.next || o.next == o.info.size || o.next - o.acked < config_.window_bytes) {
+      return true;
+    }
   }
   return false;
 }
@@ -240,31 +242,88 @@ void Transfers::FillBulk(size_t budget, wire::Bytes& out) {
   const size_t start = out.size();
   for (Outgoing& o : outgoing_) {
     if (o.state != Outgoing::State::kSending) continue;
+    if (o.hashed < o.next) return CatchUp(o, budget, out);
     while (o.next < o.info.size && o.next - o.acked < config_.window_bytes &&
            out.size() - start < budget) {
       const size_t n = static_cast<size_t>(std::min<uint64_t>(
           {app::kMaxChunkBytes, o.info.size - o.next, config_.window_bytes - (o.next - o.acked)}));
       const size_t frame_start = out.size();
       std::span<uint8_t> dst = app::PrepareFileChunk(out, o.id, o.next, n);
-      Result<size_t> got = o.source->ReadAt(o.next, dst);
-      if (!got || *got != n) {
+      if (Status st = ReadToSend(o, o.next, dst); !st) {
         out.resize(frame_start);
-        app::AppendAppMessage(out, app::FileCancel{o.id});
-        const Error e = got ? Error{"FILE_READ_FAILED", o.info.name +
-                                                            " became shorter while it was sent; "
-                                                            "the transfer was cancelled."}
-                            : got.error();
-        FinishOutgoing(o.id, &e);
-        return;  // `o` is gone; the next call carries on with the queue
+        return CancelUnreadable(o, st.error(), out);  // `o` is gone; the next call goes on
       }
-      o.next += n;
+      o.hasher.Update(dst);
+      o.next = o.hashed = o.next + n;
     }
     if (o.next == o.info.size) {
-      app::AppendAppMessage(out, app::FileDone{o.id});
+      if (o.source->Changed()) {
+        return CancelUnreadable(
+            o,
+            Error{"FILE_CHANGED_WHILE_SENT",
+                  o.info.name +
+                      " was modified while it was sent, so the peer would get a mix of two "
+                      "versions; the transfer was cancelled and the peer discarded what arrived. "
+                      "Send it again once it is no longer being written."},
+            out);
+      }
+      const crypto::Digest256 digest = o.hasher.Finish();  // the hasher starts over
+      o.hashed = 0;
+      o.info.sha256 = wire::ToHex(digest);
+      app::AppendAppMessage(out, app::FileDone{o.id, digest});
       o.state = Outgoing::State::kDoneSent;
     }
     if (out.size() - start >= budget || o.state == Outgoing::State::kSending) return;
   }
+}
+
+Status Transfers::ReadToSend(const Outgoing& o, uint64_t offset, std::span<uint8_t> dst) {
+  Result<size_t> got = o.source->ReadAt(offset, dst);
+  if (!got) return got.error();
+  if (*got != dst.size()) {
+    return Error{"FILE_READ_FAILED",
+                 o.info.name + " became shorter while it was sent; the transfer was cancelled."};
+  }
+  return Ok();
+}
+
+void Transfers::CancelUnreadable(const Outgoing& o, const Error& error, wire::Bytes& out) {
+  const app::Id id = o.id;  // FinishOutgoing destroys `o`
+  app::AppendAppMessage(out, app::FileCancel{id});
+  FinishOutgoing(id, &error);
+}
+
+void Transfers::CatchUp(Outgoing& o, size_t budget, wire::Bytes& out) {
+  if (scratch_.empty()) scratch_.resize(kCatchUpBlock);
+  for (size_t done = 0; o.hashed < o.next && done < budget;) {
+    const size_t n = static_cast<size_t>(std::min<uint64_t>(scratch_.size(), o.next - o.hashed));
+    const std::span<uint8_t> dst(scratch_.data(), n);
+    if (Status st = ReadToSend(o, o.hashed, dst); !st) return CancelUnreadable(o, st.error(), out);
+    o.hasher.Update(dst);
+    o.hashed += n;
+    done += n;
+  }
+}
+
+// The receiver keeps the part of a file it had no room for: sent again (the same path, size and
+// time, or for a file with no path the same name and size), it goes under the same id, so that
+// part resumes.
+void Transfers::RememberKept(const Outgoing& o) {
+  if (kept_.size() >= kMaxKept) kept_.erase(kept_.begin());
+  kept_.push_back(Kept{o.origin.path.empty() ? o.info.name : o.origin.path, o.info.size,
+                       o.origin.mtime_ns, o.id});
+}
+
+std::optional<app::Id> Transfers::TakeKeptId(const std::string& name, uint64_t size,
+                                             const FileOrigin& origin) {
+  const std::string& key = origin.path.empty() ? name : origin.path;
+  auto it = std::find_if(kept_.begin(), kept_.end(), [&](const Kept& k) {
+    return k.key == key && k.size == size && k.mtime_ns == origin.mtime_ns;
+  });
+  if (it == kept_.end()) return std::nullopt;
+  const app::Id id = it->id;
+  kept_.erase(it);
+  return id;
 }
 
 bool Transfers::ForLastPeer(const Outgoing& o) const {

@@ -21,10 +21,10 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <vector>
 
-#include "crypto/sha256.h"
 #include "peer/core/file_io.h"
 #include "peer/core/listener.h"
 #include "peer/core/send_queue.h"
@@ -58,13 +58,12 @@ class Transfers {
   ~Transfers();
 
   // --- the user ---
-  // Queues a file; it is offered now if `secure`, else in the next secure session. The id is
-  // derived from name, size and hash, so sending the same file again after a restart resumes.
-  // A file with an `origin` on disk is remembered in the queue store until it ends.
-  // FILE_NAME_BAD, FILE_ALREADY_QUEUED.
+  // Queues a file under a new random id; it is offered now if `secure`, else in the next secure
+  // session. Nothing is read yet: the file is hashed as its chunks are read. A file with an
+  // `origin` on disk is remembered in the queue store until it ends (a restart resumes it), and
+  // queued once: the same path again while it waits is FILE_ALREADY_QUEUED. FILE_NAME_BAD.
   Result<std::string> Send(std::unique_ptr<FileSource> source, std::string name, uint64_t size,
-                           const crypto::Digest256& sha256, bool secure, wire::Bytes& out,
-                           FileOrigin origin = {});
+                           bool secure, wire::Bytes& out, FileOrigin origin = {});
   // FILE_UNKNOWN (no offer with that id waits), NO_DOWNLOAD_FOLDER, FILE_WRITE_FAILED.
   Status Accept(std::string_view id_hex, bool secure, wire::Bytes& out);
   Status Decline(std::string_view id_hex, bool secure, wire::Bytes& out);
@@ -86,9 +85,11 @@ class Transfers {
   Status Handle(const wire::app::AppMessage& msg, bool trusted, wire::Bytes& out);
   Status HandleChunk(const wire::app::FileChunkView& chunk, wire::Bytes& out);
   // Appends chunks (and FILE_DONE) of the transfer at the head of the queue, up to about
-  // `budget` bytes and never beyond the window.
+  // `budget` bytes and never beyond the window. A transfer resumed at an offset it has not
+  // hashed up to yet first hashes up to `budget` bytes of what the receiver holds, and may
+  // append nothing: call again while has_bulk().
   void FillBulk(size_t budget, wire::Bytes& out);
-  // Whether FillBulk would produce something now.
+  // Whether FillBulk has work now (chunks to send, or bytes to hash before them).
   bool has_bulk() const;
 
   // Outgoing files not yet confirmed saved that the peer of the current (else the last) secure
@@ -124,12 +125,24 @@ class Transfers {
   // offering many files at once makes the receiver hold a few file descriptors, not one each.
   void UsePart(Incoming& in);
   Status OnDone(const wire::app::FileDone& m, wire::Bytes& out);
+  // Reads `dst.size()` bytes of `o` at `offset`. FILE_READ_FAILED (or the source's error) when
+  // the file cannot be read or became shorter.
+  Status ReadToSend(const Outgoing& o, uint64_t offset, std::span<uint8_t> dst);
+  // Ends `o`, whose file could not be read or changed: FILE_CANCEL to the peer, `error` to the
+  // user.
+  void CancelUnreadable(const Outgoing& o, const Error& error, wire::Bytes& out);
+  // Hashes up to `budget` bytes of what the receiver already holds of `o` (a resume).
+  void CatchUp(Outgoing& o, size_t budget, wire::Bytes& out);
   void OnPeerEnded(const wire::app::Id& id, const Error& error);
   void FinishOutgoing(const wire::app::Id& id, const Error* error);
   void FinishIncoming(const wire::app::Id& id, const Error* error);
   // The end of a transfer, to the listener: done, or failed with `error`.
   void Report(const FileTransfer& info, const Error* error);
   void Progress(const FileTransfer& f, uint64_t done, int64_t& last_ms);
+  // A file the peer had no room for (it keeps the part): its id, for when it is sent again.
+  void RememberKept(const Outgoing& o);
+  std::optional<wire::app::Id> TakeKeptId(const std::string& name, uint64_t size,
+                                          const FileOrigin& origin);
   // Writes the outgoing files that have an origin to the queue store.
   void SaveQueue();
   // Whether `o` may go to the peer of the current (else the last) secure session.
@@ -140,7 +153,17 @@ class Transfers {
   std::list<Outgoing> outgoing_;  // the queue: chunks flow for the first accepted one
   std::list<Incoming> incoming_;
   std::set<wire::app::Id> refused_;  // declined or cancelled offline: declined when re-offered
+  std::vector<uint8_t> scratch_;     // FillBulk's reads of bytes hashed but not sent (a resume)
+  struct Kept {
+    std::string key;  // the file's path, or its name when it has none
+    uint64_t size = 0;
+    int64_t mtime_ns = 0;
+    wire::app::Id id{};
+  };
+  static constexpr size_t kMaxKept = 1000;
+  std::vector<Kept> kept_;  // ids of files whose part the peer kept (FILE_RESULT 3), this run
   static constexpr size_t kMaxOpenParts = 4;
+  static constexpr size_t kCatchUpBlock = 1 << 20;
   uint64_t use_clock_ = 0;               // counts UsePart calls
   uint64_t accepted_automatically_ = 0;  // bytes offered by the transfers auto_accept took
   std::string peer_;                     // fingerprint of the peer of the current secure session

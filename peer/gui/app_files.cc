@@ -112,7 +112,7 @@ void App::Attach(const std::vector<std::string>& paths) {
     const uint64_t size = std::filesystem::file_size(path, ec);
     const size_t card = model_.AddOutgoingFile(std::filesystem::path(path).filename().string(),
                                                ec ? 0 : size, path);
-    // Reading and hashing a big file takes seconds: off the main thread, then to the I/O thread.
+    // Opening can block (a network folder): off the main thread, then to the I/O thread.
     hashers_.emplace_back([this, path, card] {
       auto file = std::make_shared<Result<FileToSend>>(OpenFileToSend(path));
       queue_.Post([this, file, card] {
@@ -128,7 +128,7 @@ void App::Attach(const std::vector<std::string>& paths) {
         auto f = std::make_shared<FileToSend>(std::move(**file));
         client_->Post([this, f, card](Session& s) {
           Result<std::string> id =
-              s.SendFile(std::move(f->source), f->name, f->size, f->sha256, f->origin);
+              s.SendFile(std::move(f->source), f->name, f->size, f->origin);
           queue_.Post([this, card, id = std::move(id)] {
             if (id)
               model_.AttachFileId(card, *id);

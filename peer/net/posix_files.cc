@@ -16,22 +16,29 @@ using posix::Fd;
 using posix::PreadAll;
 using posix::SysError;
 
-constexpr size_t kHashBlock = 1 << 20;
-
 int64_t MtimeNs(const struct stat& st) {
   return static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
 }
 
 class PosixFileSource : public FileSource {
  public:
-  PosixFileSource(Fd fd, std::string name) : fd_(std::move(fd)), name_(std::move(name)) {}
+  // `opened`: the file's stat when it was opened (or queued, for a file reopened after a restart).
+  PosixFileSource(Fd fd, std::string name, const struct stat& opened)
+      : fd_(std::move(fd)), name_(std::move(name)), size_(opened.st_size),
+        mtime_ns_(MtimeNs(opened)) {}
   Result<size_t> ReadAt(uint64_t offset, std::span<uint8_t> out) override {
     return PreadAll(fd_.get(), offset, out, name_);
+  }
+  bool Changed() override {
+    struct stat st {};
+    return ::fstat(fd_.get(), &st) != 0 || st.st_size != size_ || MtimeNs(st) != mtime_ns_;
   }
 
  private:
   Fd fd_;
   std::string name_;
+  off_t size_;
+  int64_t mtime_ns_;
 };
 }  // namespace
 
@@ -50,17 +57,7 @@ Result<FileToSend> OpenFileToSend(const std::string& path) {
   f.name = std::filesystem::path(path).filename().string();
   f.size = static_cast<uint64_t>(st.st_size);
   f.origin = FileOrigin{std::filesystem::absolute(path).lexically_normal().string(), MtimeNs(st)};
-  crypto::Sha256 hasher;
-  std::vector<uint8_t> buf(kHashBlock);
-  for (uint64_t pos = 0; pos < f.size;) {
-    Result<size_t> n = PreadAll(fd.get(), pos, buf, path);
-    if (!n) return n.error();
-    if (*n == 0) return Error{"FILE_READ_FAILED", path + " became shorter while it was read."};
-    hasher.Update(wire::ByteView(buf.data(), *n));
-    pos += *n;
-  }
-  f.sha256 = hasher.Finish();
-  f.source = std::make_unique<PosixFileSource>(std::move(fd), f.name);
+  f.source = std::make_unique<PosixFileSource>(std::move(fd), f.name, st);
   return f;
 }
 Result<std::unique_ptr<FileSource>> ReopenFileToSend(const QueuedFile& file) {
@@ -77,9 +74,9 @@ Result<std::unique_ptr<FileSource>> ReopenFileToSend(const QueuedFile& file) {
     return Error{"QUEUED_FILE_CHANGED",
                  path +
                      " changed since it was queued in an earlier run, so it was not sent "
-                     "(the peer would get other bytes than the ones offered). Send it again."};
+                     "(the peer holds part of the old one). Send it again."};
   }
   ::posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
-  return std::unique_ptr<FileSource>(new PosixFileSource(std::move(fd), file.name));
+  return std::unique_ptr<FileSource>(new PosixFileSource(std::move(fd), file.name, st));
 }
 }  // namespace duet::peer

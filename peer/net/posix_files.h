@@ -9,14 +9,12 @@
 // part only when the file at the recorded path is still that very file. Nothing found in the
 // folder by name alone is ever adopted.
 //
-// Not thread-safe; used by the thread that drives the Session (hashing in OpenFileToSend runs
-// wherever it is called).
+// Not thread-safe; used by the thread that drives the Session.
 #pragma once
 
 #include <memory>
 #include <string>
 
-#include "crypto/sha256.h"
 #include "peer/core/file_io.h"
 #include "peer/core/part_ledger.h"
 #include "peer/core/send_queue.h"
@@ -27,16 +25,15 @@ struct FileToSend {
   std::unique_ptr<FileSource> source;
   std::string name;  // the base name
   uint64_t size = 0;
-  crypto::Digest256 sha256{};
-  FileOrigin origin;  // its absolute path and modification time when it was hashed
+  FileOrigin origin;  // its absolute path and modification time when it was opened
 };
 
-// Opens a regular file and hashes it (reads it once). FILE_NOT_FOUND, FILE_NOT_REGULAR,
-// FILE_READ_FAILED.
+// Opens a regular file (it is read, and hashed, as its chunks are sent). FILE_NOT_FOUND,
+// FILE_NOT_REGULAR, FILE_READ_FAILED.
 Result<FileToSend> OpenFileToSend(const std::string& path);
 
 // Opens a file queued in an earlier run again, if it still has the size and modification time
-// it had when it was hashed (it is not hashed again). QUEUED_FILE_CHANGED, QUEUED_FILE_MISSING.
+// it had when it was queued. QUEUED_FILE_CHANGED, QUEUED_FILE_MISSING.
 Result<std::unique_ptr<FileSource>> ReopenFileToSend(const QueuedFile& file);
 
 // FILE_WRITE_FAILED when the folder cannot be created or opened. `ledger` (the store in the

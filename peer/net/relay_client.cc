@@ -182,7 +182,16 @@ class RelayClient::Impl {
   // Writes what the session has. File chunks are taken only when the socket has written
   // everything it was given, so a message typed meanwhile waits behind one burst at most.
   void Flush() {
-    wire::Bytes out = session_.TakeOutgoing(connected_ && !closing_ && !writing_ && queue_.empty());
+    const bool room = connected_ && !closing_ && !writing_ && queue_.empty();
+    wire::Bytes out = session_.TakeOutgoing(room);
+    if (out.empty() && room && session_.wants_bulk()) {
+      // A resumed file being hashed up to its offset, a slice per call: the next slice after
+      // whatever else is waiting (a message typed meanwhile, a read), not in one long block.
+      const uint64_t id = generation_;
+      asio::post(io_, [this, id] {
+        if (id == generation_ && !finished_) AfterSessionCall();
+      });
+    }
     if (out.empty() || !connected_) return;
     queued_bytes_ += out.size();
     queue_.push_back(std::move(out));

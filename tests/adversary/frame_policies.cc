@@ -59,7 +59,6 @@ class ForgePolicy : public FramePolicy {
     app::FileOffer offer;
     offer.transfer_id = RandomBytes<16>();
     offer.size = 19;
-    offer.sha256 = RandomBytes<32>();
     offer.name = "forged.txt";
     app::AppendAppMessage(out[0], offer);
     return true;

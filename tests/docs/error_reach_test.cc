@@ -142,7 +142,7 @@ TEST_F(ErrorReach, PeerThatBreaksTheProtocolIsNamed) {
   ScriptedPeer p(*a_id_, *b_id_, pins, &clock_);
   p.AnswerCommit();
   wire::app::Hello hello;
-  hello.version = 3;
+  hello.version = 2;  // the release before: FILE_OFFER carried the SHA-256
   hello.name = "bob";
   hello.room = "r1";
   p.Send(wire::app::EncodeAppMessage(hello));

@@ -18,7 +18,7 @@ namespace fs = std::filesystem;
 // The send queue in `home` holds no file any more (only its header line, or no file at all).
 bool QueueIsEmpty(const std::string& home) {
   const std::string text = ReadAll(home + "/send-queue");
-  return text.empty() || text == "# duet send queue v1\n";
+  return text.empty() || text == "# duet send queue v2\n";
 }
 
 class FileResumeTest : public ::testing::Test {
@@ -85,6 +85,44 @@ TEST_F(FileResumeTest, ReceiverKilledMidFileResumesWithoutAcceptFilesWhenItStart
   EXPECT_EQ(bob2->Count("\"event\":\"file_offer\""), 0u);  // not asked again
   ExpectSavedAlone(*bob2, tmp_ / "bob-cwd", "big.bin", sum);
   ASSERT_TRUE(Event(*alice, "file_sent"));
+}
+
+// The digest alice sends at the end covers every byte, including those bob wrote before he was
+// killed: one of them altered on bob's disk while he was down fails the check on both sides,
+// and nothing is saved under the file's name.
+TEST_F(FileResumeTest, AByteAlteredInThePartWhileTheReceiverIsDownFailsTheCheck) {
+  WriteRandomFile(tmp_ / "big.bin", k64MiB, 9);
+  Relay relay = StartRelay();
+  auto alice = StartPeer(relay.addr, "alice", tmp_ / "alice");
+  auto bob = StartPeer(relay.addr, "bob", tmp_ / "bob", "test", {"--accept-files", tmp_ / "dl"});
+  ASSERT_TRUE(Event(*alice, "secure") && Event(*bob, "secure"));
+  alice->WriteLine("/file " + (tmp_ / "big.bin"));
+  ASSERT_TRUE(Event(*bob, "progress"));
+  alice->Signal(SIGSTOP);  // so that the file cannot finish before bob is killed
+  bob->Signal(SIGKILL);
+  bob->Wait();
+  const std::string part = tmp_ / "dl/big.bin.part";
+  ASSERT_GT(fs::file_size(part), 100u);
+  {
+    std::fstream f(part, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekg(100);
+    const char c = static_cast<char>(f.get());
+    f.seekp(100);
+    f.put(static_cast<char>(c ^ 0x01));
+  }
+
+  auto bob2 = StartPeer(relay.addr, "bob", tmp_ / "bob", "test", {"--accept-files", tmp_ / "dl"});
+  alice->Signal(SIGCONT);
+  ASSERT_TRUE(ExpectMidFile(*bob2, "file_resumed", 0, k64MiB)) << bob2->Transcript();
+  auto failed = Event(*bob2, "file_failed");
+  ASSERT_TRUE(failed) << bob2->Transcript();
+  EXPECT_EQ((*failed)["code"], "FILE_INTEGRITY");
+  auto at_alice = Event(*alice, "file_failed");
+  ASSERT_TRUE(at_alice) << alice->Transcript();
+  EXPECT_EQ((*at_alice)["code"], "FILE_INTEGRITY");
+  EXPECT_EQ(bob2->Count("\"event\":\"file\""), 0u);
+  EXPECT_FALSE(fs::exists(tmp_ / "dl/big.bin"));
+  EXPECT_FALSE(fs::exists(part));
 }
 
 TEST_F(FileResumeTest, AQueuedFileModifiedWhileTheSenderIsDownIsNotSent) {

@@ -17,8 +17,9 @@
 
 namespace duet::peer::testing {
 
-// A file to send. `tamper_at` (if set) flips a byte when that offset is read, after the hash
-// was taken: what a corrupted disk or an altered chunk looks like to the receiver.
+// A file to send. `tamper_at` (if set): someone edits the file right after the sender first read
+// that offset. Later reads see the byte there flipped, and Changed() says the file changed.
+// A test may also edit `data` itself between reads (the file changed, its time did not).
 class MemorySource : public FileSource {
  public:
   explicit MemorySource(std::shared_ptr<const std::vector<uint8_t>> data, int64_t tamper_at = -1)
@@ -28,17 +29,22 @@ class MemorySource : public FileSource {
     if (offset >= data_->size()) return size_t{0};
     size_t n = std::min<size_t>(out.size(), data_->size() - offset);
     std::copy_n(data_->begin() + static_cast<std::ptrdiff_t>(offset), n, out.begin());
+    read_end = std::max<uint64_t>(read_end, offset + n);
     if (tamper_at_ >= 0 && static_cast<uint64_t>(tamper_at_) >= offset &&
         static_cast<uint64_t>(tamper_at_) < offset + n) {
-      out[static_cast<size_t>(tamper_at_ - static_cast<int64_t>(offset))] ^= 0x01;
+      if (edited_) out[static_cast<size_t>(tamper_at_ - static_cast<int64_t>(offset))] ^= 0x01;
+      edited_ = true;
     }
     return n;
   }
+  bool Changed() override { return edited_; }
   int reads = 0;
+  uint64_t read_end = 0;  // the furthest byte read so far
 
  private:
   std::shared_ptr<const std::vector<uint8_t>> data_;
   int64_t tamper_at_;
+  bool edited_ = false;
 };
 
 // A download folder: final files and parts (with the id that made them) in maps.

@@ -34,8 +34,7 @@ QueuedFile Sample(std::string name, std::string path, std::string peer) {
   QueuedFile f;
   f.name = std::move(name);
   f.size = 123'456'789'012;
-  f.sha256[0] = 0xab;
-  f.id = DeriveTransferId(f.name, f.size, f.sha256);
+  f.id = NewTransferId();
   f.origin = FileOrigin{std::move(path), -5};
   f.peer = std::move(peer);
   return f;
@@ -46,7 +45,7 @@ TEST(SendQueueFormat, RoundTripsNamesAndPathsWithSpacesPercentAndNewlines) {
       Sample("a b%c\nd.txt", "/tmp/dir with space/a b%c\nd.txt", std::string(64, 'e')),
       Sample("写真.jpg", "/x/写真.jpg", "")};
   const std::string text = FormatSendQueue(files);
-  EXPECT_EQ(text.rfind("# duet send queue v1\n", 0), 0u);
+  EXPECT_EQ(text.rfind("# duet send queue v2\n", 0), 0u);
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 3);
   Result<std::vector<QueuedFile>> back = ParseSendQueue(text);
   ASSERT_TRUE(back.ok()) << back.error().message;
@@ -55,11 +54,26 @@ TEST(SendQueueFormat, RoundTripsNamesAndPathsWithSpacesPercentAndNewlines) {
     EXPECT_EQ((*back)[i].id, files[i].id);
     EXPECT_EQ((*back)[i].name, files[i].name);
     EXPECT_EQ((*back)[i].size, files[i].size);
-    EXPECT_EQ((*back)[i].sha256, files[i].sha256);
     EXPECT_EQ((*back)[i].origin.path, files[i].origin.path);
     EXPECT_EQ((*back)[i].origin.mtime_ns, files[i].origin.mtime_ns);
     EXPECT_EQ((*back)[i].peer, files[i].peer);
   }
+}
+
+// A queue written before the upgrade (version 1: the SHA-256 after the id) is still sent.
+TEST(SendQueueFormat, AVersion1QueueIsReadWithoutItsDigest) {
+  const std::string id(32, '7'), digest(64, 'c'), peer(64, 'e');
+  Result<std::vector<QueuedFile>> r =
+      ParseSendQueue("# duet send queue v1\n" + id + " " + digest + " 5000 42 " + peer +
+                     " a%20b.txt /home/alice/a%20b.txt\n");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_EQ(r->size(), 1u);
+  EXPECT_EQ(wire::ToHex((*r)[0].id), id);
+  EXPECT_EQ((*r)[0].size, 5000u);
+  EXPECT_EQ((*r)[0].origin.mtime_ns, 42);
+  EXPECT_EQ((*r)[0].peer, peer);
+  EXPECT_EQ((*r)[0].name, "a b.txt");
+  EXPECT_EQ((*r)[0].origin.path, "/home/alice/a b.txt");
 }
 
 TEST(SendQueueFormat, ADamagedLineIsAnErrorNamingIt) {
@@ -68,7 +82,7 @@ TEST(SendQueueFormat, ADamagedLineIsAnErrorNamingIt) {
   for (const std::string& bad :
        {line.substr(0, 40) + "\n",                        // cut short
         "zz" + line.substr(2),                            // not hex
-        line.substr(0, line.size() - 3) + " /b\n",        // an eighth field
+        line.substr(0, line.size() - 3) + " /b\n",        // a field too many
         line.substr(0, line.rfind(' ')) + " relative\n",  // a path that is not absolute
         line.substr(0, line.rfind(' ')) + " %4\n"}) {     // a cut escape
     Result<std::vector<QueuedFile>> r = ParseSendQueue(good + bad);
@@ -149,8 +163,7 @@ TEST_F(SendQueueTest, AFileThatChangedOrVanishedWhileDownIsNotSent) {
     QueuedFile f;
     f.name = name;
     f.size = data->size();
-    f.sha256 = Sha256Of(*data);
-    f.id = DeriveTransferId(f.name, f.size, f.sha256);
+    f.id = NewTransferId();
     f.origin = FileOrigin{"/home/alice/" + name, 42};
     remembered.push_back(f);
   }

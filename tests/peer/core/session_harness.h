@@ -203,6 +203,8 @@ class MemoryRelay {
         moved = true;
         Handle(*p, out);
       }
+      if (p->connected && p->session->wants_bulk()) moved = true;  // a resume hashing its way
+
       if (p->connected && p->session->wants_disconnect()) {
         moved = true;
         Drop(*p);

@@ -41,7 +41,7 @@ class TransferTest : public ::testing::Test {
                    int64_t tamper_at = -1, FileOrigin origin = {}) {
     Result<std::string> id =
         p.session->SendFile(std::make_unique<MemorySource>(data, tamper_at), std::move(name),
-                            data->size(), Sha256Of(*data), std::move(origin));
+                            data->size(), std::move(origin));
     EXPECT_TRUE(id.ok()) << (id.ok() ? "" : id.error().message);
     return id.ok() ? *id : "";
   }

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <functional>
 
 #include "peer/core/transfers.h"
 #include "tests/peer/core/transfer_fixture.h"
@@ -167,13 +168,67 @@ TEST_F(TransferTest, ReceiverRestartResumesFromThePartOnDisk) {
   EXPECT_EQ(bob_dl_.files.at("big.bin"), *data);  // the part was hashed again: the check holds
 }
 
-TEST_F(TransferTest, AlteredDataIsAnIntegrityErrorAndNothingIsSaved) {
+// No pass over the file before it is offered: the first chunk reaches the receiver while the
+// sender has read no further than its window, and both ends agree on the digest at the end.
+TEST_F(TransferTest, TheFirstChunkArrivesBeforeTheSenderHasReadTheEndOfTheFile) {
   auto a = MakePeer("alice", *alice_id_, &alice_dl_, false);
   auto b = MakePeer("bob", *bob_id_, &bob_dl_, true);
   Connect(*a, *b);
-  auto data = PatternBytes(2 * kMiB);
-  Send(*a, data, "payroll.xlsx", /*tamper_at=*/1'234'567);
+  auto data = PatternBytes(64 * kMiB);
+  auto source = std::make_unique<MemorySource>(data);
+  const MemorySource* reads = source.get();
+  ASSERT_TRUE(a->session->SendFile(std::move(source), "big.bin", data->size()).ok());
+  EXPECT_EQ(reads->read_end, 0u);  // queued and offered without reading a byte
+  for (int i = 0; i < 100 && Held("big.bin") == 0; ++i) relay_.PumpOnce();
+  ASSERT_GT(Held("big.bin"), 0u);
+  EXPECT_LE(reads->read_end, app::kFileWindowBytes);
   relay_.Pump();
+  ASSERT_EQ(b->rec.files_done.size(), 1u);
+  EXPECT_EQ(bob_dl_.files.at("big.bin"), *data);
+  const std::string sum = wire::ToHex(Sha256Of(*data));
+  EXPECT_EQ(b->rec.files_done[0].sha256, sum);
+  ASSERT_EQ(a->rec.files_done.size(), 1u);
+  EXPECT_EQ(a->rec.files_done[0].sha256, sum);
+  EXPECT_EQ(reads->read_end, data->size());
+}
+
+// Drops the connection while bob holds part of a 12 MiB file from alice, calls `edit` (which
+// alters something between the two sessions), reconnects and lets the resume run to the end.
+// Returns how many bytes bob held at the drop.
+uint64_t ResumeAfter(TestPeer& a, TestPeer& b, MemoryRelay& relay,
+                     std::shared_ptr<std::vector<uint8_t>> data, MemoryFolder& bob_dl,
+                     const std::function<void(uint64_t held)>& edit) {
+  Result<std::string> id =
+      a.session->SendFile(std::make_unique<MemorySource>(data), "payroll.xlsx", data->size());
+  EXPECT_TRUE(id.ok());
+  auto held = [&] {
+    auto it = bob_dl.parts.find("payroll.xlsx");
+    return it == bob_dl.parts.end() ? uint64_t{0} : it->second.bytes.size();
+  };
+  for (int i = 0; i < 100 && held() < 3 * kMiB; ++i) relay.PumpOnce();
+  relay.Drop(a);
+  relay.Drop(b);
+  const uint64_t at = held();
+  edit(at);
+  relay.Connect(a);
+  relay.Connect(b);
+  relay.Pump();
+  return at;
+}
+
+// The digest in FILE_DONE covers the bytes of earlier sessions too: a byte of bob's part altered
+// on his disk between two sessions is an integrity error at the end, on both sides.
+TEST_F(TransferTest, AByteAlteredInAResumedPartIsAnIntegrityErrorAndNothingIsSaved) {
+  auto a = MakePeer("alice", *alice_id_, &alice_dl_, false);
+  auto b = MakePeer("bob", *bob_id_, &bob_dl_, true);
+  Connect(*a, *b);
+  const uint64_t held = ResumeAfter(*a, *b, relay_, PatternBytes(12 * kMiB), bob_dl_,
+                                    [&](uint64_t at) {
+                                      ASSERT_GT(at, 1000u);
+                                      bob_dl_.parts.at("payroll.xlsx").bytes[999] ^= 0x01;
+                                    });
+  ASSERT_EQ(b->rec.started.size(), 2u);
+  EXPECT_EQ(b->rec.started[1].second, held);  // resumed, not started over
   ASSERT_EQ(b->rec.files_failed.size(), 1u);
   EXPECT_EQ(b->rec.files_failed[0].second.code, "FILE_INTEGRITY");
   EXPECT_TRUE(b->rec.files_done.empty());
@@ -182,6 +237,40 @@ TEST_F(TransferTest, AlteredDataIsAnIntegrityErrorAndNothingIsSaved) {
   ASSERT_EQ(a->rec.files_failed.size(), 1u);
   EXPECT_EQ(a->rec.files_failed[0].second.code, "FILE_INTEGRITY");
   EXPECT_TRUE(a->rec.files_done.empty());
+}
+
+// ... and a sender whose file changed in the part already sent (its time kept) hashes the new
+// bytes when it resumes: the receiver's old bytes do not match, and nothing is saved.
+TEST_F(TransferTest, AFileChangedInThePartAlreadySentIsAnIntegrityErrorAfterTheResume) {
+  auto a = MakePeer("alice", *alice_id_, &alice_dl_, false);
+  auto b = MakePeer("bob", *bob_id_, &bob_dl_, true);
+  Connect(*a, *b);
+  auto data = PatternBytes(12 * kMiB);
+  ResumeAfter(*a, *b, relay_, data, bob_dl_, [&](uint64_t) { (*data)[10] ^= 0x01; });
+  ASSERT_EQ(b->rec.files_failed.size(), 1u);
+  EXPECT_EQ(b->rec.files_failed[0].second.code, "FILE_INTEGRITY");
+  EXPECT_TRUE(bob_dl_.files.empty());
+  ASSERT_EQ(a->rec.files_failed.size(), 1u);
+  EXPECT_EQ(a->rec.files_failed[0].second.code, "FILE_INTEGRITY");
+}
+
+// Hashing as it reads, the sender would send a mix of two versions of a file someone writes to
+// meanwhile, with a digest that matches the mix: it checks the file's time and size before
+// FILE_DONE and cancels instead.
+TEST_F(TransferTest, AFileModifiedWhileItIsSentIsCancelledAndNothingIsSaved) {
+  auto a = MakePeer("alice", *alice_id_, &alice_dl_, false);
+  auto b = MakePeer("bob", *bob_id_, &bob_dl_, true);
+  Connect(*a, *b);
+  auto data = PatternBytes(2 * kMiB);
+  Send(*a, data, "payroll.xlsx", /*tamper_at=*/1'234'567);
+  relay_.Pump();
+  ASSERT_EQ(a->rec.files_failed.size(), 1u);
+  EXPECT_EQ(a->rec.files_failed[0].second.code, "FILE_CHANGED_WHILE_SENT");
+  ASSERT_EQ(b->rec.files_failed.size(), 1u);
+  EXPECT_EQ(b->rec.files_failed[0].second.code, "FILE_CANCELLED");
+  EXPECT_TRUE(b->rec.files_done.empty());
+  EXPECT_TRUE(bob_dl_.files.empty());
+  EXPECT_TRUE(bob_dl_.parts.empty());
 }
 
 TEST_F(TransferTest, DeclineAndCancelEndTheTransferOnBothSides) {
@@ -215,15 +304,14 @@ TEST_F(TransferTest, QueuedFilesWaitForASecureSessionAndGoInOrder) {
   auto a = MakePeer("alice", *alice_id_, &alice_dl_, false);
   auto b = MakePeer("bob", *bob_id_, &bob_dl_, true);
   relay_.Connect(*a);
-  Send(*a, PatternBytes(3 * kMiB, 1), "one");
-  Send(*a, PatternBytes(3 * kMiB, 2), "two");
+  const FileOrigin one{"/home/alice/one", 1};
+  Send(*a, PatternBytes(3 * kMiB, 1), "one", -1, one);
+  Send(*a, PatternBytes(3 * kMiB, 2), "two", -1, FileOrigin{"/home/alice/two", 1});
   auto again = PatternBytes(3 * kMiB, 1);
-  EXPECT_EQ(
-      a->session
-          ->SendFile(std::make_unique<MemorySource>(again), "one", again->size(), Sha256Of(*again))
-          .error()
-          .code,
-      "FILE_ALREADY_QUEUED");
+  Result<std::string> twice =
+      a->session->SendFile(std::make_unique<MemorySource>(again), "one", again->size(), one);
+  ASSERT_FALSE(twice.ok());
+  EXPECT_EQ(twice.error().code, "FILE_ALREADY_QUEUED");
   EXPECT_EQ(a->session->pending_files(), 2u);
   relay_.Connect(*b);
   relay_.Pump();
@@ -232,16 +320,20 @@ TEST_F(TransferTest, QueuedFilesWaitForASecureSessionAndGoInOrder) {
   EXPECT_EQ(b->rec.files_done[1].name, "two");
 }
 
+// Transfers on its own: a 1 MiB window, acknowledgements every 64 KiB, the clock at 0.
+TransferConfig SmallWindows(MemoryFolder* folder, bool auto_accept) {
+  return TransferConfig{folder, auto_accept, 1 << 20, 1 << 16, 0, [] { return int64_t{0}; },
+                        nullptr, {}};
+}
+
 // The receiver's checks on what a (hostile) sender says, on Transfers alone.
 TEST(TransfersTest, ChunksOutOfOrderOrBeyondTheSizeAreProtocolErrors) {
   Recorder rec;
   MemoryFolder folder;
-  Transfers t(
-      TransferConfig{&folder, true, 1 << 20, 1 << 16, 0, [] { return int64_t{0}; }, nullptr, {}},
-      rec);
+  Transfers t(SmallWindows(&folder, true), rec);
   const app::Id id{1, 2, 3};
   wire::Bytes out;
-  ASSERT_TRUE(t.Handle(app::FileOffer{id, 100, {}, "x"}, true, out).ok());
+  ASSERT_TRUE(t.Handle(app::FileOffer{id, 100, "x"}, true, out).ok());
   ASSERT_EQ(rec.started.size(), 1u);
   const uint8_t bytes[60] = {};
   EXPECT_TRUE(t.HandleChunk({id, 0, wire::ByteView(bytes, 60)}, out).ok());
@@ -249,10 +341,33 @@ TEST(TransfersTest, ChunksOutOfOrderOrBeyondTheSizeAreProtocolErrors) {
   EXPECT_EQ(t.HandleChunk({id, 61, wire::ByteView(bytes, 10)}, out).error().code, "BAD_MESSAGE");
   EXPECT_EQ(t.HandleChunk({id, 60, wire::ByteView(bytes, 41)}, out).error().code, "BAD_MESSAGE");
   // The same id offered again for another file.
-  EXPECT_EQ(t.Handle(app::FileOffer{id, 101, {}, "x"}, true, out).error().code, "BAD_MESSAGE");
+  EXPECT_EQ(t.Handle(app::FileOffer{id, 101, "x"}, true, out).error().code, "BAD_MESSAGE");
   // An acknowledgement or acceptance of something never offered is ignored or refused.
   EXPECT_TRUE(t.Handle(app::FileAck{app::Id{9}, 5}, true, out).ok());
   EXPECT_TRUE(t.Handle(app::FileAccept{app::Id{9}, 5}, true, out).ok());
+}
+
+// A FILE_DONE whose digest is not that of the bytes that arrived: nothing is saved.
+TEST(TransfersTest, ADigestThatDoesNotMatchTheBytesIsAnIntegrityError) {
+  Recorder rec;
+  MemoryFolder folder;
+  Transfers t(SmallWindows(&folder, true), rec);
+  const app::Id id{1, 2, 3};
+  wire::Bytes out;
+  ASSERT_TRUE(t.Handle(app::FileOffer{id, 60, "x"}, true, out).ok());
+  const std::vector<uint8_t> bytes(60, 7);
+  ASSERT_TRUE(t.HandleChunk({id, 0, wire::ByteView(bytes)}, out).ok());
+  crypto::Digest256 wrong = Sha256Of(bytes);
+  wrong[31] ^= 1;
+  out.clear();
+  ASSERT_TRUE(t.Handle(app::FileDone{id, wrong}, true, out).ok());
+  ASSERT_EQ(rec.files_failed.size(), 1u);
+  EXPECT_EQ(rec.files_failed[0].second.code, "FILE_INTEGRITY");
+  EXPECT_TRUE(folder.files.empty());
+  EXPECT_TRUE(folder.parts.empty());
+  wire::Bytes expected;
+  app::AppendAppMessage(expected, app::FileResult{id, app::FileStatus::kIntegrityMismatch});
+  EXPECT_EQ(out, expected);
 }
 
 // The sender picks transfer ids. One that had a small file accepted (its part kept: the
@@ -263,14 +378,14 @@ TEST(TransfersTest, AKnownIdOfferedAgainWithAnotherSizeIsANewOfferNotAResume) {
   const app::Id id{4, 2};
   auto asked = [&folder](Recorder& rec) {
     return std::make_unique<Transfers>(
-        TransferConfig{&folder, false, 1 << 20, 1 << 16, 0, [] { return int64_t{0}; }, nullptr, {}},
+        SmallWindows(&folder, false),
         rec);
   };
   {
     Recorder rec;
     auto t = asked(rec);
     wire::Bytes out;
-    ASSERT_TRUE(t->Handle(app::FileOffer{id, 100, {}, "a.txt"}, true, out).ok());
+    ASSERT_TRUE(t->Handle(app::FileOffer{id, 100, "a.txt"}, true, out).ok());
     ASSERT_EQ(rec.offers.size(), 1u);
     ASSERT_TRUE(t->Accept(rec.offers[0].id, true, out).ok());
     const uint8_t bytes[60] = {};
@@ -280,7 +395,7 @@ TEST(TransfersTest, AKnownIdOfferedAgainWithAnotherSizeIsANewOfferNotAResume) {
     Recorder rec;
     auto t = asked(rec);
     wire::Bytes out;
-    ASSERT_TRUE(t->Handle(app::FileOffer{id, 5'000'000'000, {}, "a.txt"}, true, out).ok());
+    ASSERT_TRUE(t->Handle(app::FileOffer{id, 5'000'000'000, "a.txt"}, true, out).ok());
     EXPECT_TRUE(rec.resumed.empty());
     EXPECT_TRUE(rec.started.empty());
     ASSERT_EQ(rec.offers.size(), 1u);  // asked, like any new offer
@@ -290,7 +405,7 @@ TEST(TransfersTest, AKnownIdOfferedAgainWithAnotherSizeIsANewOfferNotAResume) {
     auto t = asked(rec);
     wire::Bytes out;
     // The offer it was accepted as still resumes by itself, from what the part holds.
-    ASSERT_TRUE(t->Handle(app::FileOffer{id, 100, {}, "a.txt"}, true, out).ok());
+    ASSERT_TRUE(t->Handle(app::FileOffer{id, 100, "a.txt"}, true, out).ok());
     ASSERT_EQ(rec.resumed.size(), 1u);
     EXPECT_EQ(rec.resumed[0].second, 60u);
     EXPECT_TRUE(rec.offers.empty());
@@ -303,7 +418,7 @@ TEST_F(TransferTest, RefusalsNameWhatWentWrong) {
   Connect(*a, *b);
   auto data = PatternBytes(1000);
   Result<std::string> unnamed =
-      a->session->SendFile(std::make_unique<MemorySource>(data), "", data->size(), Sha256Of(*data));
+      a->session->SendFile(std::make_unique<MemorySource>(data), "", data->size());
   ASSERT_FALSE(unnamed.ok());
   EXPECT_EQ(unnamed.error().code, "FILE_NAME_BAD");
   EXPECT_EQ(unnamed.error().message, "A file name must be 1 to 255 bytes of UTF-8 text.");

@@ -314,7 +314,7 @@ TEST_F(TrustTest, AChangedKeysFileOfferIsNeitherShownNorAccepted) {
   p.SendHello("bob");
   ASSERT_EQ(p.rec.peer->trust, TrustLevel::kChanged);
   (void)p.TakeReceivedTypes();
-  p.Send(app::FileOffer{app::Id{7}, 10, app::Sha256{}, "invoice.pdf"});
+  p.Send(app::FileOffer{app::Id{7}, 10, "invoice.pdf"});
   p.Send(app::ChatMessage{app::Id{8}, 1, "open the invoice"});
   EXPECT_TRUE(p.rec.offers.empty());
   EXPECT_TRUE(p.rec.messages.empty());

@@ -22,7 +22,7 @@ void WriteText(const std::string& path, const std::string& text) {
 }
 
 QueuedFile Queue(const FileToSend& f) {
-  return QueuedFile{{}, f.name, f.size, f.sha256, f.origin, std::string(64, 'a')};
+  return QueuedFile{{}, f.name, f.size, f.origin, std::string(64, 'a')};
 }
 
 TEST(PosixSendQueue, SavesAPrivateFileAndLoadsItBack) {
@@ -70,7 +70,7 @@ TEST(PosixSendQueue, ReopensOnlyTheFileThatWasQueued) {
   EXPECT_EQ(changed.error().message,
             path +
                 " changed since it was queued in an earlier run, so it was not sent (the peer "
-                "would get other bytes than the ones offered). Send it again.");
+                "holds part of the old one). Send it again.");
 
   fs::remove(path);
   Result<std::unique_ptr<FileSource>> gone = ReopenFileToSend(queued);
