@@ -76,6 +76,8 @@ class ChatModel {
   // It could not be sent (unreadable, too big, the session refused it), or a user command on a
   // transfer failed.
   void FailFile(size_t card, const Error& error);
+  // The incoming offers waiting for Accept or Decline (CanAccept), as card indices in order.
+  std::vector<size_t> WaitingOffers() const;
   // The card of transfer `id`, or nullptr.
   const FileCard* FindFile(const std::string& id) const;
   std::optional<size_t> FileIndex(const std::string& id) const;

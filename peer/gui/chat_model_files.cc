@@ -67,6 +67,13 @@ void ChatModel::PressCancel(size_t card, bool pressed) {
   Changed();
 }
 
+std::vector<size_t> ChatModel::WaitingOffers() const {
+  std::vector<size_t> waiting;
+  for (size_t i = 0; i < files_.size(); ++i)
+    if (files_[i].CanAccept()) waiting.push_back(i);
+  return waiting;
+}
+
 void ChatModel::FailFile(size_t card, const Error& error) {
   if (card >= files_.size()) return;
   Stop(files_[card], error);

@@ -32,6 +32,24 @@ FileTransfer File(char id, bool incoming, const std::string& name) {
   return FileTransfer{std::string(32, id), incoming, name, 1000, std::string(64, '0'), ""};
 }
 
+TEST_F(ChatModelTest, OnlyIncomingOffersNotYetAnsweredWaitForAcceptAll) {
+  model_.OnFileOffered(File('a', true, "a.txt"));
+  EXPECT_EQ(model_.WaitingOffers(), std::vector<size_t>{0});
+  model_.OnFileOffered(File('b', true, "b.txt"));
+  const size_t out = model_.AddOutgoingFile("mine.txt", 5, "/tmp/mine.txt");
+  model_.AttachFileId(out, std::string(32, 'o'));  // offered by us: not ours to accept
+  model_.OnFileOffered(File('c', true, "c.txt"));
+  model_.OnFileOffered(File('d', true, "d.txt"));
+  EXPECT_EQ(model_.WaitingOffers(), (std::vector<size_t>{0, 1, 3, 4}));
+  model_.AnswerFile(1);  // pressed on its card: the session answers
+  model_.OnFileStarted(File('c', true, "c.txt"), 0);
+  model_.OnFileFailed(File('d', true, "d.txt"),
+                      Error{"FILE_CANCELLED", "The peer cancelled the transfer."});
+  EXPECT_EQ(model_.WaitingOffers(), std::vector<size_t>{0});
+  model_.AnswerFile(1, false);  // the session refused the answer: it waits again
+  EXPECT_EQ(model_.WaitingOffers(), (std::vector<size_t>{0, 1}));
+}
+
 TEST_F(ChatModelTest, ADeclineOrACancelIsAChoiceNotAFailureAndSaysWhose) {
   model_.OnStateChanged(SessionState::kSecure);
   model_.OnSecure(Peer(TrustLevel::kKnown));
