@@ -152,15 +152,22 @@ void App::OnCardAction(size_t index, CardAction action) {
     return XdgOpen(action == CardAction::kOpen ? p.string() : p.parent_path().string());
   }
   if (!client_ || card.id.empty()) return;
-  if (action == CardAction::kAccept || action == CardAction::kDecline) model_.AnswerFile(index);
-  client_->Post([this, index, action, id = card.id](Session& s) {
+  const bool cancel = action == CardAction::kCancel;
+  if (cancel)
+    model_.PressCancel(index);
+  else
+    model_.AnswerFile(index);
+  client_->Post([this, index, action, cancel, id = card.id](Session& s) {
     Status st = action == CardAction::kAccept    ? s.AcceptFile(id)
                 : action == CardAction::kDecline ? s.DeclineFile(id)
                                                  : s.CancelFile(id);
     if (!st) {
       // Said in the transcript; the card follows the transfer's own events.
-      queue_.Post([this, index, e = st.error()] {
-        model_.AnswerFile(index, false);
+      queue_.Post([this, index, cancel, e = st.error()] {
+        if (cancel)
+          model_.PressCancel(index, false);
+        else
+          model_.AnswerFile(index, false);
         model_.OnError(e, false);
         Refresh();
       });

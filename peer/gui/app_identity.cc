@@ -166,6 +166,11 @@ void App::DumpIfChanged() {
   }
   s.widgets["verify"] = Box(chat_->verify_button());
   if (chat_->banner_shown()) s.widgets["accept_key"] = Box(chat_->accept_key_button());
+  if (screen_ == Screen::kChat && chat_->offers_bar_shown()) {
+    s.widgets["accept_all"] = Box(chat_->accept_all_button());
+    s.widgets["decline_all"] = Box(chat_->decline_all_button());
+    s.accept_all = chat_->accept_all_button().label();
+  }
   s.widgets["connect"] = Box(connect_->connect_button());
   s.widgets["code"] = Box(connect_->room());
   s.widgets["change_downloads"] = Box(connect_->change_downloads_button());

@@ -70,9 +70,14 @@ class ChatModel {
   // Accept or Decline was pressed: the buttons go until the session answers (one press only);
   // `answered` false brings them back (the session refused the answer).
   void AnswerFile(size_t card, bool answered = true);
+  // Cancel was pressed (`pressed` false: the session refused it), so the FILE_CANCELLED that
+  // follows reads as our choice, not the peer's.
+  void PressCancel(size_t card, bool pressed = true);
   // It could not be sent (unreadable, too big, the session refused it), or a user command on a
   // transfer failed.
   void FailFile(size_t card, const Error& error);
+  // The incoming offers waiting for Accept or Decline (CanAccept), as card indices in order.
+  std::vector<size_t> WaitingOffers() const;
   // The card of transfer `id`, or nullptr.
   const FileCard* FindFile(const std::string& id) const;
   std::optional<size_t> FileIndex(const std::string& id) const;
@@ -119,6 +124,9 @@ class ChatModel {
   FileCard* Card(const FileTransfer& file);
   // The card of `file`; for a transfer from an earlier run, a new one.
   FileCard* CardOrRestored(const FileTransfer& file);
+  // The transfer on card `c` ended without the file: failed, declined or cancelled (by
+  // `error.code`), and by whom.
+  void Stop(FileCard& c, const Error& error);
   // The session ended: a card still under way never completes (never shown as success).
   void FailUnfinishedFiles();
 

@@ -61,11 +61,33 @@ void ChatModel::AnswerFile(size_t card, bool answered) {
   Changed();
 }
 
+void ChatModel::PressCancel(size_t card, bool pressed) {
+  if (card >= files_.size()) return;
+  files_[card].cancel_pressed = pressed;
+  Changed();
+}
+
+std::vector<size_t> ChatModel::WaitingOffers() const {
+  std::vector<size_t> waiting;
+  for (size_t i = 0; i < files_.size(); ++i)
+    if (files_[i].CanAccept()) waiting.push_back(i);
+  return waiting;
+}
+
 void ChatModel::FailFile(size_t card, const Error& error) {
   if (card >= files_.size()) return;
-  files_[card].state = FileState::kFailed;
-  files_[card].error = error.message;
+  Stop(files_[card], error);
   Changed();
+}
+
+void ChatModel::Stop(FileCard& c, const Error& error) {
+  c.state = StoppedState(error.code);
+  c.error = error.message;
+  // Only the receiver declines; either side cancels, and a Cancel pressed here says it was us.
+  const bool theirs = c.state == FileState::kDeclined    ? !c.incoming
+                      : c.state == FileState::kCancelled ? !c.cancel_pressed
+                                                         : false;
+  c.ended_by = !theirs ? "" : has_peer_ ? peer_.name : "the other side";
 }
 
 FileCard* ChatModel::CardOrRestored(const FileTransfer& file) {
@@ -87,7 +109,7 @@ void ChatModel::OnFileResumed(const FileTransfer& file, uint64_t /*offset*/) {
 
 void ChatModel::OnFileStarted(const FileTransfer& file, uint64_t offset) {
   FileCard* c = Card(file);
-  if (c == nullptr || c->state == FileState::kFailed) return;
+  if (c == nullptr || c->Stopped()) return;
   c->state = FileState::kTransferring;
   c->start_offset = offset;
   c->done = offset;
@@ -99,7 +121,7 @@ void ChatModel::OnFileStarted(const FileTransfer& file, uint64_t offset) {
 
 void ChatModel::OnFileProgress(const FileTransfer& file, uint64_t done) {
   FileCard* c = Card(file);
-  if (c == nullptr || c->state == FileState::kDone || c->state == FileState::kFailed) return;
+  if (c == nullptr || c->state == FileState::kDone || c->Stopped()) return;
   c->state = FileState::kTransferring;
   c->done = done;
   c->last_ms = now_ms_();
@@ -110,7 +132,7 @@ void ChatModel::OnFileProgress(const FileTransfer& file, uint64_t done) {
 
 void ChatModel::OnFileDone(const FileTransfer& file) {
   FileCard* c = Card(file);
-  if (c == nullptr || c->state == FileState::kFailed) return;
+  if (c == nullptr || c->Stopped()) return;
   c->state = FileState::kDone;
   c->done = c->size;
   if (file.incoming) c->path = file.path;
@@ -120,14 +142,13 @@ void ChatModel::OnFileDone(const FileTransfer& file) {
 void ChatModel::OnFileFailed(const FileTransfer& file, const Error& error) {
   FileCard* c = CardOrRestored(file);  // a queued file that changed while Duet was closed
   if (c == nullptr) return;
-  c->state = FileState::kFailed;
-  c->error = error.message;
+  Stop(*c, error);
   Changed();
 }
 
 void ChatModel::FailUnfinishedFiles() {
   for (FileCard& c : files_) {
-    if (c.state == FileState::kDone || c.state == FileState::kFailed) continue;
+    if (c.state == FileState::kDone || c.Stopped()) continue;
     c.state = FileState::kFailed;
     c.error = "The conversation ended before the transfer finished.";
   }

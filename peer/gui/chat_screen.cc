@@ -13,6 +13,7 @@ namespace {
 
 constexpr int kHeaderH = 64;
 constexpr int kComposerH = 78;
+constexpr int kOffersBarH = 48;
 constexpr int kPad = 14;
 
 // The badge: colour and label for the peer's trust.
@@ -62,6 +63,9 @@ ChatScreen::ChatScreen(int x, int y, int w, int h, const ChatModel& model, ChatA
       leave_(x, y, 10, 10, "Leave"),
       banner_(x, y, w, 100),
       transcript_(x, y, w, 100, model),
+      offers_bar_(x, y, w, kOffersBarH),
+      accept_all_(x, y, 10, 10),
+      decline_all_(x, y, 10, 10, "Decline all"),
       composer_(x, y, w, kComposerH),
       input_(x, y, 10, 10),
       attach_(x, y, 10, 10, "Attach…"),
@@ -102,6 +106,25 @@ ChatScreen::ChatScreen(int x, int y, int w, int h, const ChatModel& model, ChatA
       [](Fl_Widget*, void* s) { static_cast<ChatScreen*>(s)->actions_.verify(); }, this);
   theme::StylePrimary(&banner_.button(1));
   banner_.hide();
+
+  offers_bar_.box(FL_NO_BOX);  // on the screen's own background, under a hairline
+  offers_bar_.labeltype(theme::kPlainLabel);
+  offers_bar_.labelsize(theme::kSmall + 1);
+  offers_bar_.labelcolor(theme::kText);
+  offers_bar_.align(FL_ALIGN_INSIDE | FL_ALIGN_LEFT);
+  theme::StylePrimary(&accept_all_);
+  accept_all_.tooltip("Accept every file waiting for an answer");
+  accept_all_.callback(
+      [](Fl_Widget*, void* s) { static_cast<ChatScreen*>(s)->AnswerAll(CardAction::kAccept); },
+      this);
+  theme::StyleSecondary(&decline_all_);
+  decline_all_.tooltip("Decline every file waiting for an answer");
+  decline_all_.callback(
+      [](Fl_Widget*, void* s) { static_cast<ChatScreen*>(s)->AnswerAll(CardAction::kDecline); },
+      this);
+  offers_bar_.hide();
+  accept_all_.hide();
+  decline_all_.hide();
 
   composer_.box(FL_FLAT_BOX);
   composer_.color(theme::kSurface);
@@ -144,6 +167,12 @@ void ChatScreen::Attach() {
   std::vector<std::string> paths;
   for (int i = 0; i < chooser.count(); ++i) paths.push_back(chooser.filename(i));
   if (!paths.empty()) actions_.attach(paths);
+}
+
+void ChatScreen::AnswerAll(CardAction action) {
+  if (!actions_.card) return;
+  // The indices are taken first: each answer changes the model (the card stops waiting).
+  for (size_t card : model_.WaitingOffers()) actions_.card(card, action);
 }
 
 int ChatScreen::handle(int event) {
@@ -233,6 +262,21 @@ void ChatScreen::Refresh() {
     attach_.deactivate();
   }
   input_.color(m.can_send() ? theme::kSurface : theme::kWindow);  // visibly closed
+  // One file is answered on its card; from two on, a bar answers them all at once.
+  const size_t waiting = m.WaitingOffers().size();
+  if (waiting >= 2) {
+    offers_text_ = std::to_string(waiting) + " files are waiting for your answer";
+    accept_all_label_ = "Accept all (" + std::to_string(waiting) + ")";
+    offers_bar_.label(offers_text_.c_str());
+    accept_all_.label(accept_all_label_.c_str());
+    offers_bar_.show();
+    accept_all_.show();
+    decline_all_.show();
+  } else {
+    offers_bar_.hide();
+    accept_all_.hide();
+    decline_all_.hide();
+  }
   Layout();
   transcript_.Refresh();
   redraw();
@@ -270,7 +314,19 @@ void ChatScreen::Layout() {
     top += bh;
   }
   const int composer_y = Y + H - kComposerH;
-  transcript_.resize(X, top, W, composer_y - top - 1);
+  int bottom = composer_y - 1;
+  if (offers_bar_.visible()) {
+    bottom -= kOffersBarH;
+    offers_bar_.resize(X + kPad, bottom, W - 2 * kPad, kOffersBarH);
+    fl_font(decline_all_.labelfont(), decline_all_.labelsize());
+    const int decline_w = static_cast<int>(fl_width(decline_all_.label())) + 28;
+    decline_all_.resize(X + W - kPad - decline_w, bottom + 8, decline_w, kOffersBarH - 16);
+    fl_font(accept_all_.labelfont(), accept_all_.labelsize());
+    const int accept_w = static_cast<int>(fl_width(accept_all_.label())) + 28;
+    accept_all_.resize(decline_all_.x() - 8 - accept_w, bottom + 8, accept_w, kOffersBarH - 16);
+    bottom -= 1;  // hairline
+  }
+  transcript_.resize(X, top, W, bottom - top);
   composer_.resize(X, composer_y, W, kComposerH);
   send_.resize(X + W - kPad - 88, composer_y + 14, 88, kComposerH - 28);
   attach_.resize(send_.x() - 8 - 92, composer_y + 14, 92, kComposerH - 28);
@@ -283,6 +339,7 @@ void ChatScreen::draw() {
   fl_color(theme::kBorder);
   fl_xyline(x(), y() + kHeaderH, x() + w());
   fl_xyline(x(), composer_.y() - 1, x() + w());
+  if (offers_bar_.visible()) fl_xyline(x(), offers_bar_.y() - 1, x() + w());
 }
 
 }  // namespace duet::peer::gui

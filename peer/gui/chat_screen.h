@@ -1,5 +1,6 @@
 // The chat window's content: a header (peer, trust badge, connection state, Verify and Leave),
-// the key-change or session-ended banner, the transcript, and the composer.
+// the key-change or session-ended banner, the transcript, the offers bar (Accept all, Decline
+// all: shown while two or more incoming files wait for an answer), and the composer.
 //
 // Main thread only. Reads the ChatModel (which must outlive it) in Refresh(); what the person
 // does goes out through ChatActions.
@@ -43,6 +44,11 @@ class ChatScreen : public Fl_Group {
   TranscriptView& transcript_view() { return transcript_; }
   // The banner's "Accept new key" (shown with the key-change warning).
   Fl_Button& accept_key_button() { return banner_.button(1); }
+  // The offers bar: "Accept all (N)" and "Decline all", each pressing the cards' own button on
+  // every waiting offer (actions.card).
+  Fl_Button& accept_all_button() { return accept_all_; }
+  Fl_Button& decline_all_button() { return decline_all_; }
+  bool offers_bar_shown() const { return offers_bar_.visible(); }
   const TranscriptView& transcript() const { return transcript_; }
   bool banner_shown() const { return banner_.visible(); }
   // Sends what is in the input line (Enter, Ctrl+Enter, the Send button).
@@ -56,6 +62,8 @@ class ChatScreen : public Fl_Group {
 
  private:
   void Layout();
+  // `action` (Accept or Decline) on every offer waiting now.
+  void AnswerAll(CardAction action);
 
   const ChatModel& model_;
   ChatActions actions_;
@@ -69,6 +77,10 @@ class ChatScreen : public Fl_Group {
   Fl_Button leave_;
   Banner banner_;
   TranscriptView transcript_;
+  Fl_Box offers_bar_;
+  Fl_Button accept_all_;
+  Fl_Button decline_all_;
+  std::string offers_text_, accept_all_label_;
   Fl_Box composer_;
   MessageInput input_;
   Fl_Button attach_;

@@ -14,8 +14,16 @@ std::string_view FileStateName(FileState s) {
     case FileState::kTransferring: return "transferring";
     case FileState::kDone: return "done";
     case FileState::kFailed: return "failed";
+    case FileState::kDeclined: return "declined";
+    case FileState::kCancelled: return "cancelled";
   }
   return "";
+}
+
+FileState StoppedState(const std::string& code) {
+  if (code == "FILE_DECLINED") return FileState::kDeclined;
+  if (code == "FILE_CANCELLED") return FileState::kCancelled;
+  return FileState::kFailed;
 }
 
 double FileCard::Fraction() const {
@@ -87,6 +95,10 @@ std::string StatusLine(const FileCard& c, int64_t now_ms) {
     case FileState::kDone:
       return (c.incoming ? "Saved and checked · " : "Sent and checked · ") + FormatBytes(c.size);
     case FileState::kFailed: return "Failed: " + c.error;
+    // Someone chose this: said calmly, with who when it was the other side.
+    case FileState::kDeclined: return c.ended_by.empty() ? "Declined" : "Declined by " + c.ended_by;
+    case FileState::kCancelled:
+      return c.ended_by.empty() ? "Cancelled" : "Cancelled by " + c.ended_by;
   }
   return "";
 }

@@ -16,8 +16,12 @@ enum class FileState {
   kOffered,       // incoming: waiting for Accept or Decline; outgoing: waiting for the peer
   kTransferring,  // bytes flow
   kDone,          // incoming: saved and checked; outgoing: the peer saved it intact
-  kFailed,        // declined, cancelled, integrity error, read or write error
+  kFailed,        // integrity error, read or write error, the session ended under it
+  kDeclined,      // the receiver said no (FILE_DECLINED): a choice, not a failure
+  kCancelled,     // either side stopped it (FILE_CANCELLED): a choice, not a failure
 };
+// Stable names (the state dump prints them; tests read them): "preparing", "offered",
+// "transferring", "done", "failed", "declined", "cancelled".
 std::string_view FileStateName(FileState s);
 
 struct FileCard {
@@ -28,14 +32,18 @@ struct FileCard {
   std::string path;  // incoming: where it was saved (when done); outgoing: the local file
   FileState state = FileState::kPreparing;
   uint64_t done = 0;
-  std::string error;  // kFailed: the sentence saying what happened
+  std::string error;  // kFailed, kDeclined, kCancelled: the session's sentence for it
+  // kDeclined, kCancelled: the peer's name when it was the other side's choice; empty when it
+  // was ours.
+  std::string ended_by;
   // Rate: bytes and time since the transfer (re)started.
   uint64_t start_offset = 0;
   int64_t start_ms = 0;
   int64_t last_ms = 0;
-  bool bar_shown = false;  // a progress bar was shown at least once
-  bool answered = false;   // incoming offer: Accept or Decline pressed, the session answers
-  bool stalled = false;    // the link stalled while this moved; cleared when bytes move again
+  bool bar_shown = false;       // a progress bar was shown at least once
+  bool answered = false;        // incoming offer: Accept or Decline pressed, the session answers
+  bool stalled = false;         // the link stalled while this moved; cleared when bytes move again
+  bool cancel_pressed = false;  // Cancel pressed here: the FILE_CANCELLED that follows is ours
 
   // 0..1
   double Fraction() const;
@@ -44,7 +52,16 @@ struct FileCard {
     return state == FileState::kTransferring || (!incoming && state == FileState::kOffered);
   }
   bool CanOpen() const { return state == FileState::kDone && !path.empty(); }
+  // Failed, declined or cancelled: no later event of the transfer changes it.
+  bool Stopped() const {
+    return state == FileState::kFailed || state == FileState::kDeclined ||
+           state == FileState::kCancelled;
+  }
 };
+
+// How a transfer that ended without the file is shown: kDeclined for FILE_DECLINED,
+// kCancelled for FILE_CANCELLED, kFailed for every other code.
+FileState StoppedState(const std::string& code);
 
 // "0 B", "999 B", "1.5 KB", "12 MB", "1.02 GB" (powers of 1000, three significant digits).
 std::string FormatBytes(uint64_t bytes);
@@ -53,7 +70,8 @@ std::string FormatBytes(uint64_t bytes);
 std::string FormatProgress(uint64_t done, uint64_t size, uint64_t start_offset, int64_t elapsed_ms);
 // "9 s", "2 min 05 s", "1 h 02 min".
 std::string FormatDuration(int64_t seconds);
-// The card's status line: "Waiting for you", "Failed: ...", "Saved · 12 MB", ...
+// The card's status line: "Wants to send you 12 MB", "Failed: ...", "Declined",
+// "Cancelled by bob", "Saved and checked · 12 MB", ...
 std::string StatusLine(const FileCard& card, int64_t now_ms);
 
 // The paths in a drop (FL_PASTE text after a drag): one per line, "file://" URIs

@@ -114,6 +114,7 @@ CardLayout LayoutCard(const FileCard& card, Fl_Image* preview, int max_w) {
 
 void DrawCard(const FileCard& c, const CardLayout& l, Fl_Image* preview, int x, int y,
               int64_t now_ms) {
+  // Only a real failure is red; a decline or a cancel was someone's choice and stays neutral.
   const bool failed = c.state == FileState::kFailed;
   fl_draw_box(FL_RFLAT_BOX, x, y, l.w, l.h, failed ? theme::kDangerSoft : theme::kSurface);
   fl_color(failed ? theme::kDanger : theme::kBorder);
@@ -151,6 +152,7 @@ void DrawCard(const FileCard& c, const CardLayout& l, Fl_Image* preview, int x, 
     const int filled = static_cast<int>(bw * c.Fraction());
     if (filled > 0) {
       const Fl_Color fill = failed                        ? theme::kDanger
+                            : c.Stopped()                 ? theme::kMuted
                             : c.state == FileState::kDone ? theme::kGood
                                                           : theme::kAccent;
       fl_draw_box(FL_RFLAT_BOX, x + kPad, cy, std::max(filled, kBarH), kBarH, fill);

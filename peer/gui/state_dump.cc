@@ -59,6 +59,8 @@ std::string DumpState(const ShownState& shown, const ChatModel& model) {
                      {"path", f.path}});
   }
   j["files"] = std::move(files);
+  j["waiting_offers"] = model.WaitingOffers().size();
+  j["accept_all"] = shown.accept_all;
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

@@ -2,10 +2,12 @@
 // at screenshots). Keys: screen, title, key, error, completions (the words the code field's
 // completion list shows; empty while hidden), downloads, conn, peer, trust, code_checked (the
 // peer's key was checked by the code), can_send, banner, dialog, sas, transcript [{who, text,
-// delivered}], files [{name, size, incoming, state, done, progress, bar, preview, error, path}],
-// xid, and widgets (the file cards' buttons as "file<index>_accept", _decline, _cancel, _open,
-// _show; the code field as "code") {name: [x, y, w, h]} in window coordinates, so a test can
-// click them with real X events.
+// delivered}], files [{name, size, incoming, state, done, progress, bar, preview, error, status,
+// path}], waiting_offers (incoming files waiting for Accept or Decline), accept_all (the offers
+// bar's "Accept all (N)" label; empty while hidden), xid, and widgets (the file cards' buttons as
+// "file<index>_accept", _decline, _cancel, _open, _show; the offers bar's "accept_all" and
+// "decline_all"; the code field as "code") {name: [x, y, w, h]} in window coordinates, so a test
+// can click them with real X events.
 #pragma once
 
 #include <map>
@@ -32,6 +34,7 @@ struct ShownState {
   bool require_pq = false;     // "post-quantum sessions only" is ticked
   bool pq_available = false;   // ... and can be (this OpenSSL has ML-KEM)
   std::string key_agreement;   // the verify dialog's key agreement line, while it is open
+  std::string accept_all;      // the offers bar's "Accept all (N)", while it is shown
 };
 
 std::string DumpState(const ShownState& shown, const ChatModel& model);

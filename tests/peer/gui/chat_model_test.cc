@@ -28,6 +28,71 @@ class ChatModelTest : public ::testing::Test {
   ChatModel model_{[] { return int64_t{1'700'000'000'000}; }};
 };
 
+FileTransfer File(char id, bool incoming, const std::string& name) {
+  return FileTransfer{std::string(32, id), incoming, name, 1000, std::string(64, '0'), ""};
+}
+
+TEST_F(ChatModelTest, OnlyIncomingOffersNotYetAnsweredWaitForAcceptAll) {
+  model_.OnFileOffered(File('a', true, "a.txt"));
+  EXPECT_EQ(model_.WaitingOffers(), std::vector<size_t>{0});
+  model_.OnFileOffered(File('b', true, "b.txt"));
+  const size_t out = model_.AddOutgoingFile("mine.txt", 5, "/tmp/mine.txt");
+  model_.AttachFileId(out, std::string(32, 'o'));  // offered by us: not ours to accept
+  model_.OnFileOffered(File('c', true, "c.txt"));
+  model_.OnFileOffered(File('d', true, "d.txt"));
+  EXPECT_EQ(model_.WaitingOffers(), (std::vector<size_t>{0, 1, 3, 4}));
+  model_.AnswerFile(1);  // pressed on its card: the session answers
+  model_.OnFileStarted(File('c', true, "c.txt"), 0);
+  model_.OnFileFailed(File('d', true, "d.txt"),
+                      Error{"FILE_CANCELLED", "The peer cancelled the transfer."});
+  EXPECT_EQ(model_.WaitingOffers(), std::vector<size_t>{0});
+  model_.AnswerFile(1, false);  // the session refused the answer: it waits again
+  EXPECT_EQ(model_.WaitingOffers(), (std::vector<size_t>{0, 1}));
+}
+
+TEST_F(ChatModelTest, ADeclineOrACancelIsAChoiceNotAFailureAndSaysWhose) {
+  model_.OnStateChanged(SessionState::kSecure);
+  model_.OnSecure(Peer(TrustLevel::kKnown));
+  // We declined an offer.
+  model_.OnFileOffered(File('a', true, "a.txt"));
+  model_.AnswerFile(0);
+  model_.OnFileFailed(File('a', true, "a.txt"), Error{"FILE_DECLINED", "You declined the file."});
+  EXPECT_EQ(model_.files()[0].state, FileState::kDeclined);
+  EXPECT_EQ(StatusLine(model_.files()[0], 0), "Declined");
+  // bob declined ours.
+  const size_t out = model_.AddOutgoingFile("b.txt", 5, "/tmp/b.txt");
+  model_.AttachFileId(out, std::string(32, 'b'));
+  model_.OnFileFailed(File('b', false, "b.txt"),
+                      Error{"FILE_DECLINED", "The peer declined the file."});
+  EXPECT_EQ(model_.files()[out].state, FileState::kDeclined);
+  EXPECT_EQ(StatusLine(model_.files()[out], 0), "Declined by bob");
+  // We cancelled one under way; bob cancelled another.
+  for (char id : {'c', 'd'}) {
+    model_.OnFileOffered(File(id, true, "c.txt"));
+    model_.OnFileStarted(File(id, true, "c.txt"), 0);
+  }
+  model_.PressCancel(2);
+  model_.OnFileFailed(File('c', true, "c.txt"),
+                      Error{"FILE_CANCELLED", "You cancelled the transfer."});
+  model_.OnFileFailed(File('d', true, "c.txt"),
+                      Error{"FILE_CANCELLED", "The peer cancelled the transfer."});
+  EXPECT_EQ(model_.files()[2].state, FileState::kCancelled);
+  EXPECT_EQ(StatusLine(model_.files()[2], 0), "Cancelled");
+  EXPECT_EQ(model_.files()[3].state, FileState::kCancelled);
+  EXPECT_EQ(StatusLine(model_.files()[3], 0), "Cancelled by bob");
+  // A real failure still says so; nothing later turns a stopped card into anything else, and
+  // the end of the conversation leaves the choices as they were.
+  model_.OnFileOffered(File('e', true, "e.txt"));
+  model_.OnFileFailed(File('e', true, "e.txt"), Error{"FILE_INTEGRITY", "It did not match."});
+  EXPECT_EQ(StatusLine(model_.files()[4], 0), "Failed: It did not match.");
+  model_.OnFileDone(File('a', true, "a.txt"));
+  model_.OnFileProgress(File('c', true, "c.txt"), 500);
+  model_.OnStateChanged(SessionState::kClosed);
+  EXPECT_EQ(model_.files()[0].state, FileState::kDeclined);
+  EXPECT_EQ(model_.files()[2].state, FileState::kCancelled);
+  EXPECT_EQ(model_.files()[3].state, FileState::kCancelled);
+}
+
 TEST_F(ChatModelTest, APeerTheCodeCheckedReadsVerifiedByTheCode) {
   model_.BeginSession("7301-acorn-gravy-petal");
   model_.OnStateChanged(SessionState::kSecure);

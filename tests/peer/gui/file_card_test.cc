@@ -50,6 +50,30 @@ TEST(FileCardFormat, StatusLineNeverCallsAFailureSuccess) {
   EXPECT_TRUE(c.CanOpen());
 }
 
+TEST(FileCardFormat, DeclinedAndCancelledAreNamedAndReadCalmly) {
+  EXPECT_EQ(FileStateName(FileState::kFailed), "failed");
+  EXPECT_EQ(FileStateName(FileState::kDeclined), "declined");
+  EXPECT_EQ(FileStateName(FileState::kCancelled), "cancelled");
+  EXPECT_EQ(StoppedState("FILE_DECLINED"), FileState::kDeclined);
+  EXPECT_EQ(StoppedState("FILE_CANCELLED"), FileState::kCancelled);
+  EXPECT_EQ(StoppedState("FILE_INTEGRITY"), FileState::kFailed);
+  FileCard c;
+  c.incoming = true;
+  c.error = "You declined the file.";
+  c.state = FileState::kDeclined;
+  EXPECT_EQ(StatusLine(c, 0), "Declined");
+  c.ended_by = "bob";
+  EXPECT_EQ(StatusLine(c, 0), "Declined by bob");
+  c.state = FileState::kCancelled;
+  EXPECT_EQ(StatusLine(c, 0), "Cancelled by bob");
+  c.ended_by.clear();
+  EXPECT_EQ(StatusLine(c, 0), "Cancelled");
+  EXPECT_TRUE(c.Stopped());
+  EXPECT_FALSE(c.CanAccept());
+  EXPECT_FALSE(c.CanCancel());
+  EXPECT_FALSE(c.CanOpen());
+}
+
 TEST(FileCardDrop, TakesLocalFileUrisAndPathsOnly) {
   EXPECT_EQ(ParseDroppedPaths("file:///home/a/My%20Photo.png\r\nfile:///tmp/b.txt\n"),
             (std::vector<std::string>{"/home/a/My Photo.png", "/tmp/b.txt"}));
@@ -140,9 +164,10 @@ TEST(FileCardModel, OutgoingCardsWaitForTheirIdAndFailPlainly) {
   EXPECT_EQ(model.files()[card].state, FileState::kOffered);
   EXPECT_TRUE(model.files()[card].CanCancel());
   FileTransfer f{std::string(32, 'a'), false, "big.iso", 5, "", ""};
-  model.OnFileFailed(f, Error{"FILE_DECLINED", "The peer declined the file."});
+  model.OnFileFailed(f, Error{"FILE_PEER_WRITE_FAILED", "The peer could not save the file."});
   EXPECT_EQ(model.files()[card].state, FileState::kFailed);
-  EXPECT_EQ(model.files()[card].error, "The peer declined the file.");
+  EXPECT_EQ(model.files()[card].error, "The peer could not save the file.");
+  EXPECT_EQ(StatusLine(model.files()[card], 0), "Failed: The peer could not save the file.");
   model.OnFileDone(f);  // nothing turns a failure into a success afterwards
   model.OnFileProgress(f, 5);
   EXPECT_EQ(model.files()[card].state, FileState::kFailed);

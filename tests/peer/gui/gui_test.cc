@@ -6,9 +6,9 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "crypto/tls_endpoint.h"
+#include "tests/peer/cli/cli_harness.h"
 #include "tests/peer/gui/gui_driver.h"
 
 namespace duet::testing {
@@ -171,13 +171,6 @@ TEST_F(GuiTest, AnUnreachableRelayIsASentenceOnTheConnectScreen) {
             std::string::npos);
 }
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 // The first file card is in `state`.
 auto FileCardIs(const std::string& state) {
   return [state](const json& j) { return !j["files"].empty() && j["files"][0]["state"] == state; };
@@ -278,6 +271,96 @@ TEST_F(GuiTest, TheFolderChosenOnTheConnectScreenReceivesFilesAndIsRemembered) {
   EXPECT_EQ((*refused)["downloads"], chosen);
   EXPECT_NE((*refused)["error"].get<std::string>().find(not_a_folder), std::string::npos)
       << (*refused)["error"];
+}
+
+// Three files from a terminal peer wait in bob's app at once: the offers bar answers them all.
+class GuiOffersTest : public GuiTest {
+ protected:
+  void SetUp() override {
+    GuiTest::SetUp();
+    if (IsSkipped()) return;
+    std::filesystem::create_directories(downloads_);
+    for (size_t i = 0; i < kNames.size(); ++i) {
+      files_.push_back(tmp_ / kNames[i]);
+      WriteRandomFile(files_.back(), 1000 + 300'000 * i, static_cast<uint32_t>(i + 1));
+    }
+    bob_ = std::make_unique<GuiApp>(tmp_ / "bob", Flags(addr_, "bob", "gui-offers", true),
+                                    std::vector<std::string>{"DUET_DOWNLOADS=" + downloads_});
+    alice_ = StartPeer(addr_, "alice", tmp_ / "alice", "gui-offers");
+    ASSERT_TRUE(bob_->WaitState(Secure())) << bob_->process().Transcript();
+    ASSERT_TRUE(Event(*alice_, "secure")) << alice_->Transcript();
+    for (const std::string& f : files_) alice_->WriteLine("/file " + f);
+  }
+  // The bar offers to accept `n` waiting files.
+  static auto OffersBarFor(size_t n) {
+    return [n](const json& j) {
+      // value(): a missing key is a state that does not match, not an abort.
+      return j.value("waiting_offers", size_t{0}) == n &&
+             j.value("accept_all", "") == "Accept all (" + std::to_string(n) + ")" &&
+             j["widgets"].contains("accept_all") && j["widgets"].contains("decline_all");
+    };
+  }
+  // Every card is in `state`, and the bar is gone.
+  auto AllFiles(const std::string& state) {
+    return [state, n = files_.size()](const json& j) {
+      if (j["files"].size() != n || j.value("accept_all", "") != "" ||
+          j["widgets"].contains("accept_all"))
+        return false;
+      for (const json& f : j["files"])
+        if (f["state"] != state) return false;
+      return true;
+    };
+  }
+
+  static inline const std::vector<std::string> kNames = {"notes.txt", "photo.jpg", "data.bin"};
+  std::vector<std::string> files_;
+  std::string downloads_ = tmp_ / "bob-downloads";
+  std::unique_ptr<GuiApp> bob_;
+  std::unique_ptr<Process> alice_;
+};
+
+TEST_F(GuiOffersTest, AcceptAllSavesEveryWaitingFileIntact) {
+  auto offered = bob_->WaitState(OffersBarFor(3));
+  ASSERT_TRUE(offered) << bob_->process().Transcript() << alice_->Transcript();
+  EXPECT_EQ((*offered)["files"].size(), 3u);
+  bob_->Click("accept_all");
+  auto saved = bob_->WaitState(AllFiles("done"));
+  ASSERT_TRUE(saved) << bob_->process().Transcript();
+  EXPECT_EQ(saved->value("waiting_offers", -1), 0);
+  for (size_t i = 0; i < kNames.size(); ++i) {
+    const std::string path = downloads_ + "/" + kNames[i];
+    EXPECT_EQ(ReadAll(path), ReadAll(files_[i])) << path;
+  }
+  EXPECT_EQ(Listing(downloads_), (std::set<std::string>(kNames.begin(), kNames.end())));
+  for (size_t i = 0; i < kNames.size(); ++i)
+    EXPECT_TRUE(Event(*alice_, "file_sent", i)) << alice_->Transcript();
+}
+
+// One offer declined on its card leaves two under the bar; Decline all answers both, and every
+// card reads as declined (a choice), not failed; the terminal peer hears FILE_DECLINED for each.
+TEST_F(GuiOffersTest, DeclineAllDeclinesEveryWaitingFileAndTheSenderHearsEach) {
+  ASSERT_TRUE(bob_->WaitState([](const json& j) {
+    return OffersBarFor(3)(j) && j["widgets"].contains("file2_decline");
+  })) << bob_->process().Transcript()
+      << alice_->Transcript();
+  bob_->Click("file2_decline");  // the newest card, in view
+  ASSERT_TRUE(bob_->WaitState(OffersBarFor(2))) << bob_->process().Transcript();
+  bob_->Click("decline_all");
+  auto declined = bob_->WaitState(AllFiles("declined"));
+  ASSERT_TRUE(declined) << bob_->process().Transcript();
+  for (const json& f : (*declined)["files"]) {
+    EXPECT_EQ(f["status"], "Declined");
+    EXPECT_EQ(f["error"], "You declined the file.");
+  }
+  std::set<std::string> names;
+  for (size_t i = 0; i < kNames.size(); ++i) {
+    auto failed = Event(*alice_, "file_failed", i);
+    ASSERT_TRUE(failed) << alice_->Transcript();
+    EXPECT_EQ((*failed)["code"], "FILE_DECLINED");
+    names.insert((*failed)["name"].get<std::string>());
+  }
+  EXPECT_EQ(names, (std::set<std::string>(kNames.begin(), kNames.end())));
+  EXPECT_TRUE(Listing(downloads_).empty());
 }
 
 // bob stops answering (his process is stopped) while a file moves to him: alice's header says
