@@ -108,7 +108,7 @@ App::~App() {
     client_->Wait();
   }
   if (worker_.joinable()) worker_.join();
-  for (std::thread& t : hashers_) t.join();
+  for (std::thread& t : openers_) t.join();
   instance_ = nullptr;
 }
 

@@ -99,7 +99,7 @@ class App {
   std::unique_ptr<SendQueueStore> send_queue_;  // likewise; files queued survive a restart
   std::unique_ptr<RelayClient> client_;
   std::thread worker_;
-  std::vector<std::thread> hashers_;  // read and hash files to send; joined by ~App
+  std::vector<std::thread> openers_;  // open files to send; joined by ~App
   std::string key_state_ = "generating";
   bool leaving_ = false;  // Leave pressed: back to the connect screen when the session ends
   bool dump_ = false;

@@ -113,7 +113,7 @@ void App::Attach(const std::vector<std::string>& paths) {
     const size_t card = model_.AddOutgoingFile(std::filesystem::path(path).filename().string(),
                                                ec ? 0 : size, path);
     // Opening can block (a network folder): off the main thread, then to the I/O thread.
-    hashers_.emplace_back([this, path, card] {
+    openers_.emplace_back([this, path, card] {
       auto file = std::make_shared<Result<FileToSend>>(OpenFileToSend(path));
       queue_.Post([this, file, card] {
         if (!*file) {

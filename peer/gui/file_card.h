@@ -12,7 +12,7 @@
 namespace duet::peer::gui {
 
 enum class FileState {
-  kPreparing,     // outgoing: being read and hashed before it is offered
+  kPreparing,     // outgoing: being opened, before it is queued (it is hashed as it is sent)
   kOffered,       // incoming: waiting for Accept or Decline; outgoing: waiting for the peer
   kTransferring,  // bytes flow
   kDone,          // incoming: saved and checked; outgoing: the peer saved it intact
@@ -25,7 +25,7 @@ enum class FileState {
 std::string_view FileStateName(FileState s);
 
 struct FileCard {
-  std::string id;  // the transfer id (32 hex digits); empty while an outgoing file is hashed
+  std::string id;  // the transfer id (32 hex digits); empty while an outgoing file is opened
   bool incoming = false;
   std::string name;
   uint64_t size = 0;
