@@ -19,7 +19,8 @@ Error WriteError(const std::filesystem::path& path, int err) {
 
 }  // namespace
 
-Status WriteFileAtomically(const std::filesystem::path& path, std::string_view data) {
+Status WriteFileAtomically(const std::filesystem::path& path, std::string_view data,
+                           Durability durability) {
   const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : ".";
   std::error_code ec;
   if (!std::filesystem::exists(dir, ec)) {
@@ -50,7 +51,8 @@ Status WriteFileAtomically(const std::filesystem::path& path, std::string_view d
     p += n;
     left -= static_cast<size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+  const bool synced = durability == Durability::kSynced;
+  if ((synced && ::fsync(fd) != 0) || ::close(fd) != 0) {
     int err = errno;
     ::unlink(tmp.c_str());
     return WriteError(path, err);
@@ -60,6 +62,7 @@ Status WriteFileAtomically(const std::filesystem::path& path, std::string_view d
     ::unlink(tmp.c_str());
     return WriteError(path, err);
   }
+  if (!synced) return Ok();
   int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd >= 0) {
     ::fsync(dfd);

@@ -12,7 +12,12 @@ namespace duet::crypto {
 // Writes `data` to a new temp file in the same folder (created 0600), fsyncs it, renames it over
 // `path` and fsyncs the folder: readers see the old file or the new one, never a mix.
 // Creates the folder (0700) if missing. FILE_WRITE_FAILED.
-Status WriteFileAtomically(const std::filesystem::path& path, std::string_view data);
+// kSynced also waits for the disk (fsync of the file and its folder): a key or a pin must
+// survive a power cut. kAtomicOnly gives the same all-or-nothing view to readers, for a record
+// that is rewritten many times a second and whose loss in a crash is harmless.
+enum class Durability { kSynced, kAtomicOnly };
+Status WriteFileAtomically(const std::filesystem::path& path, std::string_view data,
+                           Durability durability = Durability::kSynced);
 
 // Reads a whole file of at most `max_bytes`. FILE_NOT_FOUND, FILE_READ_FAILED, FILE_TOO_LARGE.
 Result<std::string> ReadSmallFile(const std::filesystem::path& path, size_t max_bytes);

@@ -26,7 +26,14 @@ class FileSource {
   // Whether the file was modified since it was opened (its size or modification time differ):
   // the bytes read before and after would not be one version of it. Asked before FILE_DONE.
   virtual bool Changed() = 0;
+  // Lets go of the open file (a file descriptor) until the next ReadAt, which opens it again
+  // and fails with FILE_CHANGED_WHILE_SENT if what is there now is another file or another
+  // version. A queue of thousands of files holds a descriptor only for the one being read.
+  virtual void Close() = 0;
 };
+
+// FILE_CHANGED_WHILE_SENT: `name` was written to while it was sent (or while it waited).
+Error ChangedWhileSent(std::string_view name);
 
 // `NAME.part` in the download folder: the bytes received so far, in order.
 class PartFile {

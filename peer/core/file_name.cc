@@ -12,6 +12,14 @@ constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // what SanitizeLine 
 
 }  // namespace
 
+Error ChangedWhileSent(std::string_view name) {
+  return Error{"FILE_CHANGED_WHILE_SENT",
+               std::string(name) +
+                   " was modified while it was sent, so the peer would get a mix of two "
+                   "versions; the transfer was cancelled and the peer discarded what arrived. "
+                   "Send it again once it is no longer being written."};
+}
+
 std::string SafeFileName(std::string_view peer_name) {
   // One printable line first; then every replacement character becomes '_'.
   std::string line = SanitizeLine(peer_name);

@@ -58,7 +58,7 @@ Session::Session(SessionConfig config, SessionListener& listener)
       app_decoder_(app::kMaxAppPayload),
       transfers_(TransferConfig{config_.downloads, config_.auto_accept_files, app::kFileWindowBytes,
                                 app::kFileAckBytes, 250, config_.now_ms, config_.send_queue,
-                                config_.accept_limits},
+                                config_.accept_limits, config_.send_queue_save_ms},
                  listener) {}
 
 Session::~Session() {
@@ -147,6 +147,7 @@ void Session::OnConnectFailed(const Error& error, bool give_up) {
 }
 
 void Session::OnTick() {
+  transfers_.OnTick();
   if (link_ == Link::kClosed || link_ == Link::kReconnecting) return;
   const int64_t now = config_.now_ms();
   if (link_ == Link::kPaired && channel_ != Channel::kClosing && !has_peer() &&

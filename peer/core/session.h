@@ -83,6 +83,7 @@ struct SessionConfig {
   bool auto_accept_files = false;        // accept every offer into `downloads`
   AcceptLimits accept_limits;            // ... up to these sizes
   SendQueueStore* send_queue = nullptr;  // remembers queued files across runs; must outlive it
+  int64_t send_queue_save_ms = 1000;     // written at most this often (TransferConfig)
   size_t bulk_burst_bytes = 1u << 20;    // file data encrypted per TakeOutgoing(true)
 };
 

@@ -1,5 +1,6 @@
 // Transfers and the queue store: the outgoing queue written down as it changes, and taken back
 // after a restart (peer/core/send_queue.h).
+#include <algorithm>
 #include <utility>
 
 #include "peer/core/transfer_state.h"
@@ -7,15 +8,34 @@
 
 namespace duet::peer {
 
-void Transfers::SaveQueue() {
+void Transfers::SaveQueue(bool burst) {
   if (config_.queue == nullptr) return;
+  queue_dirty_ = true;
+  // Quiet (no file under way): the change is written now, so a file reported sent is not
+  // offered again after a crash. In a burst (a folder going out, files queued one after
+  // another) at most once per interval, and the rest on the next tick.
+  const bool quiet = !burst && std::none_of(outgoing_.begin(), outgoing_.end(), [](const auto& o) {
+    return o.state != Outgoing::State::kQueued;
+  });
+  if (quiet || config_.now_ms() - queue_saved_ms_ >= config_.queue_save_interval_ms) {
+    WriteQueue(true);
+  }
+}
+
+void Transfers::OnTick() {
+  if (queue_dirty_) WriteQueue(true);
+}
+
+void Transfers::WriteQueue(bool report) {
+  queue_dirty_ = false;
+  queue_saved_ms_ = config_.now_ms();
   std::vector<QueuedFile> files;
   for (const Outgoing& o : outgoing_) {
     if (o.origin.path.empty()) continue;
     files.push_back(QueuedFile{o.id, o.info.name, o.info.size, o.origin, o.peer});
   }
   // Not fatal: the transfer goes on, only a restart would forget it.
-  if (Status st = config_.queue->Save(files); !st) listener_.OnError(st.error(), false);
+  if (Status st = config_.queue->Save(files); !st && report) listener_.OnError(st.error(), false);
 }
 
 void Transfers::Restore() {

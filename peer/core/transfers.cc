@@ -28,7 +28,9 @@ std::optional<app::Id> ParseTransferId(std::string_view hex) {
 Transfers::Transfers(TransferConfig config, SessionListener& listener)
     : config_(std::move(config)), listener_(listener) {}
 
-Transfers::~Transfers() = default;
+Transfers::~Transfers() {
+  if (queue_dirty_) WriteQueue(false);  // the listener may be gone: nobody to tell
+}
 
 Transfers::Outgoing* Transfers::FindOutgoing(const app::Id& id) {
   auto it = std::find_if(outgoing_.begin(), outgoing_.end(),
@@ -61,11 +63,9 @@ Result<std::string> Transfers::Send(std::unique_ptr<FileSource> source, std::str
   o.source = std::move(source);
   o.origin = std::move(origin);
   o.info = FileTransfer{wire::ToHex(o.id), false, std::move(name), size, "", ""};
-  if (secure) {
-    Offer(o, out);  // saves the queue
-  } else if (!o.origin.path.empty()) {
-    SaveQueue();
-  }
+  if (secure) o.peer = peer_;  // meant for the peer of this session (OnSecure binds the others)
+  if (!o.origin.path.empty()) SaveQueue(/*burst=*/true);
+  if (secure) OfferMore(out);
   return o.info.id;
 }
 
@@ -98,16 +98,33 @@ Status Transfers::Cancel(std::string_view id_hex, bool secure, wire::Bytes& out)
 void Transfers::Offer(Outgoing& o, wire::Bytes& out) {
   app::AppendAppMessage(out, app::FileOffer{o.id, o.info.size, o.info.name});
   o.state = Outgoing::State::kOffered;
-  if (o.peer.empty()) {  // from now on it is meant for this peer only
-    o.peer = peer_;
-    if (!o.origin.path.empty()) SaveQueue();
-  }
 }
 
 void Transfers::OnSecure(const std::string& peer_fingerprint, wire::Bytes& out) {
   peer_ = last_peer_ = peer_fingerprint;
+  // Files queued for nobody yet are meant for this peer from now on, all at once, and that is
+  // on disk before the first is offered: after a crash, none of them goes to someone else.
+  bool bound = false;
   for (Outgoing& o : outgoing_) {
-    if (o.state == Outgoing::State::kQueued && (o.peer.empty() || o.peer == peer_)) Offer(o, out);
+    if (!o.peer.empty()) continue;
+    o.peer = peer_;
+    bound = bound || !o.origin.path.empty();
+  }
+  if (bound && config_.queue != nullptr) WriteQueue(true);
+  OfferMore(out);
+}
+
+void Transfers::OfferMore(wire::Bytes& out) {
+  if (peer_.empty()) return;
+  size_t under_way = static_cast<size_t>(std::count_if(
+      outgoing_.begin(), outgoing_.end(),
+      [](const Outgoing& o) { return o.state != Outgoing::State::kQueued; }));
+  for (Outgoing& o : outgoing_) {
+    if (under_way >= kMaxOffered) return;
+    if (o.state == Outgoing::State::kQueued && (o.peer.empty() || o.peer == peer_)) {
+      Offer(o, out);
+      ++under_way;
+    }
   }
 }
 
@@ -116,6 +133,7 @@ void Transfers::OnSessionEnded() {
   for (Outgoing& o : outgoing_) {
     o.state = Outgoing::State::kQueued;
     o.next = o.acked = 0;
+    o.source->Close();  // waiting for the next session holds no descriptor
   }
   for (Incoming& in : incoming_) {
     if (in.state == Incoming::State::kReceiving) in.state = Incoming::State::kWaitingForOffer;
@@ -229,16 +247,24 @@ void Transfers::OnResult(const app::FileResult& m) {
 }
 
 bool Transfers::has_bulk() const {
+  size_t under_way = 0;
+  bool can_offer = false;
   for (const Outgoing& o : outgoing_) {
+    if (o.state == Outgoing::State::kQueued) {
+      can_offer = can_offer || (!peer_.empty() && (o.peer.empty() || o.peer == peer_));
+      continue;
+    }
+    ++under_way;
     if (o.state != Outgoing::State::kSending) continue;
     if (o.hashed < o.next || o.next == o.info.size || o.next - o.acked < config_.window_bytes) {
       return true;
     }
   }
-  return false;
+  return can_offer && under_way < kMaxOffered;
 }
 
 void Transfers::FillBulk(size_t budget, wire::Bytes& out) {
+  OfferMore(out);  // as earlier offers end, the next ones go
   const size_t start = out.size();
   for (Outgoing& o : outgoing_) {
     if (o.state != Outgoing::State::kSending) continue;
@@ -257,16 +283,8 @@ void Transfers::FillBulk(size_t budget, wire::Bytes& out) {
       o.next = o.hashed = o.next + n;
     }
     if (o.next == o.info.size) {
-      if (o.source->Changed()) {
-        return CancelUnreadable(
-            o,
-            Error{"FILE_CHANGED_WHILE_SENT",
-                  o.info.name +
-                      " was modified while it was sent, so the peer would get a mix of two "
-                      "versions; the transfer was cancelled and the peer discarded what arrived. "
-                      "Send it again once it is no longer being written."},
-            out);
-      }
+      if (o.source->Changed()) return CancelUnreadable(o, ChangedWhileSent(o.info.name), out);
+      o.source->Close();  // read to the end: the descriptor goes back until a resume
       const crypto::Digest256 digest = o.hasher.Finish();  // the hasher starts over
       o.hashed = 0;
       o.info.sha256 = wire::ToHex(digest);

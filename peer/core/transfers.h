@@ -50,6 +50,10 @@ struct TransferConfig {
   std::function<int64_t()> now_ms;
   SendQueueStore* queue = nullptr;  // null: the queue is forgotten at exit
   AcceptLimits limits;              // with auto_accept
+  // The queue store is written at most this often (each write is the whole queue, synced to
+  // disk): a folder of thousands of files changes it thousands of times. What is left is
+  // written by OnTick and when the Transfers end. 0: at every change.
+  int64_t queue_save_interval_ms = 1000;
 };
 
 class Transfers {
@@ -80,6 +84,8 @@ class Transfers {
   void OnSecure(const std::string& peer_fingerprint, wire::Bytes& out);
   // The TLS session ended: everything in flight waits for the next one.
   void OnSessionEnded();
+  // About once a second: writes the queue store if a change waits.
+  void OnTick();
   // A FILE_* frame from the peer. An error is a protocol violation (the session ends).
   // `trusted`: the peer's key is not a changed one, so an offer may be accepted automatically.
   Status Handle(const wire::app::AppMessage& msg, bool trusted, wire::Bytes& out);
@@ -143,8 +149,14 @@ class Transfers {
   void RememberKept(const Outgoing& o);
   std::optional<wire::app::Id> TakeKeptId(const std::string& name, uint64_t size,
                                           const FileOrigin& origin);
-  // Writes the outgoing files that have an origin to the queue store.
-  void SaveQueue();
+  // The outgoing files that have an origin changed: writes them to the queue store, or notes
+  // that OnTick has to (queue_save_interval_ms). `burst`: one of many changes in a row (a file
+  // queued), written at most once per interval even when no file is under way.
+  void SaveQueue(bool burst = false);
+  // Writes them now; `report` says a failure to the listener.
+  void WriteQueue(bool report);
+  // Offers queued files for the current peer while fewer than kMaxOffered are under way.
+  void OfferMore(wire::Bytes& out);
   // Whether `o` may go to the peer of the current (else the last) secure session.
   bool ForLastPeer(const Outgoing& o) const;
 
@@ -164,6 +176,11 @@ class Transfers {
   std::vector<Kept> kept_;  // ids of files whose part the peer kept (FILE_RESULT 3), this run
   static constexpr size_t kMaxOpenParts = 4;
   static constexpr size_t kCatchUpBlock = 1 << 20;
+  // Offers out at once: thousands of files (a folder) go as a pipeline of offers, well below the
+  // receiver's cap on incoming transfers (1 000), and each is offered as another one ends.
+  static constexpr size_t kMaxOffered = 256;
+  bool queue_dirty_ = false;
+  int64_t queue_saved_ms_ = INT64_MIN / 2;  // when the queue store was last written
   uint64_t use_clock_ = 0;               // counts UsePart calls
   uint64_t accepted_automatically_ = 0;  // bytes offered by the transfers auto_accept took
   std::string peer_;                     // fingerprint of the peer of the current secure session

@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <vector>
 
 #include "peer/net/posix_fd.h"
 
@@ -20,25 +19,45 @@ int64_t MtimeNs(const struct stat& st) {
   return static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
 }
 
+// A file to send, opened only while it is read: a queue of thousands of files (a folder) holds
+// one descriptor, not one each. Each open checks that the path still names the same file
+// (device, inode) with the same size and modification time it had when it was queued.
 class PosixFileSource : public FileSource {
  public:
-  // `opened`: the file's stat when it was opened (or queued, for a file reopened after a restart).
-  PosixFileSource(Fd fd, std::string name, const struct stat& opened)
-      : fd_(std::move(fd)), name_(std::move(name)), size_(opened.st_size),
-        mtime_ns_(MtimeNs(opened)) {}
+  PosixFileSource(std::string path, std::string name, const struct stat& queued)
+      : path_(std::move(path)), name_(std::move(name)), dev_(queued.st_dev), ino_(queued.st_ino),
+        size_(queued.st_size), mtime_ns_(MtimeNs(queued)) {}
   Result<size_t> ReadAt(uint64_t offset, std::span<uint8_t> out) override {
+    if (!fd_.ok()) {
+      Fd fd(::open(path_.c_str(), O_RDONLY | O_CLOEXEC));
+      if (!fd.ok()) return SysError("FILE_READ_FAILED", "Could not open " + path_);
+      struct stat st {};
+      if (::fstat(fd.get(), &st) != 0 || !Same(st)) return ChangedWhileSent(name_);
+      ::posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
+      fd_ = std::move(fd);
+    }
     return PreadAll(fd_.get(), offset, out, name_);
   }
   bool Changed() override {
     struct stat st {};
-    return ::fstat(fd_.get(), &st) != 0 || st.st_size != size_ || MtimeNs(st) != mtime_ns_;
+    const int r = fd_.ok() ? ::fstat(fd_.get(), &st) : ::stat(path_.c_str(), &st);
+    return r != 0 || !Same(st);
   }
+  void Close() override { fd_ = Fd(); }
 
  private:
-  Fd fd_;
+  bool Same(const struct stat& st) const {
+    return st.st_dev == dev_ && st.st_ino == ino_ && st.st_size == size_ &&
+           MtimeNs(st) == mtime_ns_;
+  }
+
+  std::string path_;
   std::string name_;
+  dev_t dev_;
+  ino_t ino_;
   off_t size_;
   int64_t mtime_ns_;
+  Fd fd_;  // open while the file is read
 };
 }  // namespace
 
@@ -52,14 +71,14 @@ Result<FileToSend> OpenFileToSend(const std::string& path) {
   if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
     return Error{"FILE_NOT_REGULAR", path + " is not a regular file; only files can be sent."};
   }
-  ::posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
   FileToSend f;
   f.name = std::filesystem::path(path).filename().string();
   f.size = static_cast<uint64_t>(st.st_size);
   f.origin = FileOrigin{std::filesystem::absolute(path).lexically_normal().string(), MtimeNs(st)};
-  f.source = std::make_unique<PosixFileSource>(std::move(fd), f.name, st);
+  f.source = std::make_unique<PosixFileSource>(f.origin.path, f.name, st);
   return f;
 }
+
 Result<std::unique_ptr<FileSource>> ReopenFileToSend(const QueuedFile& file) {
   const std::string& path = file.origin.path;
   Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
@@ -76,7 +95,6 @@ Result<std::unique_ptr<FileSource>> ReopenFileToSend(const QueuedFile& file) {
                      " changed since it was queued in an earlier run, so it was not sent "
                      "(the peer holds part of the old one). Send it again."};
   }
-  ::posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
-  return std::unique_ptr<FileSource>(new PosixFileSource(std::move(fd), file.name, st));
+  return std::unique_ptr<FileSource>(new PosixFileSource(path, file.name, st));
 }
 }  // namespace duet::peer

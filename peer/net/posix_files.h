@@ -28,7 +28,8 @@ struct FileToSend {
   FileOrigin origin;  // its absolute path and modification time when it was opened
 };
 
-// Opens a regular file (it is read, and hashed, as its chunks are sent). FILE_NOT_FOUND,
+// Checks that `path` is a regular file and notes which one (device, inode, size, time). It is
+// opened again only while it is read, and hashed as its chunks are sent. FILE_NOT_FOUND,
 // FILE_NOT_REGULAR, FILE_READ_FAILED.
 Result<FileToSend> OpenFileToSend(const std::string& path);
 

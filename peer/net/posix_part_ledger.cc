@@ -24,7 +24,12 @@ class PosixPartLedger : public PartLedgerStore {
   Status Save(const std::vector<PartRecord>& parts) override {
     std::error_code ec;
     if (parts.empty() && !std::filesystem::exists(path_, ec)) return Ok();
-    return crypto::WriteFileAtomically(path_, FormatPartLedger(parts));
+    // Rewritten twice per file received (a folder of small files: many times a second), so not
+    // synced: a record lost in a crash leaves a part that is received again from the start
+    // (never one adopted wrongly), and a stale one names a file (device, inode, birth time)
+    // that is not there any more.
+    return crypto::WriteFileAtomically(path_, FormatPartLedger(parts),
+                                       crypto::Durability::kAtomicOnly);
   }
 
  private:

@@ -38,6 +38,7 @@ class MemorySource : public FileSource {
     return n;
   }
   bool Changed() override { return edited_; }
+  void Close() override {}
   int reads = 0;
   uint64_t read_end = 0;  // the furthest byte read so far
 

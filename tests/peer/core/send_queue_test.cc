@@ -154,6 +154,24 @@ TEST_F(SendQueueTest, ARememberedFileIsOfferedOnlyToThePeerItWasMeantFor) {
   EXPECT_TRUE(queue_.files().empty());
 }
 
+// A folder of thousands of files changes the queue thousands of times; each write is the whole
+// queue, synced: the store is written at most once a second, and what is left on the next tick.
+TEST_F(SendQueueTest, AThousandFilesQueuedAtOnceAreWrittenOnceAndTheRestOnTheTick) {
+  queue_save_ms_ = 1000;
+  auto a = MakeAlice();
+  relay_.Connect(*a);
+  auto data = PatternBytes(10);
+  for (int i = 0; i < 1000; ++i) {
+    const std::string name = "f" + std::to_string(i);
+    Send(*a, data, name, -1, FileOrigin{"/home/alice/" + name, 1});
+  }
+  EXPECT_EQ(queue_.saves, 1);
+  clock_ += 1000;
+  a->session->OnTick();
+  EXPECT_EQ(queue_.saves, 2);
+  EXPECT_EQ(queue_.files().size(), 1000u);
+}
+
 TEST_F(SendQueueTest, AFileThatChangedOrVanishedWhileDownIsNotSent) {
   auto same = PatternBytes(1000, 1), edited = PatternBytes(1000, 2), gone = PatternBytes(1000, 3);
   std::vector<QueuedFile> remembered;

@@ -27,6 +27,7 @@ class TransferTest : public ::testing::Test {
                                           c.downloads = folder;
                                           c.auto_accept_files = auto_accept;
                                           c.send_queue = queue;
+                                          c.send_queue_save_ms = queue_save_ms_;
                                         });
     relay_.Add(*p);
     return p;
@@ -61,6 +62,7 @@ class TransferTest : public ::testing::Test {
   int64_t clock_ = 1'700'000'000'000;
   MemoryRelay relay_;
   MemoryFolder alice_dl_, bob_dl_;
+  int64_t queue_save_ms_ = 0;  // the store written at every change, unless a test says otherwise
 };
 
 }  // namespace duet::peer::testing

@@ -326,6 +326,25 @@ TransferConfig SmallWindows(MemoryFolder* folder, bool auto_accept) {
                         nullptr, {}};
 }
 
+// Many small files at once (a folder): offered as a pipeline, never more at a time than the
+// receiver takes (it declines offers beyond 1 000 under way), so every one arrives.
+TEST_F(TransferTest, TwoThousandSmallFilesAllArrive) {
+  auto a = MakePeer("alice", *alice_id_, &alice_dl_, false);
+  auto b = MakePeer("bob", *bob_id_, &bob_dl_, true);
+  Connect(*a, *b);
+  std::vector<std::shared_ptr<std::vector<uint8_t>>> files;
+  for (uint32_t i = 0; i < 2000; ++i) {
+    files.push_back(PatternBytes(4096, i));
+    Send(*a, files.back(), "f" + std::to_string(i));
+  }
+  relay_.Pump();
+  EXPECT_TRUE(a->rec.files_failed.empty()) << a->rec.files_failed[0].second.message;
+  ASSERT_EQ(b->rec.files_done.size(), 2000u);
+  for (uint32_t i = 0; i < 2000; ++i) {
+    ASSERT_EQ(bob_dl_.files.at("f" + std::to_string(i)), *files[i]) << i;
+  }
+}
+
 // The receiver's checks on what a (hostile) sender says, on Transfers alone.
 TEST(TransfersTest, ChunksOutOfOrderOrBeyondTheSizeAreProtocolErrors) {
   Recorder rec;
