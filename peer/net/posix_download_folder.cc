@@ -66,15 +66,19 @@ Error WriteError(const std::string& name) {
 class PosixPartFile : public PartFile {
  public:
   // `self`: the file `fd` is (device, inode, birth time), checked when it is opened again.
+  // `recorded`: the ledger has it already (a part adopted from an earlier run).
   PosixPartFile(std::shared_ptr<Fd> dir, std::string dir_path, std::string base, Fd fd,
-                uint64_t size, std::shared_ptr<PartLedger> ledger, PartRecord self)
+                uint64_t size, std::shared_ptr<PartLedger> ledger, PartRecord self, bool recorded)
       : dir_(std::move(dir)),
         dir_path_(std::move(dir_path)),
         base_(std::move(base)),
         fd_(std::move(fd)),
         size_(size),
         ledger_(std::move(ledger)),
-        self_(std::move(self)) {}
+        self_(std::move(self)),
+        recorded_(recorded) {}
+  // A part left unfinished (the program ends) is recorded, so the next run resumes it.
+  ~PosixPartFile() override { RecordUnfinished(); }
 
   uint64_t size() const override { return size_; }
 
@@ -95,6 +99,7 @@ class PosixPartFile : public PartFile {
       done += static_cast<size_t>(n);
     }
     size_ += done;
+    if (!recorded_ && size_ >= kRecordFrom) Record();
     return WriteBehind();
   }
 
@@ -109,7 +114,8 @@ class PosixPartFile : public PartFile {
                       RENAME_NOREPLACE) == 0) {
         // A record left behind (the home cannot be written) names a path that is gone: it
         // is dropped the next time it is looked up.
-        (void)ledger_->Forget(self_.id);
+        if (std::exchange(recorded_, false)) (void)ledger_->Forget(self_.id);
+        committed_ = true;
         return dir_path_ + "/" + final_name;
       }
       if (errno != EEXIST) break;
@@ -121,10 +127,14 @@ class PosixPartFile : public PartFile {
     // Only the file this part is: a file put in its place is not Duet's to delete.
     if (Reopen() && NameHoldsSelf()) ::unlinkat(dir_->get(), part_name().c_str(), 0);
     fd_ = Fd();
-    (void)ledger_->Forget(self_.id);  // as in Commit
+    if (std::exchange(recorded_, false)) (void)ledger_->Forget(self_.id);  // as in Commit
+    removed_ = true;
   }
 
-  void Close() override { fd_ = Fd(); }
+  void Close() override {
+    RecordUnfinished();  // it waits for a later session, maybe a later run
+    fd_ = Fd();
+  }
 
  private:
   // After Close: the part again, if it is still the file this object created or adopted.
@@ -197,6 +207,24 @@ class PosixPartFile : public PartFile {
   uint64_t size_;
   std::shared_ptr<PartLedger> ledger_;  // shared with the folder: a part may outlive it
   PartRecord self_;
+  bool recorded_;         // the ledger names this part
+  bool removed_ = false;  // deleted: nothing to record
+  bool committed_ = false;
+
+  // The ledger is written for a part only once it is worth resuming: when it holds
+  // kRecordFrom bytes, or when it is left unfinished (closed, or the program ends). A folder of
+  // small files, each received in one go, never rewrites it (each rewrite creates a file, and
+  // thousands of those a minute cost the file system more than the files themselves). A small
+  // part caught by a crash is received again from the start.
+  static constexpr uint64_t kRecordFrom = 1 << 20;
+  void Record() {
+    // Not recorded (the home cannot be written): the transfer goes on; only a later run
+    // would not resume it.
+    recorded_ = ledger_->Record(self_).ok();
+  }
+  void RecordUnfinished() {
+    if (!recorded_ && !removed_ && !committed_ && size_ > 0) Record();
+  }
   bool write_behind_ = true;
   uint64_t started_ = size_;  // writeback started for [.., started_)
   uint64_t dropped_ = size_;  // on disk and out of the cache: [.., dropped_)
@@ -249,11 +277,11 @@ class PosixDownloadFolder : public DownloadFolder {
     }
     return std::make_unique<PosixPartFile>(
         dir_, path_, part.substr(0, part.size() - kSuffix.size()), std::move(fd),
-        static_cast<uint64_t>(st.st_size), ledger_, std::move(*rec));
+        static_cast<uint64_t>(st.st_size), ledger_, std::move(*rec), true);
   }
 
-  // A new empty NAME.part (mode 0600) under the first name free as itself and as a part, recorded
-  // in the ledger.
+  // A new empty NAME.part (mode 0600) under the first name free as itself and as a part; the
+  // part records itself in the ledger once it is worth resuming (PosixPartFile::Record).
   Result<std::unique_ptr<PartFile>> CreatePart(const std::string& name, const wire::app::Id& id) {
     for (int k = 0; k < kMaxNumbered; ++k) {
       const std::string base = Numbered(name, k);
@@ -270,11 +298,8 @@ class PosixDownloadFolder : public DownloadFolder {
       }
       created->id = id;
       created->path = path_ + "/" + part;
-      // Not recorded (the home cannot be written): the transfer goes on; only a later run
-      // would not resume it.
-      (void)ledger_->Record(*created);
-      return std::unique_ptr<PartFile>(
-          new PosixPartFile(dir_, path_, base, std::move(fd), 0, ledger_, std::move(*created)));
+      return std::unique_ptr<PartFile>(new PosixPartFile(dir_, path_, base, std::move(fd), 0,
+                                                         ledger_, std::move(*created), false));
     }
     return Error{"FILE_WRITE_FAILED",
                  "There are too many files named like " + name + " in " + path_ + "."};

@@ -190,10 +190,31 @@ TEST_F(PosixFilesTest, AFinishedOrRemovedPartLeavesNoRecord) {
   std::unique_ptr<PartFile> a = Open("a.bin", 9);
   std::unique_ptr<PartFile> b = Open("b.bin", 10);
   ASSERT_TRUE(a && b);
+  const std::vector<uint8_t> data = Pattern(2 << 20, 3);
+  ASSERT_TRUE(a->Append(wire::ByteView(data)));  // worth resuming: recorded
+  ASSERT_TRUE(b->Append(wire::ByteView(data)));
   EXPECT_NE(ledger_.text.find(dir_ / "a.bin.part"), std::string::npos);
   ASSERT_TRUE(a->Commit());
   b->Remove();
   EXPECT_EQ(ledger_.text, "# duet part ledger v1\n");
+}
+
+// A folder of small files: each part is created, filled and given its name in one go, and the
+// ledger (a file rewritten, and so created, at each change) is never touched. A small part left
+// unfinished is recorded when it is closed, so a later run still resumes it.
+TEST_F(PosixFilesTest, SmallPartsReceivedInOneGoNeverTouchTheLedger) {
+  const std::vector<uint8_t> data = Pattern(4096, 4);
+  for (uint8_t i = 0; i < 50; ++i) {
+    std::unique_ptr<PartFile> part = Open("f" + std::to_string(i), 20 + i);
+    ASSERT_TRUE(part);
+    ASSERT_TRUE(part->Append(wire::ByteView(data)));
+    ASSERT_TRUE(part->Commit());
+  }
+  EXPECT_EQ(ledger_.saves, 0);
+  std::unique_ptr<PartFile> left = Open("left.bin", 90);
+  ASSERT_TRUE(left && left->Append(wire::ByteView(data)));
+  left->Close();
+  EXPECT_TRUE(folder_->HasPart("left.bin", IdOf(90)));
 }
 
 TEST_F(PosixFilesTest, TheFolderSaysHowMuchIsFree) {
