@@ -246,19 +246,24 @@ void Transfers::OnResult(const app::FileResult& m) {
   }
 }
 
+// Exactly what FillBulk would do: it works on the first transfer that is sending and stops
+// there unless that one reaches its end, so a later one with room in its window does not count
+// (the transport would ask again and again for nothing while the first waits for its acks).
 bool Transfers::has_bulk() const {
   size_t under_way = 0;
   bool can_offer = false;
+  bool blocked = false;  // the first sending transfer waits for acknowledgements
   for (const Outgoing& o : outgoing_) {
     if (o.state == Outgoing::State::kQueued) {
       can_offer = can_offer || (!peer_.empty() && (o.peer.empty() || o.peer == peer_));
       continue;
     }
     ++under_way;
-    if (o.state != Outgoing::State::kSending) continue;
+    if (o.state != Outgoing::State::kSending || blocked) continue;
     if (o.hashed < o.next || o.next == o.info.size || o.next - o.acked < config_.window_bytes) {
       return true;
     }
+    blocked = true;
   }
   return can_offer && under_way < kMaxOffered;
 }

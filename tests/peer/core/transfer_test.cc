@@ -6,6 +6,7 @@
 
 #include "peer/core/transfers.h"
 #include "tests/peer/core/transfer_fixture.h"
+#include "wire/hex.h"
 
 namespace duet::peer::testing {
 namespace {
@@ -364,6 +365,33 @@ TEST(TransfersTest, ChunksOutOfOrderOrBeyondTheSizeAreProtocolErrors) {
   // An acknowledgement or acceptance of something never offered is ignored or refused.
   EXPECT_TRUE(t.Handle(app::FileAck{app::Id{9}, 5}, true, out).ok());
   EXPECT_TRUE(t.Handle(app::FileAccept{app::Id{9}, 5}, true, out).ok());
+}
+
+// Chunks flow for one transfer at a time: while the first accepted one waits for
+// acknowledgements, a second accepted one with room in its window gives FillBulk nothing to do,
+// and has_bulk says so (the transport would otherwise ask again and again, spinning).
+TEST(TransfersTest, ThereIsNoBulkWhileTheFirstTransferWaitsForItsAcknowledgements) {
+  Recorder rec;
+  MemoryFolder folder;
+  Transfers t(SmallWindows(&folder, false), rec);
+  wire::Bytes out;
+  t.OnSecure(std::string(64, 'b'), out);
+  auto big = PatternBytes(4 << 20), small = PatternBytes(1000);
+  Result<std::string> a = t.Send(std::make_unique<MemorySource>(big), "a", big->size(), true, out);
+  Result<std::string> b =
+      t.Send(std::make_unique<MemorySource>(small), "b", small->size(), true, out);
+  ASSERT_TRUE(a.ok() && b.ok());
+  app::Id ida{}, idb{};
+  ASSERT_TRUE(wire::FromHex(*a, ida) && wire::FromHex(*b, idb));
+  ASSERT_TRUE(t.Handle(app::FileAccept{ida, 0}, true, out).ok());
+  ASSERT_TRUE(t.Handle(app::FileAccept{idb, 0}, true, out).ok());
+  while (t.has_bulk()) {
+    const size_t before = out.size();
+    t.FillBulk(1 << 20, out);
+    ASSERT_GT(out.size(), before) << "has_bulk said there was work, FillBulk found none";
+  }
+  ASSERT_TRUE(t.Handle(app::FileAck{ida, 1 << 20}, true, out).ok());  // the window moves
+  EXPECT_TRUE(t.has_bulk());
 }
 
 // A FILE_DONE whose digest is not that of the bytes that arrived: nothing is saved.
