@@ -19,16 +19,19 @@ constexpr size_t kRehashBlock = 1 << 20;
 Error ProtocolError(std::string what) { return Error{"BAD_MESSAGE", std::move(what)}; }
 
 // What the download folder records a part under: the transfer id bound to the offer the part was
-// made for (size and name). The sender picks the id, so a peer could offer a known id again with
-// another size (after the receiver restarted, say) to have a small accepted file resumed as a
-// large one without asking; with this key that is a new offer, asked or held to the limits, and
-// the old part is never touched.
-app::Id PartKey(const app::Id& id, const FileTransfer& info) {
+// made for (size and name) and to the peer that made it (its key's fingerprint). The sender picks
+// the id, so a peer could offer a known id again with another size (after the receiver
+// restarted, say) to have a small accepted file resumed as a large one without asking, or
+// another peer could offer an id it learned to append to someone else's part; with this key
+// either is a new offer, asked or held to the limits, and the old part is never touched.
+app::Id PartKey(const app::Id& id, const FileTransfer& info, const std::string& peer) {
   wire::Bytes bytes;
   wire::Writer w(bytes);
   w.Raw(std::string_view("duet-part-v2"));
   w.Raw(wire::ByteView(id));
   w.U64(info.size);
+  w.U16(static_cast<uint16_t>(peer.size()));
+  w.Raw(peer);
   w.Raw(info.name);
   crypto::Sha256 h;
   h.Update(bytes);
@@ -53,8 +56,12 @@ size_t Transfers::receiving_count() const {
 }
 
 Status Transfers::OnOffer(const app::FileOffer& m, bool trusted, wire::Bytes& out) {
+  if (FindOutgoing(m.transfer_id) != nullptr) {
+    // A cancel names a transfer by id, in either direction: one id must not name two.
+    return ProtocolError("a FILE_OFFER under the id of a file being sent to it");
+  }
   if (Incoming* in = FindIncoming(m.transfer_id)) {
-    if (in->info.size != m.size || in->info.name != SafeFileName(m.name)) {
+    if (in->info.size != m.size || in->info.name != SafeFileName(m.name) || in->peer != peer_) {
       return ProtocolError("a FILE_OFFER reusing a transfer id for another file");
     }
     switch (in->state) {
@@ -70,11 +77,12 @@ Status Transfers::OnOffer(const app::FileOffer& m, bool trusted, wire::Bytes& ou
   }
   Incoming& in = incoming_.emplace_back();
   in.id = m.transfer_id;
+  in.peer = peer_;
   in.info = FileTransfer{wire::ToHex(m.transfer_id), true, SafeFileName(m.name), m.size, "", ""};
   // A part of this transfer in the folder means the user accepted it in an earlier run: it is
   // taken again without asking (OnFileResumed instead of OnFileOffered).
   in.earlier_run = trusted && config_.downloads != nullptr &&
-                   config_.downloads->HasPart(in.info.name, PartKey(in.id, in.info));
+                   config_.downloads->HasPart(in.info.name, PartKey(in.id, in.info, in.peer));
   if (!in.earlier_run) listener_.OnFileOffered(in.info);
   if (!trusted || config_.downloads == nullptr) return Ok();
   if (in.earlier_run) return StartReceiving(in, out);
@@ -134,8 +142,9 @@ Status Transfers::Decline(std::string_view id_hex, bool secure, wire::Bytes& out
 
 // Opens (or reopens) NAME.part, hashes what it already holds, and accepts from its length: the
 // verified offset, since only bytes that arrived in order inside the TLS session were appended.
-// The part is read and hashed again at every resume, even one in the same run, so the digest
-// FILE_DONE brings is checked against the bytes on disk, whatever session wrote them.
+// A part adopted from an earlier run is read and hashed again (in the same run the hash is kept
+// in step with what was written), so the digest FILE_DONE brings covers the bytes of earlier
+// sessions too.
 // A file that would not fit in the free space left is not started (FILE_NO_SPACE).
 Status Transfers::StartReceiving(Incoming& in, wire::Bytes& out) {
   const app::Id id = in.id;
@@ -163,16 +172,18 @@ Status Transfers::StartReceiving(Incoming& in, wire::Bytes& out) {
 }
 
 Status Transfers::OpenPart(Incoming& in) {
-  if (!in.part) {
-    const app::Id key = PartKey(in.id, in.info);
-    Result<std::unique_ptr<PartFile>> part = config_.downloads->OpenPart(in.info.name, key);
-    if (part && (*part)->size() > in.info.size) {  // not this file: start it over
-      (*part)->Remove();
-      part = config_.downloads->OpenPart(in.info.name, key);
-    }
-    if (!part) return part.error();
-    in.part = std::move(*part);
+  if (in.part) {  // this run's part: its hash kept in step with every byte written to it
+    UsePart(in);
+    return Ok();
   }
+  const app::Id key = PartKey(in.id, in.info, in.peer);
+  Result<std::unique_ptr<PartFile>> part = config_.downloads->OpenPart(in.info.name, key);
+  if (part && (*part)->size() > in.info.size) {  // not this file: start it over
+    (*part)->Remove();
+    part = config_.downloads->OpenPart(in.info.name, key);
+  }
+  if (!part) return part.error();
+  in.part = std::move(*part);
   UsePart(in);
   in.hasher = crypto::Sha256();
   std::vector<uint8_t> buf(kRehashBlock);

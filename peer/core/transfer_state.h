@@ -42,6 +42,7 @@ struct Transfers::Incoming {
   };
   FileTransfer info;
   wire::app::Id id{};
+  std::string peer;  // fingerprint of the peer that offered it
   State state = State::kAwaitingUser;
   std::unique_ptr<PartFile> part;  // there once accepted
   bool part_open = false;          // `part` holds a file descriptor (see Transfers::UsePart)

@@ -59,7 +59,7 @@ Result<std::string> Transfers::Send(std::unique_ptr<FileSource> source, std::str
     return Error{"FILE_ALREADY_QUEUED", "That file is already on its way."};
   }
   Outgoing& o = outgoing_.emplace_back();
-  o.id = TakeKeptId(name, size, origin).value_or(NewTransferId());
+  o.id = TakeKeptId(size, origin).value_or(NewTransferId());
   o.source = std::move(source);
   o.origin = std::move(origin);
   o.info = FileTransfer{wire::ToHex(o.id), false, std::move(name), size, "", ""};
@@ -328,20 +328,18 @@ void Transfers::CatchUp(Outgoing& o, size_t budget, wire::Bytes& out) {
   }
 }
 
-// The receiver keeps the part of a file it had no room for: sent again (the same path, size and
-// time, or for a file with no path the same name and size), it goes under the same id, so that
-// part resumes.
+// The receiver keeps the part of a file it had no room for: sent again in this run (the same
+// path, size and time), it goes under the same id, so that part resumes.
 void Transfers::RememberKept(const Outgoing& o) {
+  if (o.origin.path.empty()) return;  // only a file on disk is known to be the same one again
   if (kept_.size() >= kMaxKept) kept_.erase(kept_.begin());
-  kept_.push_back(Kept{o.origin.path.empty() ? o.info.name : o.origin.path, o.info.size,
-                       o.origin.mtime_ns, o.id});
+  kept_.push_back(Kept{o.origin.path, o.info.size, o.origin.mtime_ns, o.id});
 }
 
-std::optional<app::Id> Transfers::TakeKeptId(const std::string& name, uint64_t size,
-                                             const FileOrigin& origin) {
-  const std::string& key = origin.path.empty() ? name : origin.path;
+std::optional<app::Id> Transfers::TakeKeptId(uint64_t size, const FileOrigin& origin) {
+  if (origin.path.empty()) return std::nullopt;
   auto it = std::find_if(kept_.begin(), kept_.end(), [&](const Kept& k) {
-    return k.key == key && k.size == size && k.mtime_ns == origin.mtime_ns;
+    return k.path == origin.path && k.size == size && k.mtime_ns == origin.mtime_ns;
   });
   if (it == kept_.end()) return std::nullopt;
   const app::Id id = it->id;
@@ -373,7 +371,14 @@ void Transfers::FinishOutgoing(const app::Id& id, const Error* error) {
   const FileTransfer info = it->info;
   const bool remembered = !it->origin.path.empty();
   outgoing_.erase(it);
-  if (remembered) SaveQueue();
+  // Someone's choice not to have the file is on disk at once: a crash must not send it anyway.
+  const bool refused =
+      error != nullptr && (error->code == "FILE_CANCELLED" || error->code == "FILE_DECLINED");
+  if (remembered && refused && config_.queue != nullptr) {
+    WriteQueue(true);
+  } else if (remembered) {
+    SaveQueue();
+  }
   Report(info, error);
 }
 

@@ -147,8 +147,7 @@ class Transfers {
   void Progress(const FileTransfer& f, uint64_t done, int64_t& last_ms);
   // A file the peer had no room for (it keeps the part): its id, for when it is sent again.
   void RememberKept(const Outgoing& o);
-  std::optional<wire::app::Id> TakeKeptId(const std::string& name, uint64_t size,
-                                          const FileOrigin& origin);
+  std::optional<wire::app::Id> TakeKeptId(uint64_t size, const FileOrigin& origin);
   // The outgoing files that have an origin changed: writes them to the queue store, or notes
   // that OnTick has to (queue_save_interval_ms). `burst`: one of many changes in a row (a file
   // queued), written at most once per interval even when no file is under way.
@@ -167,7 +166,7 @@ class Transfers {
   std::set<wire::app::Id> refused_;  // declined or cancelled offline: declined when re-offered
   std::vector<uint8_t> scratch_;     // FillBulk's reads of bytes hashed but not sent (a resume)
   struct Kept {
-    std::string key;  // the file's path, or its name when it has none
+    std::string path;
     uint64_t size = 0;
     int64_t mtime_ns = 0;
     wire::app::Id id{};

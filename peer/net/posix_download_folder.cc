@@ -8,9 +8,11 @@
 #include <cerrno>
 #include <filesystem>
 #include <optional>
+#include <utility>
 
 #include "peer/net/posix_fd.h"
 #include "peer/net/posix_files.h"
+#include "wire/app_protocol.h"
 
 namespace duet::peer {
 namespace {
@@ -99,7 +101,7 @@ class PosixPartFile : public PartFile {
       done += static_cast<size_t>(n);
     }
     size_ += done;
-    if (!recorded_ && size_ >= kRecordFrom) Record();
+    if (!recorded_ && !record_failed_ && size_ >= kRecordFrom) Record();
     return WriteBehind();
   }
 
@@ -207,7 +209,8 @@ class PosixPartFile : public PartFile {
   uint64_t size_;
   std::shared_ptr<PartLedger> ledger_;  // shared with the folder: a part may outlive it
   PartRecord self_;
-  bool recorded_;         // the ledger names this part
+  bool recorded_;               // the ledger names this part
+  bool record_failed_ = false;  // the home could not be written: not tried again per chunk
   bool removed_ = false;  // deleted: nothing to record
   bool committed_ = false;
 
@@ -217,10 +220,13 @@ class PosixPartFile : public PartFile {
   // thousands of those a minute cost the file system more than the files themselves). A small
   // part caught by a crash is received again from the start.
   static constexpr uint64_t kRecordFrom = 1 << 20;
+  // By the first acknowledgement a part is on record: a receiver killed after it resumes.
+  static_assert(kRecordFrom <= wire::app::kFileAckBytes);
   void Record() {
     // Not recorded (the home cannot be written): the transfer goes on; only a later run
     // would not resume it.
     recorded_ = ledger_->Record(self_).ok();
+    record_failed_ = !recorded_;
   }
   void RecordUnfinished() {
     if (!recorded_ && !removed_ && !committed_ && size_ > 0) Record();

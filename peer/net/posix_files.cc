@@ -29,7 +29,8 @@ class PosixFileSource : public FileSource {
         size_(queued.st_size), mtime_ns_(MtimeNs(queued)) {}
   Result<size_t> ReadAt(uint64_t offset, std::span<uint8_t> out) override {
     if (!fd_.ok()) {
-      Fd fd(::open(path_.c_str(), O_RDONLY | O_CLOEXEC));
+      // O_NONBLOCK: a FIFO put in the file's place must not hang the session's thread.
+      Fd fd(::open(path_.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
       if (!fd.ok()) return SysError("FILE_READ_FAILED", "Could not open " + path_);
       struct stat st {};
       if (::fstat(fd.get(), &st) != 0 || !Same(st)) return ChangedWhileSent(name_);

@@ -184,11 +184,13 @@ class RelayClient::Impl {
   void Flush() {
     const bool room = connected_ && !closing_ && !writing_ && queue_.empty();
     wire::Bytes out = session_.TakeOutgoing(room);
-    if (out.empty() && room && session_.wants_bulk()) {
+    if (out.empty() && room && session_.wants_bulk() && !bulk_posted_) {
       // A resumed file being hashed up to its offset, a slice per call: the next slice after
       // whatever else is waiting (a message typed meanwhile, a read), not in one long block.
+      bulk_posted_ = true;
       const uint64_t id = generation_;
       asio::post(io_, [this, id] {
+        bulk_posted_ = false;
         if (id == generation_ && !finished_) AfterSessionCall();
       });
     }
@@ -346,6 +348,7 @@ class RelayClient::Impl {
   bool ever_connected_ = false;
   bool writing_ = false;
   bool closing_ = false;
+  bool bulk_posted_ = false;  // a Flush for the session's next slice of bulk work is posted
   bool draining_ = false;
   bool finished_ = false;
 };

@@ -120,7 +120,8 @@ TEST_F(TransferLimitsTest, ADiskThatFillsMidFileKeepsThePartToResume) {
   bob_dl_.room = kMiB;
   Connect(*a, *b);
   auto data = PatternBytes(3 * kMiB);
-  Send(*a, data, "disk.img");
+  const FileOrigin disk_img{"/home/alice/disk.img", 1};  // the same file on disk, sent again
+  Send(*a, data, "disk.img", -1, disk_img);
   relay_.Pump();
   ASSERT_EQ(b->rec.files_failed.size(), 1u);
   EXPECT_EQ(b->rec.files_failed[0].second.code, "FILE_NO_SPACE");
@@ -132,7 +133,7 @@ TEST_F(TransferLimitsTest, ADiskThatFillsMidFileKeepsThePartToResume) {
             "stopped.");
   EXPECT_EQ(Held("disk.img"), kMiB);
   bob_dl_.room.reset();
-  Send(*a, data, "disk.img");
+  Send(*a, data, "disk.img", -1, disk_img);
   relay_.Pump();
   ASSERT_EQ(b->rec.resumed.size(), 1u);
   EXPECT_EQ(b->rec.resumed[0].second, kMiB);

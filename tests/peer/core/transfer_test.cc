@@ -218,18 +218,26 @@ uint64_t ResumeAfter(TestPeer& a, TestPeer& b, MemoryRelay& relay,
 }
 
 // The digest in FILE_DONE covers the bytes of earlier sessions too: a byte of bob's part altered
-// on his disk between two sessions is an integrity error at the end, on both sides.
+// on his disk while his program was down is an integrity error at the end, on both sides.
 TEST_F(TransferTest, AByteAlteredInAResumedPartIsAnIntegrityErrorAndNothingIsSaved) {
   auto a = MakePeer("alice", *alice_id_, &alice_dl_, false);
-  auto b = MakePeer("bob", *bob_id_, &bob_dl_, true);
+  auto data = PatternBytes(12 * kMiB);
+  {
+    auto b = MakePeer("bob", *bob_id_, &bob_dl_, true);
+    Connect(*a, *b);
+    Send(*a, data, "payroll.xlsx");
+    for (int i = 0; i < 100 && Held("payroll.xlsx") < 3 * kMiB; ++i) relay_.PumpOnce();
+    relay_.Remove(*b);  // bob's program ends
+    relay_.Drop(*a);
+  }
+  const uint64_t held = Held("payroll.xlsx");
+  ASSERT_GT(held, 1000u);
+  bob_dl_.parts.at("payroll.xlsx").bytes[999] ^= 0x01;
+  auto b = MakePeer("bob", *bob_id_, &bob_dl_, true);  // a new run of bob, same folder
   Connect(*a, *b);
-  const uint64_t held = ResumeAfter(*a, *b, relay_, PatternBytes(12 * kMiB), bob_dl_,
-                                    [&](uint64_t at) {
-                                      ASSERT_GT(at, 1000u);
-                                      bob_dl_.parts.at("payroll.xlsx").bytes[999] ^= 0x01;
-                                    });
-  ASSERT_EQ(b->rec.started.size(), 2u);
-  EXPECT_EQ(b->rec.started[1].second, held);  // resumed, not started over
+  relay_.Pump();
+  ASSERT_EQ(b->rec.started.size(), 1u);
+  EXPECT_EQ(b->rec.started[0].second, held);  // resumed, not started over
   ASSERT_EQ(b->rec.files_failed.size(), 1u);
   EXPECT_EQ(b->rec.files_failed[0].second.code, "FILE_INTEGRITY");
   EXPECT_TRUE(b->rec.files_done.empty());
@@ -392,6 +400,43 @@ TEST(TransfersTest, ThereIsNoBulkWhileTheFirstTransferWaitsForItsAcknowledgement
   }
   ASSERT_TRUE(t.Handle(app::FileAck{ida, 1 << 20}, true, out).ok());  // the window moves
   EXPECT_TRUE(t.has_bulk());
+}
+
+// A part belongs to the peer that offered it: another peer that learned the transfer id (from
+// a log or a screen) and offers it is asked about like any new file, in the same run or after
+// a restart, and never appends to the first peer's part. Nor may an offer reuse the id of a
+// file going the other way (a cancel names a transfer by its id alone).
+TEST(TransfersTest, AnotherPeerOfferingAKnownIdGetsNoneOfTheFirstPeersPart) {
+  MemoryFolder folder;
+  const app::Id id{5, 5};
+  const std::string bob(64, 'b'), carol(64, 'c');
+  {
+    Recorder rec;
+    Transfers t(SmallWindows(&folder, true), rec);
+    wire::Bytes out;
+    t.OnSecure(bob, out);
+    ASSERT_TRUE(t.Handle(app::FileOffer{id, 100, "a.txt"}, true, out).ok());
+    const uint8_t bytes[60] = {};
+    ASSERT_TRUE(t.HandleChunk({id, 0, wire::ByteView(bytes, 60)}, out).ok());
+    t.OnSessionEnded();
+    t.OnSecure(carol, out);
+    EXPECT_EQ(t.Handle(app::FileOffer{id, 100, "a.txt"}, true, out).error().code, "BAD_MESSAGE");
+    auto mine = PatternBytes(10);
+    Result<std::string> sent =
+        t.Send(std::make_unique<MemorySource>(mine), "m", mine->size(), true, out);
+    ASSERT_TRUE(sent.ok());
+    app::Id outgoing{};
+    ASSERT_TRUE(wire::FromHex(*sent, outgoing));
+    EXPECT_EQ(t.Handle(app::FileOffer{outgoing, 10, "m"}, true, out).error().code, "BAD_MESSAGE");
+  }  // the receiver's program ends; bob's part holds 60 bytes
+  Recorder rec;
+  Transfers t(SmallWindows(&folder, false), rec);
+  wire::Bytes out;
+  t.OnSecure(carol, out);
+  ASSERT_TRUE(t.Handle(app::FileOffer{id, 100, "a.txt"}, true, out).ok());
+  EXPECT_TRUE(rec.resumed.empty());
+  ASSERT_EQ(rec.offers.size(), 1u);  // asked, like any new offer
+  EXPECT_EQ(folder.parts.at("a.txt").bytes.size(), 60u);  // bob's part untouched
 }
 
 // A FILE_DONE whose digest is not that of the bytes that arrived: nothing is saved.
