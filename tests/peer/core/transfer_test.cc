@@ -188,9 +188,8 @@ TEST_F(TransferTest, TheFirstChunkArrivesBeforeTheSenderHasReadTheEndOfTheFile) 
   EXPECT_EQ(bob_dl_.files.at("big.bin"), *data);
   const std::string sum = wire::ToHex(Sha256Of(*data));
   EXPECT_EQ(b->rec.files_done[0].sha256, sum);
-  ASSERT_EQ(a->rec.files_done.size(), 1u);
+  ASSERT_EQ(a->rec.files_done.size(), 1u);  // the source is gone with the transfer now
   EXPECT_EQ(a->rec.files_done[0].sha256, sum);
-  EXPECT_EQ(reads->read_end, data->size());
 }
 
 // Drops the connection while bob holds part of a 12 MiB file from alice, calls `edit` (which
