@@ -117,7 +117,7 @@ class PosixPartFile : public PartFile {
         // A record left behind (the home cannot be written) names a path that is gone: it
         // is dropped the next time it is looked up.
         if (std::exchange(recorded_, false)) (void)ledger_->Forget(self_.id);
-        committed_ = true;
+        ended_ = true;
         return dir_path_ + "/" + final_name;
       }
       if (errno != EEXIST) break;
@@ -130,7 +130,7 @@ class PosixPartFile : public PartFile {
     if (Reopen() && NameHoldsSelf()) ::unlinkat(dir_->get(), part_name().c_str(), 0);
     fd_ = Fd();
     if (std::exchange(recorded_, false)) (void)ledger_->Forget(self_.id);  // as in Commit
-    removed_ = true;
+    ended_ = true;
   }
 
   void Close() override {
@@ -211,8 +211,7 @@ class PosixPartFile : public PartFile {
   PartRecord self_;
   bool recorded_;               // the ledger names this part
   bool record_failed_ = false;  // the home could not be written: not tried again per chunk
-  bool removed_ = false;  // deleted: nothing to record
-  bool committed_ = false;
+  bool ended_ = false;          // given its name or deleted: nothing to record
 
   // The ledger is written for a part only once it is worth resuming: when it holds
   // kRecordFrom bytes, or when it is left unfinished (closed, or the program ends). A folder of
@@ -229,7 +228,7 @@ class PosixPartFile : public PartFile {
     record_failed_ = !recorded_;
   }
   void RecordUnfinished() {
-    if (!recorded_ && !removed_ && !committed_ && size_ > 0) Record();
+    if (!recorded_ && !ended_ && size_ > 0) Record();
   }
   bool write_behind_ = true;
   uint64_t started_ = size_;  // writeback started for [.., started_)

@@ -46,6 +46,18 @@ class TransferTest : public ::testing::Test {
     EXPECT_TRUE(id.ok()) << (id.ok() ? "" : id.error().message);
     return id.ok() ? *id : "";
   }
+  // Sends `data` as `name` from `a` to a bob (auto-accepting) whose program ends once his part
+  // holds 3 MiB; returns what it holds then. The next MakePeer("bob") is a new run of his.
+  uint64_t SendUntilBobStops(TestPeer& a, std::shared_ptr<std::vector<uint8_t>> data,
+                             const std::string& name) {
+    auto b = MakePeer("bob", *bob_id_, &bob_dl_, true);
+    Connect(a, *b);
+    Send(a, std::move(data), name);
+    for (int i = 0; i < 100 && Held(name) < 3 * kMiB; ++i) relay_.PumpOnce();
+    relay_.Remove(*b);
+    relay_.Drop(a);
+    return Held(name);
+  }
   static uint64_t Received(const TestPeer& p) {
     return p.rec.progress.empty() ? 0 : p.rec.progress.back().second;
   }

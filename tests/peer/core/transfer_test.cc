@@ -2,7 +2,6 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <functional>
 
 #include "peer/core/transfers.h"
 #include "tests/peer/core/transfer_fixture.h"
@@ -150,15 +149,7 @@ TEST_F(TransferTest, ResumesFromTheVerifiedOffsetAfterTheConnectionDrops) {
 TEST_F(TransferTest, ReceiverRestartResumesFromThePartOnDisk) {
   auto a = MakePeer("alice", *alice_id_, &alice_dl_, false);
   auto data = PatternBytes(12 * kMiB);
-  {
-    auto b = MakePeer("bob", *bob_id_, &bob_dl_, true);
-    Connect(*a, *b);
-    Send(*a, data, "big.bin");
-    for (int i = 0; i < 100 && Held("big.bin") < 3 * kMiB; ++i) relay_.PumpOnce();
-    relay_.Remove(*b);  // bob's program ends
-    relay_.Drop(*a);
-  }
-  const uint64_t held = bob_dl_.parts.at("big.bin").bytes.size();
+  const uint64_t held = SendUntilBobStops(*a, data, "big.bin");
   ASSERT_GT(held, 0u);
   auto b2 = MakePeer("bob", *bob_id_, &bob_dl_, true);  // a new run of bob, same folder
   Connect(*a, *b2);
@@ -192,44 +183,11 @@ TEST_F(TransferTest, TheFirstChunkArrivesBeforeTheSenderHasReadTheEndOfTheFile) 
   EXPECT_EQ(a->rec.files_done[0].sha256, sum);
 }
 
-// Drops the connection while bob holds part of a 12 MiB file from alice, calls `edit` (which
-// alters something between the two sessions), reconnects and lets the resume run to the end.
-// Returns how many bytes bob held at the drop.
-uint64_t ResumeAfter(TestPeer& a, TestPeer& b, MemoryRelay& relay,
-                     std::shared_ptr<std::vector<uint8_t>> data, MemoryFolder& bob_dl,
-                     const std::function<void(uint64_t held)>& edit) {
-  Result<std::string> id =
-      a.session->SendFile(std::make_unique<MemorySource>(data), "payroll.xlsx", data->size());
-  EXPECT_TRUE(id.ok());
-  auto held = [&] {
-    auto it = bob_dl.parts.find("payroll.xlsx");
-    return it == bob_dl.parts.end() ? uint64_t{0} : it->second.bytes.size();
-  };
-  for (int i = 0; i < 100 && held() < 3 * kMiB; ++i) relay.PumpOnce();
-  relay.Drop(a);
-  relay.Drop(b);
-  const uint64_t at = held();
-  edit(at);
-  relay.Connect(a);
-  relay.Connect(b);
-  relay.Pump();
-  return at;
-}
-
 // The digest in FILE_DONE covers the bytes of earlier sessions too: a byte of bob's part altered
 // on his disk while his program was down is an integrity error at the end, on both sides.
 TEST_F(TransferTest, AByteAlteredInAResumedPartIsAnIntegrityErrorAndNothingIsSaved) {
   auto a = MakePeer("alice", *alice_id_, &alice_dl_, false);
-  auto data = PatternBytes(12 * kMiB);
-  {
-    auto b = MakePeer("bob", *bob_id_, &bob_dl_, true);
-    Connect(*a, *b);
-    Send(*a, data, "payroll.xlsx");
-    for (int i = 0; i < 100 && Held("payroll.xlsx") < 3 * kMiB; ++i) relay_.PumpOnce();
-    relay_.Remove(*b);  // bob's program ends
-    relay_.Drop(*a);
-  }
-  const uint64_t held = Held("payroll.xlsx");
+  const uint64_t held = SendUntilBobStops(*a, PatternBytes(12 * kMiB), "payroll.xlsx");
   ASSERT_GT(held, 1000u);
   bob_dl_.parts.at("payroll.xlsx").bytes[999] ^= 0x01;
   auto b = MakePeer("bob", *bob_id_, &bob_dl_, true);  // a new run of bob, same folder
@@ -254,7 +212,13 @@ TEST_F(TransferTest, AFileChangedInThePartAlreadySentIsAnIntegrityErrorAfterTheR
   auto b = MakePeer("bob", *bob_id_, &bob_dl_, true);
   Connect(*a, *b);
   auto data = PatternBytes(12 * kMiB);
-  ResumeAfter(*a, *b, relay_, data, bob_dl_, [&](uint64_t) { (*data)[10] ^= 0x01; });
+  Send(*a, data, "payroll.xlsx");
+  for (int i = 0; i < 100 && Held("payroll.xlsx") < 3 * kMiB; ++i) relay_.PumpOnce();
+  relay_.Drop(*a);
+  relay_.Drop(*b);
+  (*data)[10] ^= 0x01;  // edited where bob already holds it, its time kept
+  Connect(*a, *b);
+  relay_.Pump();
   ASSERT_EQ(b->rec.files_failed.size(), 1u);
   EXPECT_EQ(b->rec.files_failed[0].second.code, "FILE_INTEGRITY");
   EXPECT_TRUE(bob_dl_.files.empty());
