@@ -76,6 +76,26 @@ struct Encoder {
     PutId(w, m.transfer_id);
     w.U64(m.offset);
   }
+  void operator()(const FolderOffer& m) {
+    assert(!m.name.empty() && m.name.size() <= kMaxFileNameBytes);
+    PutId(w, m.folder_id);
+    w.U32(m.entries);
+    w.U64(m.size);
+    w.U16(static_cast<uint16_t>(m.name.size()));
+    w.Raw(m.name);
+  }
+  void operator()(const FolderFile& m) {
+    assert(IsValidFolderPath(m.path));
+    PutId(w, m.transfer_id);
+    PutId(w, m.folder_id);
+    w.U64(m.size);
+    w.U16(static_cast<uint16_t>(m.path.size()));
+    w.Raw(m.path);
+  }
+  void operator()(const FolderEnd& m) {
+    PutId(w, m.folder_id);
+    w.U8(static_cast<uint8_t>(m.status));
+  }
   void operator()(const Ping& m) { w.U64(m.nonce); }
   void operator()(const Pong& m) { w.U64(m.nonce); }
   void operator()(const Bye& m) { w.U8(m.reason); }
@@ -92,8 +112,9 @@ struct Encoder {
 constexpr Type kTypeOf[] = {
     Type::kHello,       Type::kMessage,   Type::kReceipt,  Type::kFileOffer,  Type::kFileAccept,
     Type::kFileDecline, Type::kFileChunk, Type::kFileDone, Type::kFileCancel, Type::kFileResult,
-    Type::kFileAck,     Type::kPing,      Type::kPong,     Type::kBye,        Type::kSasCommit,
-    Type::kSasNonce,    Type::kSasReveal, Type::kCodeShare, Type::kCodeConfirm};
+    Type::kFileAck,     Type::kFolderOffer, Type::kFolderFile, Type::kFolderEnd, Type::kPing,
+    Type::kPong,        Type::kBye,       Type::kSasCommit, Type::kSasNonce,  Type::kSasReveal,
+    Type::kCodeShare,   Type::kCodeConfirm};
 
 // Reads a u8-length string of at most `max` bytes.
 bool GetString8(Reader& r, size_t max, std::string& out) {
@@ -161,6 +182,52 @@ Result<AppMessage> DecodeBody(Type type, Reader& r, const std::string& name) {
       if (!r.Raw(len, m.name) || !r.done()) return truncated();
       if (!IsValidUtf8(m.name)) return Bad("A FILE_OFFER frame's name is not valid UTF-8.");
       return AppMessage(std::move(m));
+    }
+    case Type::kFolderOffer: {
+      FolderOffer m;
+      uint16_t len = 0;
+      if (!GetArray(r, m.folder_id) || !r.U32(m.entries) || !r.U64(m.size) || !r.U16(len)) {
+        return truncated();
+      }
+      if (m.entries == 0 || m.entries > kMaxFolderEntries) {
+        return Bad("A FOLDER_OFFER frame has no entries or more than 100000.");
+      }
+      if (len == 0 || len > kMaxFileNameBytes) {
+        return Bad("A FOLDER_OFFER frame's name is empty or longer than 255 bytes.");
+      }
+      if (!r.Raw(len, m.name) || !r.done()) return truncated();
+      if (!IsValidUtf8(m.name)) return Bad("A FOLDER_OFFER frame's name is not valid UTF-8.");
+      return AppMessage(std::move(m));
+    }
+    case Type::kFolderFile: {
+      FolderFile m;
+      uint16_t len = 0;
+      if (!GetArray(r, m.transfer_id) || !GetArray(r, m.folder_id) || !r.U64(m.size) ||
+          !r.U16(len)) {
+        return truncated();
+      }
+      if (len == 0 || len > kMaxPathBytes) {
+        return Bad("A FOLDER_FILE frame's path is empty or longer than 4096 bytes.");
+      }
+      if (!r.Raw(len, m.path) || !r.done()) return truncated();
+      if (!IsValidUtf8(m.path) || !IsValidFolderPath(m.path)) {
+        return Bad("A FOLDER_FILE frame's path is not a relative path inside the folder (an "
+                   "empty name, '.', '..', a leading '/', more than 32 names, or not UTF-8).");
+      }
+      if (m.path.ends_with('/') && m.size != 0) {
+        return Bad("A FOLDER_FILE frame offers an empty folder with a size.");
+      }
+      return AppMessage(std::move(m));
+    }
+    case Type::kFolderEnd: {
+      FolderEnd m;
+      uint8_t status = 0;
+      if (!GetArray(r, m.folder_id) || !r.U8(status) || !r.done()) return truncated();
+      if (status > static_cast<uint8_t>(FolderStatus::kWriteFailed)) {
+        return Bad("A FOLDER_END frame has an unknown status.");
+      }
+      m.status = static_cast<FolderStatus>(status);
+      return AppMessage(m);
     }
     case Type::kFileAccept: {
       FileAccept m;
@@ -238,6 +305,19 @@ Result<AppMessage> DecodeBody(Type type, Reader& r, const std::string& name) {
 
 }  // namespace
 
+bool IsValidFolderPath(std::string_view path) {
+  if (path.empty() || path.size() > kMaxPathBytes) return false;
+  if (path.ends_with('/')) path.remove_suffix(1);
+  size_t depth = 0;
+  for (size_t start = 0;;) {
+    const size_t slash = path.find('/', start);
+    const std::string_view name = path.substr(start, slash - start);
+    if (name.empty() || name == "." || name == ".." || ++depth > kMaxFolderDepth) return false;
+    if (slash == std::string_view::npos) return true;
+    start = slash + 1;
+  }
+}
+
 std::string_view AppTypeName(uint8_t type) {
   switch (static_cast<Type>(type)) {
     case Type::kHello: return "HELLO";
@@ -251,6 +331,9 @@ std::string_view AppTypeName(uint8_t type) {
     case Type::kFileCancel: return "FILE_CANCEL";
     case Type::kFileResult: return "FILE_RESULT";
     case Type::kFileAck: return "FILE_ACK";
+    case Type::kFolderOffer: return "FOLDER_OFFER";
+    case Type::kFolderFile: return "FOLDER_FILE";
+    case Type::kFolderEnd: return "FOLDER_END";
     case Type::kPing: return "PING";
     case Type::kPong: return "PONG";
     case Type::kBye: return "BYE";

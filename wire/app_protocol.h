@@ -31,6 +31,12 @@ inline constexpr uint64_t kFileWindowBytes = 8u << 20;
 inline constexpr uint64_t kFileAckBytes = 1u << 20;
 inline constexpr uint32_t kCapFiles = 1u << 0;
 inline constexpr uint32_t kCapReceipts = 1u << 1;
+inline constexpr uint32_t kCapFolders = 1u << 2;  // FOLDER_OFFER, FOLDER_FILE, FOLDER_END
+// A folder's entries (PROTOCOL.md 4.2): a path of at most kMaxFolderDepth names, kMaxPathBytes
+// bytes in all; at most kMaxFolderEntries files and empty folders.
+inline constexpr size_t kMaxPathBytes = 4096;
+inline constexpr size_t kMaxFolderDepth = 32;
+inline constexpr uint32_t kMaxFolderEntries = 100'000;
 
 enum class Type : uint8_t {
   kHello = 0x10,
@@ -44,6 +50,9 @@ enum class Type : uint8_t {
   kFileCancel = 0x25,
   kFileResult = 0x26,
   kFileAck = 0x27,
+  kFolderOffer = 0x28,
+  kFolderFile = 0x29,
+  kFolderEnd = 0x2A,
   kPing = 0x30,
   kPong = 0x31,
   kBye = 0x3F,
@@ -115,6 +124,40 @@ struct FileAck {
   Id transfer_id{};
   uint64_t offset = 0;
 };
+// A folder sent whole (PROTOCOL.md 4.2): one offer for its `entries` files and empty folders,
+// `size` bytes in all, under the folder's base name.
+struct FolderOffer {
+  Id folder_id{};
+  uint32_t entries = 0;
+  uint64_t size = 0;
+  std::string name;  // 1..255 bytes UTF-8
+};
+// One entry of an offered folder: a file (a FILE_OFFER with its path in the folder), or an empty
+// folder (a path ending in '/', size 0). The rest of its transfer is that of a file.
+struct FolderFile {
+  Id transfer_id{};
+  Id folder_id{};
+  uint64_t size = 0;
+  std::string path;  // 1..4096 bytes UTF-8, relative, '/' between names (IsValidFolderPath)
+};
+// The whole folder ends: every entry answered (kComplete, from the sender), or the folder was
+// cancelled, declined, over the receiver's automatic limit, too large for its disk, or the
+// receiver could not create it.
+enum class FolderStatus : uint8_t {
+  kComplete = 0,
+  kCancelled = 1,
+  kDeclined = 2,
+  kOverLimit = 3,
+  kNoSpace = 4,
+  kWriteFailed = 5,
+};
+struct FolderEnd {
+  Id folder_id{};
+  FolderStatus status = FolderStatus::kComplete;
+};
+// A FOLDER_FILE path: names separated by single '/', none empty, "." or "..", at most
+// kMaxFolderDepth of them, an optional final '/' (an empty folder). Pure.
+bool IsValidFolderPath(std::string_view path);
 struct Ping {
   uint64_t nonce = 0;
 };
@@ -147,8 +190,9 @@ struct CodeConfirm {
 };
 
 using AppMessage = std::variant<Hello, ChatMessage, Receipt, FileOffer, FileAccept, FileDecline,
-                                FileChunk, FileDone, FileCancel, FileResult, FileAck, Ping, Pong,
-                                Bye, SasCommit, SasNonce, SasReveal, CodeShare, CodeConfirm>;
+                                FileChunk, FileDone, FileCancel, FileResult, FileAck, FolderOffer,
+                                FolderFile, FolderEnd, Ping, Pong, Bye, SasCommit, SasNonce,
+                                SasReveal, CodeShare, CodeConfirm>;
 
 // A whole frame. Values out of their limits are our own bug (asserted), never sent.
 Bytes EncodeAppMessage(const AppMessage& msg);

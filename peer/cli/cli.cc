@@ -54,7 +54,7 @@ Result<std::string> ReadPassphrase(const std::string& path) {
 
 const char kHelp[] =
     "Type a line and press Enter to send it. Commands:\n"
-    "  /file PATH...     send files (several paths, or a folder: the files in it)\n"
+    "  /file PATH...     send files, or folders with their tree (several paths at once)\n"
     "  /accept [ID]      save the offered file(s) (into the current folder)\n"
     "  /decline [ID]     refuse the offered file(s)\n"
     "  /cancel ID        stop a transfer, either way\n"
@@ -65,42 +65,50 @@ const char kHelp[] =
     "  /help     this text\n"
     "Start a message with // to send a line that begins with /.";
 
-// The files `/file ARGS` names: ARGS as one path if it exists, else its space-separated words;
-// a folder stands for the regular files directly in it, in name order.
-std::vector<std::string> FilesToSend(const std::string& args) {
-  namespace fs = std::filesystem;
+// The paths `/file ARGS` names: ARGS as one path if it exists, else its space-separated words.
+std::vector<std::string> PathsToSend(const std::string& args) {
   std::vector<std::string> words;
   std::error_code ec;
-  if (fs::exists(args, ec)) {
+  if (std::filesystem::exists(args, ec)) {
     words.push_back(args);
   } else {
     std::istringstream in(args);
     for (std::string w; in >> w;) words.push_back(w);
   }
-  std::vector<std::string> files;
-  for (const std::string& w : words) {
-    if (!fs::is_directory(w, ec)) {
-      files.push_back(w);
-      continue;
-    }
-    std::vector<std::string> inside;
-    for (const fs::directory_entry& e : fs::directory_iterator(w, ec)) {
-      if (e.is_regular_file(ec)) inside.push_back(e.path().string());
-    }
-    std::sort(inside.begin(), inside.end());
-    files.insert(files.end(), inside.begin(), inside.end());
-  }
-  return files;
+  return words;
 }
 
-// /file: opens each file here (on the stdin thread, not the I/O thread) and queues it; the I/O
-// thread reads and hashes it as its chunks go out.
+// A folder, whole.
+void SendFolder(RelayClient& client, Printer& printer, const std::string& path) {
+  Result<FolderToSend> folder = OpenFolderToSend(path);
+  if (!folder) return printer.LocalError(folder.error());
+  auto f = std::make_shared<FolderToSend>(std::move(*folder));
+  client.Post([&printer, f](Session& s) {
+    FolderTransfer info;
+    info.name = f->name;
+    info.entries = f->entries.size();
+    for (const Transfers::FolderEntry& e : f->entries) info.size += e.size;
+    Result<std::string> id = s.SendFolder(f->name, std::move(f->entries));
+    if (!id) return printer.LocalError(id.error());
+    info.id = *id;
+    printer.FolderQueued(info, f->skipped);
+  });
+}
+
+// /file: opens each file (or walks each folder) here, on the stdin thread, not the I/O thread,
+// and queues it; the I/O thread reads and hashes files as their chunks go out. A folder goes
+// whole, with its tree.
 void SendFiles(RelayClient& client, Printer& printer, const std::string& args) {
-  const std::vector<std::string> paths = FilesToSend(args);
+  const std::vector<std::string> paths = PathsToSend(args);
   if (paths.empty()) {
     return printer.LocalError(Error{"FILE_NOT_FOUND", "Nothing to send: /file PATH..."});
   }
   for (const std::string& path : paths) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+      SendFolder(client, printer, path);
+      continue;
+    }
     Result<FileToSend> file = OpenFileToSend(path);
     if (!file) {
       printer.LocalError(file.error());
@@ -108,7 +116,7 @@ void SendFiles(RelayClient& client, Printer& printer, const std::string& args) {
     }
     auto f = std::make_shared<FileToSend>(std::move(*file));
     client.Post([&printer, f](Session& s) {
-      FileTransfer info{"", false, f->name, f->size, "", ""};
+      FileTransfer info{"", false, f->name, f->size, "", "", ""};
       Result<std::string> id =
           s.SendFile(std::move(f->source), f->name, f->size, f->origin);
       if (!id) return printer.LocalError(id.error());

@@ -134,6 +134,11 @@ class HumanPrinter : public Printer {
   void FileQueued(const FileTransfer& f) override {
     Line("me: file " + f.name + " (" + FormatBytes(static_cast<double>(f.size)) + ")  (pending)");
   }
+  void FolderQueued(const FolderTransfer& f, const std::vector<std::string>& skipped) override {
+    Line("me: folder " + f.name + " (" + Entries(f) + ", " +
+         FormatBytes(static_cast<double>(f.size)) + ")  (pending)");
+    for (const std::string& s : skipped) Line("  not sent: " + s);
+  }
   void Undelivered(const std::vector<std::string>& ids,
                    const std::vector<FileTransfer>& files) override {
     std::lock_guard<std::mutex> lock(mu_);
@@ -253,6 +258,54 @@ class HumanPrinter : public Printer {
     RememberFailedFile(f);
     Print("[" + Clock() + "] file " + f.name + ": " + e.code + ": " + e.message);
   }
+  void OnFolderOffered(const FolderTransfer& f) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    TrackOffer(f.id, true);
+    Print("[" + Clock() + "] " + peer_name_ + " offers the folder " + f.name + " (" + Entries(f) +
+          ", " + FormatBytes(static_cast<double>(f.size)) + ", id " + f.id.substr(0, 8) +
+          "). /accept or /decline.");
+  }
+  void OnFolderStarted(const FolderTransfer& f) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    TrackOffer(f.id, false);
+    clock_.Start(f.id, f.bytes_done);
+    Print("[" + Clock() + "] Receiving the folder " + f.name + " into " + f.path + "...");
+  }
+  void OnFolderProgress(const FolderTransfer& f) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    TransferClock::Figures fig = clock_.Update(f.id, f.bytes_done, f.size);
+    const auto now = std::chrono::steady_clock::now();
+    const bool last = f.entries_done == f.entries;
+    if (!tty_ && !last && now - last_progress_line_ < std::chrono::seconds(1)) return;
+    last_progress_line_ = now;
+    std::string line = (f.incoming ? "  <- " : "  -> ") + f.name + "/  " +
+                       std::to_string(f.entries_done) + " of " + std::to_string(f.entries) +
+                       "  " + FormatBytes(static_cast<double>(f.bytes_done)) + " / " +
+                       FormatBytes(static_cast<double>(f.size)) + "  " + FormatBytes(fig.rate) +
+                       "/s" + (f.current.empty() || last ? "" : "  " + f.current);
+    if (!tty_) return Print(line);
+    const std::string live =
+        FitColumns(SanitizeLine(line), columns_ > 0 ? columns_ : TerminalWidth(out_));
+    std::fputs(("\r\033[K" + live).c_str(), out_);
+    std::fflush(out_);
+    progress_open_ = true;
+  }
+  void OnFolderDone(const FolderTransfer& f) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    clock_.End(f.id);
+    const std::string failed =
+        f.failed == 0 ? "" : "; " + std::to_string(f.failed) + " of them failed (see above)";
+    Print("[" + Clock() + "] " +
+          (f.incoming ? "Saved the folder " + f.path + " (" + Entries(f) + ", each SHA-256 checked" +
+                            failed + ")"
+                      : "Delivered the folder " + f.name + " (" + Entries(f) + failed + ")"));
+  }
+  void OnFolderFailed(const FolderTransfer& f, const Error& e) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    TrackOffer(f.id, false);
+    clock_.End(f.id);
+    Print("[" + Clock() + "] folder " + f.name + ": " + e.code + ": " + e.message);
+  }
   void OnPeerLeft() override { Line("The other person left. Waiting for them to come back..."); }
   void OnError(const Error& e, bool fatal) override {
     {
@@ -263,6 +316,9 @@ class HumanPrinter : public Printer {
   }
 
  private:
+  static std::string Entries(const FolderTransfer& f) {
+    return std::to_string(f.entries) + (f.entries == 1 ? " entry" : " entries");
+  }
   void Line(const std::string& text) {
     std::lock_guard<std::mutex> lock(mu_);
     Print("[" + Clock() + "] " + text);

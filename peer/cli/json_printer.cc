@@ -37,6 +37,14 @@ class JsonPrinter : public Printer {
   void FileQueued(const FileTransfer& f) override {
     Emit({{"event", "file_queued"}, {"id", f.id}, {"name", f.name}, {"bytes", f.size}});
   }
+  void FolderQueued(const FolderTransfer& f, const std::vector<std::string>& skipped) override {
+    Emit({{"event", "folder_queued"},
+          {"id", f.id},
+          {"name", f.name},
+          {"entries", f.entries},
+          {"bytes", f.size},
+          {"skipped", skipped}});
+  }
   void Undelivered(const std::vector<std::string>& ids,
                    const std::vector<FileTransfer>& files) override {
     json names = json::array();
@@ -154,6 +162,55 @@ class JsonPrinter : public Printer {
     Emit({{"event", "file_failed"},
           {"id", f.id},
           {"direction", Direction(f)},
+          {"name", f.name},
+          {"code", e.code},
+          {"message", e.message}});
+  }
+  void OnFolderOffered(const FolderTransfer& f) override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      TrackOffer(f.id, true);
+    }
+    Emit({{"event", "folder_offer"},
+          {"id", f.id},
+          {"name", f.name},
+          {"entries", f.entries},
+          {"bytes", f.size}});
+  }
+  void OnFolderStarted(const FolderTransfer& f) override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      TrackOffer(f.id, false);
+    }
+    Emit({{"event", "folder_started"}, {"id", f.id}, {"name", f.name}, {"path", f.path}});
+  }
+  void OnFolderProgress(const FolderTransfer& f) override {
+    Emit({{"event", "folder_progress"},
+          {"id", f.id},
+          {"direction", f.incoming ? "in" : "out"},
+          {"entries_done", f.entries_done},
+          {"entries", f.entries},
+          {"failed", f.failed},
+          {"done", f.bytes_done},
+          {"bytes", f.size}});
+  }
+  void OnFolderDone(const FolderTransfer& f) override {
+    Emit({{"event", f.incoming ? "folder" : "folder_sent"},
+          {"id", f.id},
+          {"name", f.name},
+          {"path", f.path},
+          {"entries", f.entries},
+          {"failed", f.failed},
+          {"bytes", f.size}});
+  }
+  void OnFolderFailed(const FolderTransfer& f, const Error& e) override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      TrackOffer(f.id, false);
+    }
+    Emit({{"event", "folder_failed"},
+          {"id", f.id},
+          {"direction", f.incoming ? "in" : "out"},
           {"name", f.name},
           {"code", e.code},
           {"message", e.message}});

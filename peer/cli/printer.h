@@ -30,6 +30,9 @@ class Printer : public SessionListener {
   // A local error (a bad command, a refused send): not a session event.
   virtual void LocalError(const Error& e) = 0;
   virtual void FileQueued(const FileTransfer& file) = 0;
+  // A folder queued to go whole (`skipped`: what in it is not sent, and why).
+  virtual void FolderQueued(const FolderTransfer& folder,
+                            const std::vector<std::string>& skipped) = 0;
   // At exit: messages without a receipt and files the peer did not save.
   virtual void Undelivered(const std::vector<std::string>& ids,
                            const std::vector<FileTransfer>& files) = 0;

@@ -73,6 +73,22 @@ class DownloadFolder {
   // Whether a part Duet created for transfer `id` (one OpenPart would resume) is there: the
   // user accepted this transfer in an earlier session or run. Creates nothing.
   virtual bool HasPart(std::string_view safe_name, const wire::app::Id& id) = 0;
+  // --- folders sent whole (PROTOCOL.md 4.2) ---
+  // The folder a received folder is saved in: `safe_name` created in this folder now (or
+  // "NAME (1)", "NAME (2)"... when taken), or the one created for `key` in an earlier run if it is
+  // still that very folder. It records itself like a part until ForgetFolder. The folder
+  // returned takes paths: its OpenPart's `safe_name` is the file's path in it (names cleaned by
+  // SafeFileName, '/' between them), and the folders on the way are created (never following a
+  // symlink). FILE_WRITE_FAILED.
+  virtual Result<std::unique_ptr<DownloadFolder>> OpenFolder(std::string_view safe_name,
+                                                             const wire::app::Id& key) = 0;
+  // Whether the folder created for `key` in an earlier run is still there. Creates nothing.
+  virtual bool HasFolder(const wire::app::Id& key) = 0;
+  // Creates the folder at `safe_path` in this one, and those on the way: an empty folder of a
+  // folder sent whole. One that exists already is fine. FILE_WRITE_FAILED.
+  virtual Status MakeFolder(std::string_view safe_path) = 0;
+  // The folder of `key` is complete or ended: its record goes (the folder stays).
+  virtual void ForgetFolder(const wire::app::Id& key) = 0;
   // Bytes free for this user in the folder's file system; nullopt when unknown.
   virtual std::optional<uint64_t> FreeBytes() = 0;
   // The folder, for messages.
@@ -83,5 +99,8 @@ class DownloadFolder {
 // or invalid UTF-8 characters (each becomes '_'), no leading dots or spaces, no trailing dots
 // or spaces, at most 200 bytes (cut on a character boundary). Never empty ("file").
 std::string SafeFileName(std::string_view peer_name);
+// A FOLDER_FILE path (wire::app::IsValidFolderPath) with each name reduced by SafeFileName;
+// the final '/' of an empty folder is kept.
+std::string SafeFolderPath(std::string_view path);
 
 }  // namespace duet::peer

@@ -56,4 +56,18 @@ std::string SafeFileName(std::string_view peer_name) {
   return name.empty() ? "file" : name;
 }
 
+std::string SafeFolderPath(std::string_view path) {
+  const bool folder = path.ends_with('/');
+  if (folder) path.remove_suffix(1);
+  std::string safe;
+  for (size_t start = 0;;) {
+    const size_t slash = path.find('/', start);
+    if (!safe.empty()) safe += '/';
+    safe += SafeFileName(path.substr(start, slash - start));
+    if (slash == std::string_view::npos) break;
+    start = slash + 1;
+  }
+  return folder ? safe + "/" : safe;
+}
+
 }  // namespace duet::peer

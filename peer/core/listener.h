@@ -77,6 +77,26 @@ struct FileTransfer {
   uint64_t size = 0;
   std::string sha256;  // 64 hex digits, of the whole file
   std::string path;    // incoming, once saved: where the file is
+  // A file (or an empty folder) inside a folder sent whole: the folder's id. Its `name` is then
+  // its path in the folder ("2024/june/beach.jpg", "empty/"). Such files are not offered,
+  // started or finished one by one to the listener: the folder is (OnFolder*); a file of it
+  // that fails is told with OnFileFailed.
+  std::string folder;
+};
+
+// A folder sent whole (PROTOCOL.md 4.2): one offer, one decision, for all its files.
+struct FolderTransfer {
+  std::string id;  // 32 hex digits, for AcceptFile, DeclineFile and CancelFile too
+  bool incoming = false;
+  std::string name;      // incoming: the safe base name; outgoing: the folder's base name
+  uint64_t entries = 0;  // its files and empty folders
+  uint64_t size = 0;     // bytes in all
+  std::string path;      // incoming, once accepted: the folder they are saved in
+  // How far it got: entries ended (saved or failed), of them failed, and bytes confirmed.
+  uint64_t entries_done = 0;
+  uint64_t failed = 0;
+  uint64_t bytes_done = 0;
+  std::string current;  // the path in the folder of the file under way
 };
 
 class SessionListener {
@@ -127,6 +147,19 @@ class SessionListener {
   // FILE_READ_FAILED, FILE_PEER_WRITE_FAILED; and for a file remembered from an earlier run,
   // QUEUED_FILE_CHANGED or QUEUED_FILE_MISSING (it was not sent).
   virtual void OnFileFailed(const FileTransfer& /*file*/, const Error& /*error*/) {}
+  // --- folders: one offer for many files (their own events stay quiet, but for failures) ---
+  // The peer offers a folder; it waits for AcceptFile or DeclineFile with its id (with
+  // automatic acceptance, or a folder accepted in an earlier run, OnFolderStarted follows).
+  virtual void OnFolderOffered(const FolderTransfer& /*folder*/) {}
+  // Accepted: files flow (incoming: into `folder.path`).
+  virtual void OnFolderStarted(const FolderTransfer& /*folder*/) {}
+  // Bytes or entries done; at most a few per second, and once as each entry ends.
+  virtual void OnFolderProgress(const FolderTransfer& /*folder*/) {}
+  // Every entry ended; `folder.failed` of them failed (each told with OnFileFailed).
+  virtual void OnFolderDone(const FolderTransfer& /*folder*/) {}
+  // The folder ended early: FILE_DECLINED, FILE_CANCELLED, FILE_OVER_LIMIT, FILE_NO_SPACE,
+  // FOLDER_NOT_SUPPORTED... Files saved before stay.
+  virtual void OnFolderFailed(const FolderTransfer& /*folder*/, const Error& /*error*/) {}
 };
 
 }  // namespace duet::peer

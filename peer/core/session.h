@@ -150,6 +150,10 @@ class Session {
   // transport takes the queue back).
   Result<std::string> SendFile(std::unique_ptr<FileSource> source, std::string name, uint64_t size,
                                FileOrigin origin = {});
+  // Queues a folder sent whole (Transfers::SendFolder); its id names it in AcceptFile,
+  // DeclineFile, CancelFile and the OnFolder* events. Accept, decline and cancel take a
+  // folder's id as well as a file's.
+  Result<std::string> SendFolder(std::string name, std::vector<Transfers::FolderEntry> entries);
   Status AcceptFile(std::string_view id);
   Status DeclineFile(std::string_view id);
   Status CancelFile(std::string_view id);
@@ -260,6 +264,7 @@ class Session {
   std::unique_ptr<crypto::TlsEndpoint> tls_;
   std::unique_ptr<CodeCheck> code_;  // kCodeCheck: this TLS session's run of the code check
   bool code_checked_ = false;        // this TLS session passed the code check
+  bool peer_takes_folders_ = false;  // its HELLO set capability bit 2 (folders sent whole)
   std::unique_ptr<SasExchange> sas_;
   PeerInfo peer_;
   crypto::Fingerprint changed_contact_key_;  // kQuarantined: the contact whose key changed

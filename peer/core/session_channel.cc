@@ -196,7 +196,7 @@ void Session::SendHello() {
   hello.name = config_.name;
   hello.room = config_.room;
   hello.client_version = config_.client_version;
-  hello.capabilities = app::kCapReceipts | app::kCapFiles;
+  hello.capabilities = app::kCapReceipts | app::kCapFiles | app::kCapFolders;
   SendApp(hello);
 }
 
@@ -363,6 +363,8 @@ void Session::HandleSecureMessage(const app::AppMessage& msg, bool was_held) {
           // ignored: it was never offered anything and never had an offer accepted.
           if (quarantined) {
             if constexpr (std::is_same_v<T, app::FileOffer>) Hold(m, m.name.size() + 64);
+            if constexpr (std::is_same_v<T, app::FolderOffer>) Hold(m, m.name.size() + 64);
+            if constexpr (std::is_same_v<T, app::FolderFile>) Hold(m, m.path.size() + 64);
             return;
           }
           wire::Bytes replies;
@@ -405,7 +407,7 @@ void Session::FlushOutbox() {
     if (!tls_) return;
   }
   wire::Bytes offers;
-  transfers_.OnSecure(peer_.fingerprint, offers);
+  transfers_.OnSecure(peer_.fingerprint, peer_takes_folders_, offers);
   SendPlain(offers);
 }
 

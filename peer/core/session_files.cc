@@ -16,6 +16,18 @@ Result<std::string> Session::SendFile(std::unique_ptr<FileSource> source, std::s
   return id;
 }
 
+Result<std::string> Session::SendFolder(std::string name,
+                                        std::vector<Transfers::FolderEntry> entries) {
+  if (link_ == Link::kClosed) {
+    return Error{"SESSION_CLOSED", "The session has ended; the folder was not sent."};
+  }
+  wire::Bytes out;
+  Result<std::string> id =
+      transfers_.SendFolder(std::move(name), std::move(entries), can_send(), out);
+  SendPlain(out);
+  return id;
+}
+
 Status Session::AcceptFile(std::string_view id) { return FileCommand(&Transfers::Accept, id); }
 Status Session::DeclineFile(std::string_view id) { return FileCommand(&Transfers::Decline, id); }
 Status Session::CancelFile(std::string_view id) { return FileCommand(&Transfers::Cancel, id); }

@@ -36,6 +36,7 @@ void Session::HandleHello(const app::Hello& hello) {
   // The key first: a pinned key is its contact, whatever it calls itself now.
   const KeyVerdict verdict = contacts_.Classify(*fp, *name);
   peer_ = PeerInfo{};
+  peer_takes_folders_ = (hello.capabilities & app::kCapFolders) != 0;
   peer_.claimed_name = SanitizeLine(*name);
   peer_.contact = SanitizeLine(verdict.contact);
   peer_.trust = verdict.trust;

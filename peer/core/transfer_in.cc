@@ -56,29 +56,45 @@ size_t Transfers::receiving_count() const {
 }
 
 Status Transfers::OnOffer(const app::FileOffer& m, bool trusted, wire::Bytes& out) {
-  if (FindOutgoing(m.transfer_id) != nullptr) {
+  return TakeOffer(m.transfer_id, m.size, SafeFileName(m.name), nullptr, trusted, out);
+}
+
+Status Transfers::TakeOffer(const app::Id& id, uint64_t size, std::string safe_name,
+                            Folder* folder, bool trusted, wire::Bytes& out) {
+  if (FindOutgoing(id) != nullptr) {
     // A cancel names a transfer by id, in either direction: one id must not name two.
     return ProtocolError("a FILE_OFFER under the id of a file being sent to it");
   }
-  if (Incoming* in = FindIncoming(m.transfer_id)) {
-    if (in->info.size != m.size || in->info.name != SafeFileName(m.name) || in->peer != peer_) {
+  const std::optional<app::Id> folder_id =
+      folder != nullptr ? std::optional<app::Id>(folder->id) : std::nullopt;
+  const bool folder_accepted =
+      folder != nullptr && folder->state == Folder::State::kAccepted && folder->dir != nullptr;
+  if (Incoming* in = FindIncoming(id)) {
+    if (in->info.size != size || in->info.name != safe_name || in->peer != peer_ ||
+        in->folder != folder_id) {
       return ProtocolError("a FILE_OFFER reusing a transfer id for another file");
     }
     switch (in->state) {
-      case Incoming::State::kAwaitingUser: return Ok();  // still up to the user
+      case Incoming::State::kAwaitingUser:  // still up to the user (or its folder's, now taken)
+        return folder_accepted && trusted ? StartReceiving(*in, out) : Ok();
       case Incoming::State::kReceiving:
         return ProtocolError("a FILE_OFFER for a transfer already under way");
       case Incoming::State::kWaitingForOffer: return StartReceiving(*in, out);
     }
   }
-  if (refused_.erase(m.transfer_id) != 0 || incoming_.size() >= kMaxIncoming) {
-    app::AppendAppMessage(out, app::FileDecline{m.transfer_id});
+  if (refused_.erase(id) != 0 || incoming_.size() >= kMaxIncoming) {
+    app::AppendAppMessage(out, app::FileDecline{id});
     return Ok();
   }
   Incoming& in = incoming_.emplace_back();
-  in.id = m.transfer_id;
+  in.id = id;
   in.peer = peer_;
-  in.info = FileTransfer{wire::ToHex(m.transfer_id), true, SafeFileName(m.name), m.size, "", ""};
+  in.folder = folder_id;
+  in.info = FileTransfer{wire::ToHex(id), true, std::move(safe_name), size, "", "", ""};
+  if (folder != nullptr) {  // asked, and accepted, as its folder
+    in.info.folder = folder->info.id;
+    return folder_accepted && trusted ? StartReceiving(in, out) : Ok();
+  }
   // A part of this transfer in the folder means the user accepted it in an earlier run: it is
   // taken again without asking (OnFileResumed instead of OnFileOffered).
   in.earlier_run = trusted && config_.downloads != nullptr &&
@@ -114,8 +130,17 @@ Status Transfers::AcceptAutomatically(Incoming& in, wire::Bytes& out) {
 
 Status Transfers::Accept(std::string_view id_hex, bool secure, wire::Bytes& out) {
   std::optional<app::Id> id = ParseTransferId(id_hex);
+  if (Folder* f = id ? FindFolder(folders_in_, *id) : nullptr) {
+    if (f->state != Folder::State::kAwaitingUser) return UnknownTransfer(id_hex);
+    if (config_.downloads == nullptr) {
+      return Error{"NO_DOWNLOAD_FOLDER", "There is no folder to save files into."};
+    }
+    return AcceptFolder(*f, secure, out);
+  }
   Incoming* in = id ? FindIncoming(*id) : nullptr;
-  if (in == nullptr || in->state != Incoming::State::kAwaitingUser) return UnknownTransfer(id_hex);
+  if (in == nullptr || in->state != Incoming::State::kAwaitingUser || in->folder) {
+    return UnknownTransfer(id_hex);
+  }
   if (config_.downloads == nullptr) {
     return Error{"NO_DOWNLOAD_FOLDER", "There is no folder to save files into."};
   }
@@ -128,8 +153,17 @@ Status Transfers::Accept(std::string_view id_hex, bool secure, wire::Bytes& out)
 
 Status Transfers::Decline(std::string_view id_hex, bool secure, wire::Bytes& out) {
   std::optional<app::Id> id = ParseTransferId(id_hex);
+  if (Folder* f = id ? FindFolder(folders_in_, *id) : nullptr) {
+    if (f->state != Folder::State::kAwaitingUser) return UnknownTransfer(id_hex);
+    if (!secure) refused_.insert(*id);  // answered when the offer comes again
+    const Error e{"FILE_DECLINED", "You declined the folder."};
+    EndFolder(*f, true, &e, app::FolderStatus::kDeclined, secure, out);
+    return Ok();
+  }
   Incoming* in = id ? FindIncoming(*id) : nullptr;
-  if (in == nullptr || in->state != Incoming::State::kAwaitingUser) return UnknownTransfer(id_hex);
+  if (in == nullptr || in->state != Incoming::State::kAwaitingUser || in->folder) {
+    return UnknownTransfer(id_hex);
+  }
   if (secure) {
     app::AppendAppMessage(out, app::FileDecline{*id});
   } else {
@@ -160,12 +194,13 @@ Status Transfers::StartReceiving(Incoming& in, wire::Bytes& out) {
       needed += other.info.size - other.received;
     }
   }
-  if (std::optional<uint64_t> free = config_.downloads->FreeBytes(); free && *free < needed) {
+  if (std::optional<uint64_t> free = SaveFolder(in).FreeBytes(); free && *free < needed) {
     NoSpace(in, needed, out);
     return Ok();
   }
   in.state = Incoming::State::kReceiving;
   app::AppendAppMessage(out, app::FileAccept{id, in.received});
+  if (in.folder) return Ok();  // told as the folder's progress
   if (std::exchange(in.earlier_run, false)) listener_.OnFileResumed(in.info, in.received);
   listener_.OnFileStarted(in.info, in.received);
   return Ok();
@@ -176,11 +211,13 @@ Status Transfers::OpenPart(Incoming& in) {
     UsePart(in);
     return Ok();
   }
+  DownloadFolder& folder = SaveFolder(in);
+  if (in.folder && in.info.name.ends_with('/')) return folder.MakeFolder(in.info.name);
   const app::Id key = PartKey(in.id, in.info, in.peer);
-  Result<std::unique_ptr<PartFile>> part = config_.downloads->OpenPart(in.info.name, key);
+  Result<std::unique_ptr<PartFile>> part = folder.OpenPart(in.info.name, key);
   if (part && (*part)->size() > in.info.size) {  // not this file: start it over
     (*part)->Remove();
-    part = config_.downloads->OpenPart(in.info.name, key);
+    part = folder.OpenPart(in.info.name, key);
   }
   if (!part) return part.error();
   in.part = std::move(*part);
@@ -256,7 +293,7 @@ Status Transfers::OnDone(const app::FileDone& m, wire::Bytes& out) {
   const crypto::Digest256 digest = in->hasher.Finish();
   if (!complete || digest != m.sha256) {
     // Nothing is presented as complete: the part is deleted, and both sides are told.
-    in->part->Remove();
+    if (in->part) in->part->Remove();
     app::AppendAppMessage(out, app::FileResult{m.transfer_id, app::FileStatus::kIntegrityMismatch});
     const Error e{"FILE_INTEGRITY",
                   in->info.name +
@@ -267,7 +304,10 @@ Status Transfers::OnDone(const app::FileDone& m, wire::Bytes& out) {
     FinishIncoming(m.transfer_id, &e);
     return Ok();
   }
-  Result<std::string> path = in->part->Commit();
+  // An empty folder of a folder was made when it was accepted.
+  Result<std::string> path = in->part ? in->part->Commit()
+                                      : Result<std::string>(SaveFolder(*in).path() + "/" +
+                                                            in->info.name);
   if (!path) {
     app::AppendAppMessage(out, app::FileResult{m.transfer_id, app::FileStatus::kWriteFailed});
     FinishIncoming(m.transfer_id, &path.error());

@@ -31,7 +31,7 @@ void Transfers::WriteQueue(bool report) {
   queue_saved_ms_ = config_.now_ms();
   std::vector<QueuedFile> files;
   for (const Outgoing& o : outgoing_) {
-    if (o.origin.path.empty()) continue;
+    if (!Remembered(o)) continue;
     files.push_back(QueuedFile{o.id, o.info.name, o.info.size, o.origin, o.peer});
   }
   // Not fatal: the transfer goes on, only a restart would forget it.
@@ -49,7 +49,7 @@ void Transfers::Restore() {
       dropped = true;
       continue;
     }
-    FileTransfer info{wire::ToHex(f.id), false, f.name, f.size, "", ""};
+    FileTransfer info{wire::ToHex(f.id), false, f.name, f.size, "", "", ""};
     Result<std::unique_ptr<FileSource>> source = config_.queue->Reopen(f);
     if (!source) {
       dropped = true;

@@ -19,7 +19,8 @@ struct Transfers::Outgoing {
   };
   FileTransfer info;
   wire::app::Id id{};
-  std::unique_ptr<FileSource> source;
+  std::optional<wire::app::Id> folder;  // a file (or empty folder) of a folder sent whole
+  std::unique_ptr<FileSource> source;   // null for an empty folder
   FileOrigin origin;      // remembered in the queue store when it has a path
   std::string peer;       // fingerprint of the peer it is meant for; "" until first offered
   bool restored = false;  // taken back from the queue store after a restart
@@ -42,6 +43,7 @@ struct Transfers::Incoming {
   };
   FileTransfer info;
   wire::app::Id id{};
+  std::optional<wire::app::Id> folder;  // a file (or empty folder) of a folder sent whole
   std::string peer;  // fingerprint of the peer that offered it
   State state = State::kAwaitingUser;
   std::unique_ptr<PartFile> part;  // there once accepted
@@ -51,6 +53,25 @@ struct Transfers::Incoming {
   crypto::Sha256 hasher;  // over part's bytes, in step with `received` (read again at resume)
   uint64_t received = 0;
   uint64_t acked = 0;  // the last FILE_ACK sent
+  int64_t last_progress_ms = 0;
+};
+
+// A folder sent whole (PROTOCOL.md 4.2), either way.
+struct Transfers::Folder {
+  enum class State {
+    kAwaitingUser,  // incoming: offered; the user has not decided
+    kAccepted,      // incoming: its files are taken as they are offered; outgoing: always
+  };
+  FolderTransfer info;
+  wire::app::Id id{};
+  std::string peer;  // incoming: fingerprint of the peer that offered it
+  wire::app::Id key{};  // incoming: what the download folder records it under (FolderKey)
+  uint64_t remaining = 0;  // outgoing: its entries not ended yet
+  State state = State::kAccepted;
+  bool offered = false;  // outgoing: FOLDER_OFFER sent in this TLS session
+  uint64_t bytes_ended = 0;  // sizes of the entries that ended
+  std::unique_ptr<DownloadFolder> dir;  // incoming, once accepted: where its files go
+  bool earlier_run = false;  // incoming: accepted in an earlier run, taken again without asking
   int64_t last_progress_ms = 0;
 };
 

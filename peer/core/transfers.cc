@@ -39,6 +39,14 @@ Transfers::Outgoing* Transfers::FindOutgoing(const app::Id& id) {
 }
 
 void Transfers::Progress(const FileTransfer& f, uint64_t done, int64_t& last_ms) {
+  if (!f.folder.empty()) {  // told as the folder's
+    if (Folder* folder = FolderOf(ParseTransferId(f.folder), f.incoming)) {
+      folder->info.current = f.name;
+      folder->info.bytes_done = folder->bytes_ended + done;
+      FolderProgress(*folder, false);
+    }
+    return;
+  }
   const int64_t now = config_.now_ms();
   if (done != f.size && now - last_ms < config_.progress_interval_ms) return;
   last_ms = now;
@@ -62,9 +70,9 @@ Result<std::string> Transfers::Send(std::unique_ptr<FileSource> source, std::str
   o.id = TakeKeptId(size, origin).value_or(NewTransferId());
   o.source = std::move(source);
   o.origin = std::move(origin);
-  o.info = FileTransfer{wire::ToHex(o.id), false, std::move(name), size, "", ""};
+  o.info = FileTransfer{wire::ToHex(o.id), false, std::move(name), size, "", "", ""};
   if (secure) o.peer = peer_;  // meant for the peer of this session (OnSecure binds the others)
-  if (!o.origin.path.empty()) SaveQueue(/*burst=*/true);
+  if (Remembered(o)) SaveQueue(/*burst=*/true);
   if (secure) OfferMore(out);
   return o.info.id;
 }
@@ -73,6 +81,15 @@ Status Transfers::Cancel(std::string_view id_hex, bool secure, wire::Bytes& out)
   std::optional<app::Id> id = ParseTransferId(id_hex);
   if (!id) return UnknownTransfer(id_hex);
   const Error cancelled{"FILE_CANCELLED", "You cancelled the transfer."};
+  if (Folder* f = FindFolder(folders_out_, *id)) {
+    EndFolder(*f, false, &cancelled, app::FolderStatus::kCancelled, secure && f->offered, out);
+    return Ok();
+  }
+  if (Folder* f = FindFolder(folders_in_, *id)) {
+    if (!secure) refused_.insert(*id);  // answered when the offer comes again
+    EndFolder(*f, true, &cancelled, app::FolderStatus::kCancelled, secure, out);
+    return Ok();
+  }
   if (Outgoing* o = FindOutgoing(*id)) {
     if (secure && o->state != Outgoing::State::kQueued) {
       app::AppendAppMessage(out, app::FileCancel{*id});
@@ -96,21 +113,48 @@ Status Transfers::Cancel(std::string_view id_hex, bool secure, wire::Bytes& out)
 // --- the session -------------------------------------------------------------------------------
 
 void Transfers::Offer(Outgoing& o, wire::Bytes& out) {
-  app::AppendAppMessage(out, app::FileOffer{o.id, o.info.size, o.info.name});
+  if (Folder* f = FolderOf(o.folder, false)) {
+    if (!std::exchange(f->offered, true)) {
+      app::AppendAppMessage(out, app::FolderOffer{f->id, static_cast<uint32_t>(f->info.entries),
+                                                  f->info.size, f->info.name});
+    }
+    app::AppendAppMessage(out, app::FolderFile{o.id, f->id, o.info.size, o.info.name});
+  } else {
+    app::AppendAppMessage(out, app::FileOffer{o.id, o.info.size, o.info.name});
+  }
   o.state = Outgoing::State::kOffered;
 }
 
-void Transfers::OnSecure(const std::string& peer_fingerprint, wire::Bytes& out) {
+void Transfers::OnSecure(const std::string& peer_fingerprint, bool folders, wire::Bytes& out) {
   peer_ = last_peer_ = peer_fingerprint;
+  peer_takes_folders_ = folders;
   // Files queued for nobody yet are meant for this peer from now on, all at once, and that is
   // on disk before the first is offered: after a crash, none of them goes to someone else.
   bool bound = false;
   for (Outgoing& o : outgoing_) {
     if (!o.peer.empty()) continue;
     o.peer = peer_;
-    bound = bound || !o.origin.path.empty();
+    bound = bound || Remembered(o);
   }
   if (bound && config_.queue != nullptr) WriteQueue(true);
+  if (!folders) {  // an older peer: its folders cannot go
+    const Error e{"FOLDER_NOT_SUPPORTED",
+                  "The other side's Duet cannot receive a folder with its tree. Ask them to "
+                  "update Duet, or send the files one by one."};
+    for (auto it = folders_out_.begin(); it != folders_out_.end();) {
+      Folder& f = *it++;
+      const Outgoing* first = nullptr;
+      for (const Outgoing& o : outgoing_) {
+        if (o.folder == f.id) {
+          first = &o;
+          break;
+        }
+      }
+      if (first == nullptr || first->peer == peer_) {
+        EndFolder(f, false, &e, app::FolderStatus::kCancelled, false, out);
+      }
+    }
+  }
   OfferMore(out);
 }
 
@@ -133,8 +177,9 @@ void Transfers::OnSessionEnded() {
   for (Outgoing& o : outgoing_) {
     o.state = Outgoing::State::kQueued;
     o.next = o.acked = 0;
-    o.source->Close();  // waiting for the next session holds no descriptor
+    if (o.source) o.source->Close();  // waiting for the next session holds no descriptor
   }
+  for (Folder& f : folders_out_) f.offered = false;
   for (Incoming& in : incoming_) {
     if (in.state == Incoming::State::kReceiving) in.state = Incoming::State::kWaitingForOffer;
     if (in.part_open) in.part->Close();  // waiting for the next session holds no descriptor
@@ -143,11 +188,17 @@ void Transfers::OnSessionEnded() {
 }
 
 Status Transfers::Handle(const app::AppMessage& msg, bool trusted, wire::Bytes& out) {
-  return std::visit(
+  Status st = std::visit(
       [&](const auto& m) -> Status {
         using T = std::decay_t<decltype(m)>;
         if constexpr (std::is_same_v<T, app::FileOffer>) {
           return OnOffer(m, trusted, out);
+        } else if constexpr (std::is_same_v<T, app::FolderOffer>) {
+          return OnFolderOffer(m, trusted, out);
+        } else if constexpr (std::is_same_v<T, app::FolderFile>) {
+          return OnFolderFile(m, trusted, out);
+        } else if constexpr (std::is_same_v<T, app::FolderEnd>) {
+          OnFolderEnd(m);
         } else if constexpr (std::is_same_v<T, app::FileAccept>) {
           return OnAccept(m);
         } else if constexpr (std::is_same_v<T, app::FileAck>) {
@@ -172,6 +223,8 @@ Status Transfers::Handle(const app::AppMessage& msg, bool trusted, wire::Bytes& 
         return Ok();
       },
       msg);
+  SendFolderEnds(out);
+  return st;
 }
 
 Status Transfers::OnAccept(const app::FileAccept& m) {
@@ -190,6 +243,7 @@ Status Transfers::OnAccept(const app::FileAccept& m) {
   // sent (even with its time kept) fails the check instead of arriving as a mix.
   o->hasher = crypto::Sha256();
   o->hashed = 0;
+  if (o->folder) return Ok();  // told as the folder's progress
   if (std::exchange(o->restored, false)) listener_.OnFileResumed(o->info, m.offset);
   listener_.OnFileStarted(o->info, m.offset);
   return Ok();
@@ -288,8 +342,10 @@ void Transfers::FillBulk(size_t budget, wire::Bytes& out) {
       o.next = o.hashed = o.next + n;
     }
     if (o.next == o.info.size) {
-      if (o.source->Changed()) return CancelUnreadable(o, ChangedWhileSent(o.info.name), out);
-      o.source->Close();  // read to the end: the descriptor goes back until a resume
+      if (o.source && o.source->Changed()) {
+        return CancelUnreadable(o, ChangedWhileSent(o.info.name), out);
+      }
+      if (o.source) o.source->Close();  // read to the end: the descriptor goes back until a resume
       const crypto::Digest256 digest = o.hasher.Finish();  // the hasher starts over
       o.hashed = 0;
       o.info.sha256 = wire::ToHex(digest);
@@ -314,6 +370,7 @@ void Transfers::CancelUnreadable(const Outgoing& o, const Error& error, wire::By
   const app::Id id = o.id;  // FinishOutgoing destroys `o`
   app::AppendAppMessage(out, app::FileCancel{id});
   FinishOutgoing(id, &error);
+  SendFolderEnds(out);
 }
 
 void Transfers::CatchUp(Outgoing& o, size_t budget, wire::Bytes& out) {
@@ -331,7 +388,7 @@ void Transfers::CatchUp(Outgoing& o, size_t budget, wire::Bytes& out) {
 // The receiver keeps the part of a file it had no room for: sent again in this run (the same
 // path, size and time), it goes under the same id, so that part resumes.
 void Transfers::RememberKept(const Outgoing& o) {
-  if (o.origin.path.empty()) return;  // only a file on disk is known to be the same one again
+  if (!Remembered(o)) return;  // only a file on disk is known to be the same one again
   if (kept_.size() >= kMaxKept) kept_.erase(kept_.begin());
   kept_.push_back(Kept{o.origin.path, o.info.size, o.origin.mtime_ns, o.id});
 }
@@ -346,6 +403,8 @@ std::optional<app::Id> Transfers::TakeKeptId(uint64_t size, const FileOrigin& or
   kept_.erase(it);
   return id;
 }
+
+bool Transfers::Remembered(const Outgoing& o) { return !o.origin.path.empty() && !o.folder; }
 
 bool Transfers::ForLastPeer(const Outgoing& o) const {
   return last_peer_.empty() || o.peer.empty() || o.peer == last_peer_;
@@ -369,7 +428,7 @@ void Transfers::FinishOutgoing(const app::Id& id, const Error* error) {
                          [&](const Outgoing& o) { return o.id == id; });
   if (it == outgoing_.end()) return;
   const FileTransfer info = it->info;
-  const bool remembered = !it->origin.path.empty();
+  const bool remembered = Remembered(*it);
   outgoing_.erase(it);
   // Someone's choice not to have the file is on disk at once: a crash must not send it anyway.
   const bool refused =
@@ -383,6 +442,7 @@ void Transfers::FinishOutgoing(const app::Id& id, const Error* error) {
 }
 
 void Transfers::Report(const FileTransfer& info, const Error* error) {
+  if (!info.folder.empty()) return FolderFileEnded(info, info.incoming, error);
   if (error != nullptr) {
     listener_.OnFileFailed(info, *error);
   } else {

@@ -68,7 +68,19 @@ class Transfers {
   // queued once: the same path again while it waits is FILE_ALREADY_QUEUED. FILE_NAME_BAD.
   Result<std::string> Send(std::unique_ptr<FileSource> source, std::string name, uint64_t size,
                            bool secure, wire::Bytes& out, FileOrigin origin = {});
-  // FILE_UNKNOWN (no offer with that id waits), NO_DOWNLOAD_FOLDER, FILE_WRITE_FAILED.
+  // Queues a folder sent whole (PROTOCOL.md 4.2): `entries` are its files and empty folders,
+  // each with its path in the folder (wire::app::IsValidFolderPath), offered as one under the
+  // folder id returned. Its files are not remembered across a restart of this program.
+  // FILE_NAME_BAD, FOLDER_EMPTY, FOLDER_TOO_LARGE.
+  struct FolderEntry {
+    std::unique_ptr<FileSource> source;  // null for an empty folder
+    std::string path;                    // "a/b.txt", "empty/"
+    uint64_t size = 0;
+  };
+  Result<std::string> SendFolder(std::string name, std::vector<FolderEntry> entries, bool secure,
+                                 wire::Bytes& out);
+  // A file's or a folder's id. FILE_UNKNOWN (no offer with that id waits), NO_DOWNLOAD_FOLDER,
+  // FILE_WRITE_FAILED.
   Status Accept(std::string_view id_hex, bool secure, wire::Bytes& out);
   Status Decline(std::string_view id_hex, bool secure, wire::Bytes& out);
   // Either side, any time before the end. FILE_UNKNOWN.
@@ -81,7 +93,9 @@ class Transfers {
   void Restore();
   // A secure session with the peer `peer_fingerprint` began (and sending is allowed): offer what
   // is queued for that peer, or for no peer yet (such files are then meant for this one).
-  void OnSecure(const std::string& peer_fingerprint, wire::Bytes& out);
+  // `folders`: the peer takes folders sent whole (HELLO capability bit 2); if not, a folder
+  // queued for it fails (FOLDER_NOT_SUPPORTED).
+  void OnSecure(const std::string& peer_fingerprint, bool folders, wire::Bytes& out);
   // The TLS session ended: everything in flight waits for the next one.
   void OnSessionEnded();
   // About once a second: writes the queue store if a change waits.
@@ -110,6 +124,7 @@ class Transfers {
  private:
   struct Outgoing;
   struct Incoming;
+  struct Folder;
 
   Outgoing* FindOutgoing(const wire::app::Id& id);
   Incoming* FindIncoming(const wire::app::Id& id);
@@ -118,6 +133,9 @@ class Transfers {
   Status OnAck(const wire::app::FileAck& m);
   void OnResult(const wire::app::FileResult& m);
   Status OnOffer(const wire::app::FileOffer& m, bool trusted, wire::Bytes& out);
+  // An offer of a file (or, with `folder`, of an entry of that folder).
+  Status TakeOffer(const wire::app::Id& id, uint64_t size, std::string safe_name, Folder* folder,
+                   bool trusted, wire::Bytes& out);
   Status StartReceiving(Incoming& in, wire::Bytes& out);
   // --accept-files: starts `in`, or declines it (FILE_OVER_LIMIT) when it is above a limit.
   Status AcceptAutomatically(Incoming& in, wire::Bytes& out);
@@ -158,11 +176,39 @@ class Transfers {
   void OfferMore(wire::Bytes& out);
   // Whether `o` may go to the peer of the current (else the last) secure session.
   bool ForLastPeer(const Outgoing& o) const;
+  // Whether `o` is written to the queue store (a file on disk, not part of a folder).
+  static bool Remembered(const Outgoing& o);
+
+  // --- folders (transfer_folder.cc) ---
+  Folder* FindFolder(std::list<Folder>& list, const wire::app::Id& id);
+  // The folder of a file of one (incoming or outgoing), or null.
+  Folder* FolderOf(const std::optional<wire::app::Id>& id, bool incoming);
+  Status OnFolderOffer(const wire::app::FolderOffer& m, bool trusted, wire::Bytes& out);
+  Status OnFolderFile(const wire::app::FolderFile& m, bool trusted, wire::Bytes& out);
+  void OnFolderEnd(const wire::app::FolderEnd& m);
+  // The user's or --accept-files' yes: the folder is created (or found again) and its files
+  // waiting start.
+  Status AcceptFolder(Folder& f, bool secure, wire::Bytes& out);
+  // Ends a folder either way, with every file of it still there; FOLDER_END `status` to the
+  // peer when `tell`. `error` null: complete.
+  void EndFolder(Folder& f, bool incoming, const Error* error, wire::app::FolderStatus status,
+                 bool tell, wire::Bytes& out);
+  // A file of a folder ended: the folder's counts move; its FOLDER_END goes once all did.
+  void FolderFileEnded(const FileTransfer& info, bool incoming, const Error* error);
+  void FolderProgress(Folder& f, bool force);
+  // FOLDER_END for the outgoing folders whose every file got its answer.
+  void SendFolderEnds(wire::Bytes& out);
+  // The download folder a file is saved in: its folder's, or the download folder.
+  DownloadFolder& SaveFolder(const Incoming& in);
 
   TransferConfig config_;
   SessionListener& listener_;
   std::list<Outgoing> outgoing_;  // the queue: chunks flow for the first accepted one
   std::list<Incoming> incoming_;
+  std::list<Folder> folders_out_;  // folders being sent, until FOLDER_END
+  std::list<Folder> folders_in_;   // folders offered or being received, until FOLDER_END
+  std::set<wire::app::Id> folders_ended_;  // incoming folders ended: their late files are ignored
+  bool peer_takes_folders_ = false;
   std::set<wire::app::Id> refused_;  // declined or cancelled offline: declined when re-offered
   std::vector<uint8_t> scratch_;     // FillBulk's reads of bytes hashed but not sent (a resume)
   struct Kept {

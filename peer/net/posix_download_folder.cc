@@ -5,6 +5,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <filesystem>
 #include <optional>
@@ -44,9 +45,12 @@ bool Exists(int dir, const std::string& name) {
 }
 
 // The file `fd` as the part ledger knows it: device, inode and birth time (0 when unknown).
-std::optional<PartRecord> Identify(int fd) {
+// nullopt unless it is a regular file (a folder with `folder`).
+std::optional<PartRecord> Identify(int fd, bool folder = false) {
   struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  if (::fstat(fd, &st) != 0 || (folder ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode))) {
+    return std::nullopt;
+  }
   PartRecord r;
   r.dev = static_cast<uint64_t>(st.st_dev);
   r.ino = static_cast<uint64_t>(st.st_ino);
@@ -235,18 +239,76 @@ class PosixPartFile : public PartFile {
   uint64_t dropped_ = size_;  // on disk and out of the cache: [.., dropped_)
 };
 
+// Splits "a/b/c" into "a/b" and "c" ("" and "c" for "c").
+std::pair<std::string_view, std::string_view> SplitLast(std::string_view path) {
+  const size_t slash = path.rfind('/');
+  if (slash == std::string_view::npos) return {"", path};
+  return {path.substr(0, slash), path.substr(slash + 1)};
+}
+
 class PosixDownloadFolder : public DownloadFolder {
  public:
   PosixDownloadFolder(Fd dir, std::string path, PartLedgerStore& ledger)
       : dir_(std::make_shared<Fd>(std::move(dir))),
         path_(std::move(path)),
         ledger_(std::make_shared<PartLedger>(ledger)) {}
+  // The folder of a received folder: its parts may lie in folders below it.
+  PosixDownloadFolder(Fd dir, std::string path, std::shared_ptr<PartLedger> ledger)
+      : dir_(std::make_shared<Fd>(std::move(dir))),
+        path_(std::move(path)),
+        ledger_(std::move(ledger)),
+        tree_(true) {}
 
   Result<std::unique_ptr<PartFile>> OpenPart(std::string_view safe_name,
                                              const wire::app::Id& id) override {
     if (std::unique_ptr<PartFile> part = Adopt(id)) return part;
-    return CreatePart(std::string(safe_name), id);
+    const auto [dirs, base] = SplitLast(safe_name);
+    if (dirs.empty()) return CreatePart(dir_, path_, std::string(base), id);
+    if (!tree_) return Error{"FILE_WRITE_FAILED", "A file name holds a folder."};
+    Result<std::shared_ptr<Fd>> dir = Walk(dirs, true);
+    if (!dir) return dir.error();
+    return CreatePart(*dir, path_ + "/" + std::string(dirs), std::string(base), id);
   }
+
+  Result<std::unique_ptr<DownloadFolder>> OpenFolder(std::string_view safe_name,
+                                                     const wire::app::Id& key) override {
+    if (std::unique_ptr<DownloadFolder> found = AdoptFolder(key)) return found;
+    for (int k = 0; k < kMaxNumbered; ++k) {
+      const std::string name =
+          k == 0 ? std::string(safe_name) : std::string(safe_name) + " (" + std::to_string(k) + ")";
+      if (::mkdirat(dir_->get(), name.c_str(), 0700) != 0) {
+        if (errno == EEXIST) continue;
+        return SysError("FILE_WRITE_FAILED", "Could not create the folder " + name + " in " + path_);
+      }
+      Fd fd(::openat(dir_->get(), name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+      std::optional<PartRecord> created = fd.ok() ? Identify(fd.get(), true) : std::nullopt;
+      if (!created) {
+        return SysError("FILE_WRITE_FAILED", "Could not open the folder " + name + " in " + path_);
+      }
+      created->id = key;
+      created->path = path_ + "/" + name;
+      // On record at once: a receiver restarted mid-folder goes on in this folder. Not recorded
+      // (the home cannot be written), the folder is only not taken again after a restart.
+      (void)ledger_->Record(*created);
+      return std::unique_ptr<DownloadFolder>(
+          new PosixDownloadFolder(std::move(fd), created->path, ledger_));
+    }
+    return Error{"FILE_WRITE_FAILED",
+                 "There are too many folders named like " + std::string(safe_name) + " in " +
+                     path_ + "."};
+  }
+
+  bool HasFolder(const wire::app::Id& key) override { return AdoptFolder(key) != nullptr; }
+
+  Status MakeFolder(std::string_view safe_path) override {
+    if (safe_path.ends_with('/')) safe_path.remove_suffix(1);
+    if (!tree_) return Error{"FILE_WRITE_FAILED", "A folder outside a received folder."};
+    Result<std::shared_ptr<Fd>> dir = Walk(safe_path, true);
+    if (!dir) return dir.error();
+    return Ok();
+  }
+
+  void ForgetFolder(const wire::app::Id& key) override { (void)ledger_->Forget(key); }
 
   bool HasPart(std::string_view, const wire::app::Id& id) override { return Adopt(id) != nullptr; }
 
@@ -266,13 +328,20 @@ class PosixDownloadFolder : public DownloadFolder {
     std::optional<PartRecord> rec = ledger_->Find(id);
     const std::string prefix = path_ + "/";
     if (!rec || rec->path.compare(0, prefix.size(), prefix) != 0) return nullptr;
-    const std::string part = rec->path.substr(prefix.size());
+    const auto [dirs, name] = SplitLast(std::string_view(rec->path).substr(prefix.size()));
+    const std::string part(name);
     constexpr std::string_view kSuffix = ".part";
-    if (part.find('/') != std::string::npos || part.size() <= kSuffix.size() ||
-        !part.ends_with(kSuffix)) {
+    if ((!dirs.empty() && !tree_) || part.size() <= kSuffix.size() || !part.ends_with(kSuffix)) {
       return nullptr;
     }
-    Fd fd(::openat(dir_->get(), part.c_str(), O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+    std::shared_ptr<Fd> dir = dir_;
+    if (!dirs.empty()) {
+      Result<std::shared_ptr<Fd>> below = Walk(dirs, false);
+      if (!below) return nullptr;
+      dir = *below;
+    }
+    const std::string dir_path = dirs.empty() ? path_ : prefix + std::string(dirs);
+    Fd fd(::openat(dir->get(), part.c_str(), O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
     std::optional<PartRecord> found = fd.ok() ? Identify(fd.get()) : std::nullopt;
     struct stat st {};
     if (!found || found->dev != rec->dev || found->ino != rec->ino ||
@@ -281,38 +350,86 @@ class PosixDownloadFolder : public DownloadFolder {
       return nullptr;
     }
     return std::make_unique<PosixPartFile>(
-        dir_, path_, part.substr(0, part.size() - kSuffix.size()), std::move(fd),
+        dir, dir_path, part.substr(0, part.size() - kSuffix.size()), std::move(fd),
         static_cast<uint64_t>(st.st_size), ledger_, std::move(*rec), true);
+  }
+
+  // The folder the ledger records for `key`, if it lies in this folder (directly) and is still
+  // the folder Duet created; else null, and a stale record is forgotten.
+  std::unique_ptr<DownloadFolder> AdoptFolder(const wire::app::Id& key) {
+    std::optional<PartRecord> rec = ledger_->Find(key);
+    const std::string prefix = path_ + "/";
+    if (!rec || rec->path.compare(0, prefix.size(), prefix) != 0) return nullptr;
+    const std::string name = rec->path.substr(prefix.size());
+    if (name.empty() || name.find('/') != std::string::npos) return nullptr;
+    Fd fd(::openat(dir_->get(), name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    std::optional<PartRecord> found = fd.ok() ? Identify(fd.get(), true) : std::nullopt;
+    if (!found || found->dev != rec->dev || found->ino != rec->ino ||
+        found->btime_ns != rec->btime_ns) {
+      (void)ledger_->Forget(key);
+      return nullptr;
+    }
+    return std::unique_ptr<DownloadFolder>(
+        new PosixDownloadFolder(std::move(fd), rec->path, ledger_));
+  }
+
+  // The folder at `dirs` ("a/b") below this one, each step opened without following a symlink
+  // (and, with `create`, made when missing, mode 0700). FILE_WRITE_FAILED when a step is not a
+  // folder.
+  Result<std::shared_ptr<Fd>> Walk(std::string_view dirs, bool create) {
+    std::shared_ptr<Fd> at = dir_;
+    for (size_t start = 0; start <= dirs.size();) {
+      const size_t slash = std::min(dirs.find('/', start), dirs.size());
+      const std::string name(dirs.substr(start, slash - start));
+      start = slash + 1;
+      if (name.empty() || name == "." || name == "..") {
+        return Error{"FILE_WRITE_FAILED", "A folder name in a received folder is not allowed."};
+      }
+      if (create && ::mkdirat(at->get(), name.c_str(), 0700) != 0 && errno != EEXIST) {
+        return SysError("FILE_WRITE_FAILED", "Could not create the folder " + name + " in " + path_);
+      }
+      Fd next(::openat(at->get(), name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+      if (!next.ok()) {
+        return SysError("FILE_WRITE_FAILED",
+                        "Could not open the folder " + name + " in " + path_ +
+                            " (a file or a link holds its name)");
+      }
+      at = std::make_shared<Fd>(std::move(next));
+    }
+    return at;
   }
 
   // A new empty NAME.part (mode 0600) under the first name free as itself and as a part; the
   // part records itself in the ledger once it is worth resuming (PosixPartFile::Record).
-  Result<std::unique_ptr<PartFile>> CreatePart(const std::string& name, const wire::app::Id& id) {
+  Result<std::unique_ptr<PartFile>> CreatePart(const std::shared_ptr<Fd>& dir,
+                                                const std::string& dir_path,
+                                                const std::string& name, const wire::app::Id& id) {
     for (int k = 0; k < kMaxNumbered; ++k) {
       const std::string base = Numbered(name, k);
       const std::string part = base + ".part";
-      if (Exists(dir_->get(), base) || Exists(dir_->get(), part)) continue;
-      Fd fd(::openat(dir_->get(), part.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+      if (Exists(dir->get(), base) || Exists(dir->get(), part)) continue;
+      Fd fd(::openat(dir->get(), part.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
                      0600));
       if (!fd.ok() && errno == EEXIST) continue;
       std::optional<PartRecord> created = fd.ok() ? Identify(fd.get()) : std::nullopt;
       if (!created) {
-        Error e = SysError("FILE_WRITE_FAILED", "Could not create " + part + " in " + path_);
-        if (fd.ok()) ::unlinkat(dir_->get(), part.c_str(), 0);
+        Error e = SysError("FILE_WRITE_FAILED", "Could not create " + part + " in " + dir_path);
+        if (fd.ok()) ::unlinkat(dir->get(), part.c_str(), 0);
         return e;
       }
       created->id = id;
-      created->path = path_ + "/" + part;
-      return std::unique_ptr<PartFile>(new PosixPartFile(dir_, path_, base, std::move(fd), 0,
+      created->path = dir_path + "/" + part;
+      return std::unique_ptr<PartFile>(new PosixPartFile(dir, dir_path, base, std::move(fd), 0,
                                                          ledger_, std::move(*created), false));
     }
     return Error{"FILE_WRITE_FAILED",
-                 "There are too many files named like " + name + " in " + path_ + "."};
+                 "There are too many files named like " + name + " in " + dir_path + "."};
   }
 
   std::shared_ptr<Fd> dir_;
   std::string path_;                    // absolute
   std::shared_ptr<PartLedger> ledger_;  // over a store that outlives the folder and its parts
+  bool tree_ = false;                   // a received folder: parts may lie in folders below
 };
 }  // namespace
 

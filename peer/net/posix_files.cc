@@ -4,9 +4,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "peer/net/posix_fd.h"
+#include "wire/utf8.h"
 
 namespace duet::peer {
 namespace {
@@ -60,7 +62,69 @@ class PosixFileSource : public FileSource {
   int64_t mtime_ns_;
   Fd fd_;  // open while the file is read
 };
+// Adds what lies in the folder `dir` (its path in the folder sent: `rel`, "" at the top).
+Status WalkFolder(const std::string& dir, const std::string& rel, size_t depth, FolderToSend& out) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  std::vector<std::string> names;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    names.push_back(it->path().filename().string());
+  }
+  if (ec) {
+    out.skipped.push_back((rel.empty() ? dir : rel) + ": could not be read (" + ec.message() + ")");
+    return Ok();
+  }
+  std::sort(names.begin(), names.end());
+  if (names.empty() && !rel.empty()) out.entries.push_back({nullptr, rel + "/", 0});
+  for (const std::string& name : names) {
+    const std::string path = dir + "/" + name;
+    const std::string in_folder = rel.empty() ? name : rel + "/" + name;
+    struct stat st {};
+    if (!wire::IsValidUtf8(in_folder) || in_folder.size() + 1 > wire::app::kMaxPathBytes) {
+      out.skipped.push_back(in_folder + ": its name is not UTF-8 text or is too long");
+    } else if (::lstat(path.c_str(), &st) != 0) {
+      out.skipped.push_back(in_folder + ": could not be read");
+    } else if (S_ISLNK(st.st_mode)) {
+      out.skipped.push_back(in_folder + ": a symbolic link (links are not followed)");
+    } else if (S_ISDIR(st.st_mode)) {
+      if (depth + 1 >= wire::app::kMaxFolderDepth) {
+        out.skipped.push_back(in_folder + ": more than " +
+                              std::to_string(wire::app::kMaxFolderDepth) + " folders deep");
+      } else if (Status s = WalkFolder(path, in_folder, depth + 1, out); !s) {
+        return s;
+      }
+    } else if (S_ISREG(st.st_mode)) {
+      out.entries.push_back({std::make_unique<PosixFileSource>(path, in_folder, st), in_folder,
+                             static_cast<uint64_t>(st.st_size)});
+    } else {
+      out.skipped.push_back(in_folder + ": not a regular file");
+    }
+    if (out.entries.size() > wire::app::kMaxFolderEntries) {
+      return Error{"FOLDER_TOO_LARGE",
+                   out.name + " holds more than " + std::to_string(wire::app::kMaxFolderEntries) +
+                       " files and folders. Send its subfolders one by one."};
+    }
+  }
+  return Ok();
+}
+
 }  // namespace
+
+Result<FolderToSend> OpenFolderToSend(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path top = fs::absolute(path, ec).lexically_normal();
+  std::string dir = top.string();
+  while (dir.size() > 1 && dir.ends_with('/')) dir.pop_back();
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    return Error{"FILE_NOT_FOUND", path + " is not a folder that can be read."};
+  }
+  FolderToSend f;
+  f.name = fs::path(dir).filename().string();
+  if (Status s = WalkFolder(dir, "", 0, f); !s) return s.error();
+  return f;
+}
 
 Result<FileToSend> OpenFileToSend(const std::string& path) {
   Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));

@@ -18,6 +18,7 @@
 #include "peer/core/file_io.h"
 #include "peer/core/part_ledger.h"
 #include "peer/core/send_queue.h"
+#include "peer/core/transfers.h"
 
 namespace duet::peer {
 
@@ -32,6 +33,18 @@ struct FileToSend {
 // opened again only while it is read, and hashed as its chunks are sent. FILE_NOT_FOUND,
 // FILE_NOT_REGULAR, FILE_READ_FAILED.
 Result<FileToSend> OpenFileToSend(const std::string& path);
+
+// A folder to send whole: its regular files and empty folders, with their paths in it, in name
+// order. Symbolic links are never followed (a link to a file or a folder is skipped), nor is
+// anything that is not a regular file or a folder, or whose name is not UTF-8, or that lies
+// deeper than wire::app::kMaxFolderDepth; each is named in `skipped` with the reason.
+struct FolderToSend {
+  std::string name;  // the folder's base name
+  std::vector<Transfers::FolderEntry> entries;
+  std::vector<std::string> skipped;  // "PATH: why", for the user
+};
+// FILE_NOT_FOUND, FOLDER_TOO_LARGE (more than wire::app::kMaxFolderEntries entries).
+Result<FolderToSend> OpenFolderToSend(const std::string& path);
 
 // Opens a file queued in an earlier run again, if it still has the size and modification time
 // it had when it was queued. QUEUED_FILE_CHANGED, QUEUED_FILE_MISSING.

@@ -48,7 +48,8 @@ class MemorySource : public FileSource {
   bool edited_ = false;
 };
 
-// A download folder: final files and parts (with the id that made them) in maps.
+// A download folder: final files and parts (with the id that made them) in maps. A received
+// folder (OpenFolder) is a view on the same maps, its names prefixed with "NAME/".
 class MemoryFolder : public DownloadFolder {
  public:
   struct Part {
@@ -57,37 +58,79 @@ class MemoryFolder : public DownloadFolder {
   };
   std::map<std::string, std::vector<uint8_t>> files;  // final name -> contents
   std::map<std::string, Part> parts;                  // base name -> part
+  std::set<std::string> dirs;                         // folders made ("Album", "Album/empty")
+  std::map<std::string, std::string> folder_records;  // folder key (hex) -> its folder
   bool disk_full = false;                             // every Append fails (FILE_WRITE_FAILED)
   std::optional<uint64_t> room;        // bytes Append may still write; then FILE_NO_SPACE
   std::optional<uint64_t> free_bytes;  // what FreeBytes says (unknown by default)
 
+  MemoryFolder() = default;
+
   Result<std::unique_ptr<PartFile>> OpenPart(std::string_view safe_name,
                                              const wire::app::Id& id) override {
+    MemoryFolder& root = Root();
     const std::string hex = wire::ToHex(id);
+    const std::string name = prefix_ + std::string(safe_name);
     for (int k = 0;; ++k) {
-      std::string base =
-          k == 0 ? std::string(safe_name) : std::string(safe_name) + " (" + std::to_string(k) + ")";
-      auto it = parts.find(base);
-      if (it != parts.end() && it->second.id_hex == hex) {
-        return std::unique_ptr<PartFile>(new MemoryPart(*this, base));
+      std::string base = k == 0 ? name : name + " (" + std::to_string(k) + ")";
+      auto it = root.parts.find(base);
+      if (it != root.parts.end() && it->second.id_hex == hex) {
+        return std::unique_ptr<PartFile>(new MemoryPart(root, base));
       }
-      if (it != parts.end() || files.count(base) != 0) continue;
-      parts[base] = Part{hex, {}};
-      return std::unique_ptr<PartFile>(new MemoryPart(*this, base));
+      if (it != root.parts.end() || root.files.count(base) != 0) continue;
+      root.parts[base] = Part{hex, {}};
+      return std::unique_ptr<PartFile>(new MemoryPart(root, base));
     }
   }
-  std::optional<uint64_t> FreeBytes() override { return free_bytes; }
+  std::optional<uint64_t> FreeBytes() override { return Root().free_bytes; }
   const std::string& path() const override { return path_; }
 
   bool HasPart(std::string_view safe_name, const wire::app::Id& id) override {
     const std::string hex = wire::ToHex(id);
-    for (const auto& [base, part] : parts) {
-      if (part.id_hex == hex && base.rfind(safe_name, 0) == 0) return true;
+    for (const auto& [base, part] : Root().parts) {
+      if (part.id_hex == hex && base.rfind(prefix_ + std::string(safe_name), 0) == 0) return true;
     }
     return false;
   }
 
+  Result<std::unique_ptr<DownloadFolder>> OpenFolder(std::string_view safe_name,
+                                                     const wire::app::Id& key) override {
+    MemoryFolder& root = Root();
+    const std::string hex = wire::ToHex(key);
+    if (HasFolder(key)) {
+      return std::unique_ptr<DownloadFolder>(new MemoryFolder(root, root.folder_records[hex]));
+    }
+    for (int k = 0;; ++k) {
+      const std::string name = prefix_ + std::string(safe_name) +
+                               (k == 0 ? "" : " (" + std::to_string(k) + ")");
+      if (root.dirs.count(name) != 0 || root.files.count(name) != 0) continue;
+      root.dirs.insert(name);
+      root.folder_records[hex] = name;
+      return std::unique_ptr<DownloadFolder>(new MemoryFolder(root, name));
+    }
+  }
+  bool HasFolder(const wire::app::Id& key) override {
+    MemoryFolder& root = Root();
+    auto it = root.folder_records.find(wire::ToHex(key));
+    return it != root.folder_records.end() && root.dirs.count(it->second) != 0;
+  }
+  Status MakeFolder(std::string_view safe_path) override {
+    std::string path = prefix_ + std::string(safe_path);
+    if (path.ends_with('/')) path.pop_back();
+    Root().dirs.insert(path);
+    return Ok();
+  }
+  void ForgetFolder(const wire::app::Id& key) override {
+    Root().folder_records.erase(wire::ToHex(key));
+  }
+
  private:
+  MemoryFolder(MemoryFolder& root, const std::string& name)
+      : root_(&root), prefix_(name + "/"), path_("mem/" + name) {}
+  MemoryFolder& Root() { return root_ != nullptr ? *root_ : *this; }
+
+  MemoryFolder* root_ = nullptr;  // a received folder: the download folder it lies in
+  std::string prefix_;
   std::string path_ = "mem";
 
   class MemoryPart : public PartFile {

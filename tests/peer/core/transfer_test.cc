@@ -346,7 +346,7 @@ TEST(TransfersTest, ThereIsNoBulkWhileTheFirstTransferWaitsForItsAcknowledgement
   MemoryFolder folder;
   Transfers t(SmallWindows(&folder, false), rec);
   wire::Bytes out;
-  t.OnSecure(std::string(64, 'b'), out);
+  t.OnSecure(std::string(64, 'b'), true, out);
   auto big = PatternBytes(4 << 20), small = PatternBytes(1000);
   Result<std::string> a = t.Send(std::make_unique<MemorySource>(big), "a", big->size(), true, out);
   Result<std::string> b =
@@ -377,12 +377,12 @@ TEST(TransfersTest, AnotherPeerOfferingAKnownIdGetsNoneOfTheFirstPeersPart) {
     Recorder rec;
     Transfers t(SmallWindows(&folder, true), rec);
     wire::Bytes out;
-    t.OnSecure(bob, out);
+    t.OnSecure(bob, true, out);
     ASSERT_TRUE(t.Handle(app::FileOffer{id, 100, "a.txt"}, true, out).ok());
     const uint8_t bytes[60] = {};
     ASSERT_TRUE(t.HandleChunk({id, 0, wire::ByteView(bytes, 60)}, out).ok());
     t.OnSessionEnded();
-    t.OnSecure(carol, out);
+    t.OnSecure(carol, true, out);
     EXPECT_EQ(t.Handle(app::FileOffer{id, 100, "a.txt"}, true, out).error().code, "BAD_MESSAGE");
     auto mine = PatternBytes(10);
     Result<std::string> sent =
@@ -395,7 +395,7 @@ TEST(TransfersTest, AnotherPeerOfferingAKnownIdGetsNoneOfTheFirstPeersPart) {
   Recorder rec;
   Transfers t(SmallWindows(&folder, false), rec);
   wire::Bytes out;
-  t.OnSecure(carol, out);
+  t.OnSecure(carol, true, out);
   ASSERT_TRUE(t.Handle(app::FileOffer{id, 100, "a.txt"}, true, out).ok());
   EXPECT_TRUE(rec.resumed.empty());
   ASSERT_EQ(rec.offers.size(), 1u);  // asked, like any new offer

@@ -29,7 +29,7 @@ class ChatModelTest : public ::testing::Test {
 };
 
 FileTransfer File(char id, bool incoming, const std::string& name) {
-  return FileTransfer{std::string(32, id), incoming, name, 1000, std::string(64, '0'), ""};
+  return FileTransfer{std::string(32, id), incoming, name, 1000, std::string(64, '0'), "", ""};
 }
 
 TEST_F(ChatModelTest, OnlyIncomingOffersNotYetAnsweredWaitForAcceptAll) {

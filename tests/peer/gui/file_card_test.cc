@@ -117,7 +117,7 @@ TEST(FileCardImage, BoundsWhatIsDecodedAndScalesDownOnly) {
 }
 
 FileTransfer Incoming(uint64_t size) {
-  return FileTransfer{std::string(32, 'f'), true, "cat.png", size, std::string(64, '0'), ""};
+  return FileTransfer{std::string(32, 'f'), true, "cat.png", size, std::string(64, '0'), "", ""};
 }
 
 TEST(FileCardModel, AnIncomingFileGoesFromOfferToSavedWithItsPath) {
@@ -163,7 +163,7 @@ TEST(FileCardModel, OutgoingCardsWaitForTheirIdAndFailPlainly) {
   model.AttachFileId(card, std::string(32, 'a'));
   EXPECT_EQ(model.files()[card].state, FileState::kOffered);
   EXPECT_TRUE(model.files()[card].CanCancel());
-  FileTransfer f{std::string(32, 'a'), false, "big.iso", 5, "", ""};
+  FileTransfer f{std::string(32, 'a'), false, "big.iso", 5, "", "", ""};
   model.OnFileFailed(f, Error{"FILE_PEER_WRITE_FAILED", "The peer could not save the file."});
   EXPECT_EQ(model.files()[card].state, FileState::kFailed);
   EXPECT_EQ(model.files()[card].error, "The peer could not save the file.");
@@ -175,19 +175,19 @@ TEST(FileCardModel, OutgoingCardsWaitForTheirIdAndFailPlainly) {
 
 TEST(FileCardModel, AFileQueuedInAnEarlierRunGetsItsCardWhenItResumesOrIsDropped) {
   ChatModel model([] { return int64_t{0}; });
-  FileTransfer resumed{std::string(32, 'b'), false, "big.iso", 100, "", ""};
+  FileTransfer resumed{std::string(32, 'b'), false, "big.iso", 100, "", "", ""};
   model.OnFileResumed(resumed, 40);
   model.OnFileStarted(resumed, 40);
   ASSERT_EQ(model.files().size(), 1u);
   EXPECT_EQ(model.files()[0].name, "big.iso");
   EXPECT_EQ(model.files()[0].state, FileState::kTransferring);
   EXPECT_EQ(model.files()[0].start_offset, 40u);
-  FileTransfer changed{std::string(32, 'c'), false, "draft.txt", 5, "", ""};
+  FileTransfer changed{std::string(32, 'c'), false, "draft.txt", 5, "", "", ""};
   model.OnFileFailed(changed, Error{"QUEUED_FILE_CHANGED", "draft.txt changed."});
   ASSERT_EQ(model.files().size(), 2u);
   EXPECT_EQ(model.files()[1].state, FileState::kFailed);
   EXPECT_EQ(model.files()[1].error, "draft.txt changed.");
-  FileTransfer incoming{std::string(32, 'd'), true, "photo.jpg", 50, "", ""};
+  FileTransfer incoming{std::string(32, 'd'), true, "photo.jpg", 50, "", "", ""};
   model.OnFileResumed(incoming, 20);  // accepted in an earlier run: no offer in this one
   model.OnFileStarted(incoming, 20);
   ASSERT_EQ(model.files().size(), 3u);
