@@ -182,7 +182,7 @@ Status Transfers::Decline(std::string_view id_hex, bool secure, wire::Bytes& out
 // A file that would not fit in the free space left is not started (FILE_NO_SPACE).
 Status Transfers::StartReceiving(Incoming& in, wire::Bytes& out) {
   const app::Id id = in.id;
-  if (Status st = OpenPart(in); !st) {
+  if (Status st = OpenPart(in, /*create=*/false); !st) {
     app::AppendAppMessage(out, app::FileResult{id, app::FileStatus::kWriteFailed});
     FinishIncoming(id, &st.error());
     return Ok();
@@ -206,7 +206,7 @@ Status Transfers::StartReceiving(Incoming& in, wire::Bytes& out) {
   return Ok();
 }
 
-Status Transfers::OpenPart(Incoming& in) {
+Status Transfers::OpenPart(Incoming& in, bool create) {
   if (in.part) {  // this run's part: its hash kept in step with every byte written to it
     UsePart(in);
     return Ok();
@@ -214,6 +214,13 @@ Status Transfers::OpenPart(Incoming& in) {
   DownloadFolder& folder = SaveFolder(in);
   if (in.folder && in.info.name.ends_with('/')) return folder.MakeFolder(in.info.name);
   const app::Id key = PartKey(in.id, in.info, in.peer);
+  if (!create && !folder.HasPart(in.info.name, key)) {
+    // Created when its first byte comes: a folder of thousands of files, accepted at once,
+    // does not fill the disk with empty parts (nor leave them behind if the program ends).
+    in.hasher = crypto::Sha256();
+    in.received = in.acked = 0;
+    return Ok();
+  }
   Result<std::unique_ptr<PartFile>> part = folder.OpenPart(in.info.name, key);
   if (part && (*part)->size() > in.info.size) {  // not this file: start it over
     (*part)->Remove();
@@ -265,6 +272,13 @@ Status Transfers::HandleChunk(const app::FileChunkView& c, wire::Bytes& out) {
   if (c.data.size() > in->info.size - in->received) {
     return ProtocolError("a FILE_CHUNK beyond the size that was offered");
   }
+  if (!in->part) {
+    if (Status st = OpenPart(*in, /*create=*/true); !st) {
+      app::AppendAppMessage(out, app::FileResult{c.transfer_id, app::FileStatus::kWriteFailed});
+      FinishIncoming(c.transfer_id, &st.error());
+      return Ok();
+    }
+  }
   UsePart(*in);
   if (Status st = in->part->Append(c.data); !st) {
     if (st.error().code == "FILE_NO_SPACE") {
@@ -289,6 +303,14 @@ Status Transfers::HandleChunk(const app::FileChunkView& c, wire::Bytes& out) {
 Status Transfers::OnDone(const app::FileDone& m, wire::Bytes& out) {
   Incoming* in = FindIncoming(m.transfer_id);
   if (in == nullptr || in->state != Incoming::State::kReceiving) return Ok();
+  const bool folder_entry = in->folder && in->info.name.ends_with('/');
+  if (!in->part && !folder_entry && in->info.size == 0) {  // an empty file: no chunk made it
+    if (Status st = OpenPart(*in, /*create=*/true); !st) {
+      app::AppendAppMessage(out, app::FileResult{m.transfer_id, app::FileStatus::kWriteFailed});
+      FinishIncoming(m.transfer_id, &st.error());
+      return Ok();
+    }
+  }
   const bool complete = in->received == in->info.size;
   const crypto::Digest256 digest = in->hasher.Finish();
   if (!complete || digest != m.sha256) {

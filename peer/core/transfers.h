@@ -140,7 +140,9 @@ class Transfers {
   // --accept-files: starts `in`, or declines it (FILE_OVER_LIMIT) when it is above a limit.
   Status AcceptAutomatically(Incoming& in, wire::Bytes& out);
   // The part of `in` opened (or reopened) and its held bytes hashed again.
-  Status OpenPart(Incoming& in);
+  // Without `create`, only a part there is already (this run's, or one adopted from an earlier
+  // run); a new one is created by the first chunk.
+  Status OpenPart(Incoming& in, bool create);
   // Ends `in` because it does not fit (FILE_NO_SPACE): answers FILE_RESULT 3 and keeps what the
   // part holds, so the transfer resumes when offered again once there is room.
   void NoSpace(Incoming& in, uint64_t needed, wire::Bytes& out);

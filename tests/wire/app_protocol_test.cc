@@ -43,6 +43,10 @@ std::vector<AppMessage> Samples() {
           FileCancel{MakeId(3)},
           FileResult{MakeId(3), FileStatus::kIntegrityMismatch},
           FileAck{MakeId(3), 1ull << 33},
+          FolderOffer{MakeId(4), 3, 1ull << 34, "Album 🌻"},
+          FolderFile{MakeId(5), MakeId(4), 1000, "2024/june/beach.jpg"},
+          FolderFile{MakeId(6), MakeId(4), 0, "2024/nothing yet/"},
+          FolderEnd{MakeId(4), FolderStatus::kDeclined},
           Ping{42},
           Pong{42},
           Bye{1},
@@ -158,6 +162,32 @@ TEST(AppProtocol, LimitsAreEnforcedAtTheEdge) {
   EXPECT_EQ(DecodeAppMessage(Frame{0x23, chunk_payload}).error().message,
             "A FILE_CHUNK frame carries no data or more than 65536 bytes.");
   EXPECT_FALSE(DecodeAppMessage(Frame{0x23, Bytes(24, 0)}).ok());  // no data
+}
+
+// A folder's entry names a place inside the folder, or the frame is refused: the receiver never
+// sees "..", an absolute path or an empty name.
+TEST(AppProtocol, FolderPathsStayInsideTheFolder) {
+  for (const std::string path : {"a", "a/b/c.txt", "empty/", "..a/b..", ".hidden/x", "a b/c"}) {
+    EXPECT_TRUE(IsValidFolderPath(path)) << path;
+  }
+  for (const std::string path :
+       {"", "/", "/etc/passwd", "../x", "a/../../x", "a/..", "..", ".", "./a", "a//b", "a/./b",
+        "a//", "//a"}) {
+    EXPECT_FALSE(IsValidFolderPath(path)) << path;
+    Bytes payload(16 + 16 + 8, 0);
+    Writer w(payload);
+    w.U16(static_cast<uint16_t>(path.size()));
+    w.Raw(path);
+    EXPECT_EQ(DecodeAppMessage(Frame{0x29, payload}).error().code, "BAD_MESSAGE") << path;
+  }
+  std::string deep;
+  for (size_t i = 0; i + 1 < kMaxFolderDepth; ++i) deep += "d/";
+  EXPECT_TRUE(IsValidFolderPath(deep + "f"));  // 31 folders and a file: 32 names
+  EXPECT_FALSE(IsValidFolderPath(deep + "d/f"));
+  // An empty folder with a size.
+  Frame f = Framed(EncodeAppMessage(FolderFile{MakeId(5), MakeId(4), 0, "e/"}));
+  f.payload[32 + 7] = 1;
+  EXPECT_EQ(DecodeAppMessage(f).error().code, "BAD_MESSAGE");
 }
 
 TEST(AppProtocol, RejectsInvalidUtf8WhereTextIsExpected) {

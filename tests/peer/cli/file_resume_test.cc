@@ -183,5 +183,46 @@ TEST_F(FileResumeTest, AFileKeptForAnotherPersonDoesNotHoldUpASessionWithSomeone
   EXPECT_FALSE(QueueIsEmpty(tmp_ / "alice"));  // still remembered for bob
 }
 
+// A receiver killed part-way through a folder: its next run is not asked again, goes on in the
+// same folder (not "Big (1)"), resumes the file it had begun and receives the rest.
+TEST_F(FileResumeTest, ReceiverKilledMidFolderGoesOnInTheSameFolderWhenItStartsAgain) {
+  fs::create_directories(tmp_ / "Big/a");
+  fs::create_directories(tmp_ / "Big/c/empty");
+  const std::string video = WriteRandomFile(tmp_ / "Big/a/video.bin", k64MiB, 22);
+  const std::string b = WriteRandomFile(tmp_ / "Big/b.txt", 1000, 21);
+  const std::string last = WriteRandomFile(tmp_ / "Big/c/last.txt", 2000, 23);
+  fs::create_directories(tmp_ / "bob-cwd");
+  Relay relay = StartRelay();
+  auto alice = StartPeer(relay.addr, "alice", tmp_ / "alice");
+  auto bob = StartPeerIn(tmp_ / "bob-cwd", relay.addr, "bob", tmp_ / "bob");
+  ASSERT_TRUE(Event(*alice, "secure") && Event(*bob, "secure"));
+  alice->WriteLine("/file " + (tmp_ / "Big"));
+  ASSERT_TRUE(Event(*bob, "folder_offer"));
+  bob->WriteLine("/accept");  // into the current folder
+  ASSERT_TRUE(Event(*bob, "folder_started"));
+  // The first acknowledgement of video.bin: its part is on record from there.
+  ASSERT_TRUE(Event(*bob, "folder_progress"));
+  alice->Signal(SIGSTOP);  // so that the folder cannot finish before bob is killed
+  bob->Signal(SIGKILL);
+  bob->Wait();
+  ASSERT_TRUE(fs::exists(tmp_ / "bob-cwd/Big/a/video.bin.part"));
+
+  auto bob2 = StartPeerIn(tmp_ / "bob-cwd", relay.addr, "bob", tmp_ / "bob");  // no /accept
+  alice->Signal(SIGCONT);
+  auto saved = Event(*bob2, "folder");
+  ASSERT_TRUE(saved) << bob2->Transcript() << alice->Transcript();
+  EXPECT_EQ((*saved)["path"], tmp_ / "bob-cwd/Big");
+  EXPECT_EQ((*saved)["failed"], 0);
+  EXPECT_EQ(bob2->Count("\"event\":\"folder_offer\""), 0u);  // not asked again
+  EXPECT_EQ(Listing(tmp_ / "bob-cwd"), std::set<std::string>{"Big"});
+  EXPECT_EQ(Listing(tmp_ / "bob-cwd/Big"), (std::set<std::string>{"a", "b.txt", "c"}));
+  EXPECT_EQ(Listing(tmp_ / "bob-cwd/Big/a"), std::set<std::string>{"video.bin"});
+  EXPECT_EQ(Listing(tmp_ / "bob-cwd/Big/c"), (std::set<std::string>{"empty", "last.txt"}));
+  EXPECT_EQ(Sha256OfFile(tmp_ / "bob-cwd/Big/a/video.bin"), video);
+  EXPECT_EQ(Sha256OfFile(tmp_ / "bob-cwd/Big/b.txt"), b);
+  EXPECT_EQ(Sha256OfFile(tmp_ / "bob-cwd/Big/c/last.txt"), last);
+  ASSERT_TRUE(Event(*alice, "folder_sent"));
+}
+
 }  // namespace
 }  // namespace duet::testing

@@ -287,5 +287,53 @@ TEST_F(FileTest, DeclinedFileIsNamedAtExitAndCancelStopsBothSides) {
   EXPECT_EQ((*undelivered)["files"], json::array({"small.txt", "big.bin"}));
 }
 
+// A folder goes whole: one offer, the tree as it was (nested folders, an empty one, unicode
+// names); a link inside it is neither followed nor sent, and the sender is told so.
+TEST_F(FileTest, AFolderArrivesWithItsTreeAndALinkInItIsSkippedAndNamed) {
+  const std::string top = tmp_ / "Album";
+  fs::create_directories(top + "/2024/june");
+  fs::create_directories(top + "/nothing yet");
+  fs::create_directories(top + "/Ünïcödé 🌻");
+  fs::create_directories(tmp_ / "outside");
+  const std::string beach = WriteRandomFile(top + "/2024/june/beach.bin", 3u << 20, 11);
+  const std::string cover = WriteRandomFile(top + "/cover.jpg", 1000, 12);
+  const std::string kanji = WriteRandomFile(top + "/Ünïcödé 🌻/日本語.txt", 5000, 13);
+  WriteRandomFile(tmp_ / "outside/secret.txt", 100, 14);
+  fs::create_symlink(tmp_ / "outside/secret.txt", top + "/link");
+  fs::create_directory_symlink(tmp_ / "outside", top + "/2024/link-to-folder");
+  Relay relay = StartRelay();
+  auto alice = StartPeer(relay.addr, "alice", tmp_ / "alice");
+  auto bob = StartPeer(relay.addr, "bob", tmp_ / "bob", "test", {"--accept-files", tmp_ / "dl"});
+  ASSERT_TRUE(Event(*alice, "secure") && Event(*bob, "secure"));
+  alice->WriteLine("/file " + top);
+  auto queued = Event(*alice, "folder_queued");
+  ASSERT_TRUE(queued) << alice->Transcript();
+  EXPECT_EQ((*queued)["entries"], 4);
+  EXPECT_EQ((*queued)["skipped"],
+            json({"2024/link-to-folder: a symbolic link (links are not followed)",
+                  "link: a symbolic link (links are not followed)"}));
+  auto saved = Event(*bob, "folder");
+  ASSERT_TRUE(saved) << bob->Transcript();
+  EXPECT_EQ((*saved)["path"], tmp_ / "dl/Album");
+  EXPECT_EQ((*saved)["entries"], 4);
+  EXPECT_EQ((*saved)["failed"], 0);
+  EXPECT_EQ(Sha256OfFile(tmp_ / "dl/Album/2024/june/beach.bin"), beach);
+  EXPECT_EQ(Sha256OfFile(tmp_ / "dl/Album/cover.jpg"), cover);
+  EXPECT_EQ(Sha256OfFile(tmp_ / "dl/Album/Ünïcödé 🌻/日本語.txt"), kanji);
+  EXPECT_TRUE(fs::is_directory(tmp_ / "dl/Album/nothing yet"));
+  EXPECT_TRUE(fs::is_empty(tmp_ / "dl/Album/nothing yet"));
+  EXPECT_EQ(Listing(tmp_ / "dl/Album"),
+            (std::set<std::string>{"2024", "cover.jpg", "nothing yet", "Ünïcödé 🌻"}));
+  EXPECT_EQ(Listing(tmp_ / "dl/Album/2024"), std::set<std::string>{"june"});
+  EXPECT_EQ(Listing(tmp_ / "dl"), std::set<std::string>{"Album"});
+  EXPECT_EQ(bob->Count("\"event\":\"file_offer\""), 0u);
+  ASSERT_TRUE(Event(*alice, "folder_sent")) << alice->Transcript();
+  alice->CloseStdin();
+  bob->CloseStdin();
+  EXPECT_EQ(alice->Wait(), 0) << alice->Transcript();
+  EXPECT_EQ(bob->Wait(), 0) << bob->Transcript();
+  ExpectConsoleHoldsNone(relay, {"Album", "beach", "cover.jpg", "secret"});
+}
+
 }  // namespace
 }  // namespace duet::testing

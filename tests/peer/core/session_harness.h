@@ -96,6 +96,13 @@ class Recorder : public SessionListener {
   void OnFileFailed(const FileTransfer& f, const Error& e) override {
     files_failed.push_back({f, e});
   }
+  void OnFolderOffered(const FolderTransfer& f) override { folder_offers.push_back(f); }
+  void OnFolderStarted(const FolderTransfer& f) override { folders_started.push_back(f); }
+  void OnFolderProgress(const FolderTransfer& f) override { folder_progress.push_back(f); }
+  void OnFolderDone(const FolderTransfer& f) override { folders_done.push_back(f); }
+  void OnFolderFailed(const FolderTransfer& f, const Error& e) override {
+    folders_failed.push_back({f, e});
+  }
 
   bool HasError(std::string_view code) const {
     for (const Error& e : errors) {
@@ -128,6 +135,11 @@ class Recorder : public SessionListener {
   std::vector<std::pair<FileTransfer, uint64_t>> progress;
   std::vector<FileTransfer> files_done;
   std::vector<std::pair<FileTransfer, Error>> files_failed;
+  std::vector<FolderTransfer> folder_offers;
+  std::vector<FolderTransfer> folders_started;
+  std::vector<FolderTransfer> folder_progress;
+  std::vector<FolderTransfer> folders_done;
+  std::vector<std::pair<FolderTransfer, Error>> folders_failed;
 };
 
 // One peer: its pin store file, listener and session.

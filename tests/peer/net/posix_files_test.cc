@@ -259,5 +259,96 @@ TEST_F(PosixFilesTest, AFileSwappedInWhileThePartIsOpenIsNeitherCommittedNorDele
   EXPECT_EQ(std::string(std::istreambuf_iterator<char>(theirs), {}), "theirs!");
 }
 
+// --- folders sent whole ---------------------------------------------------------------------
+
+// A received folder: created under its name, numbered on a clash; the folders inside it made on
+// the way to each file; an empty folder made too.
+TEST_F(PosixFilesTest, AReceivedFolderKeepsItsTreeAndAClashIsNumbered) {
+  fs::create_directory(dir_ / "Album");
+  std::ofstream(dir_ / "Album/mine.txt") << "mine";
+  auto album = folder_->OpenFolder("Album", IdOf(20));
+  ASSERT_TRUE(album) << album.error().message;
+  EXPECT_EQ((*album)->path(), dir_ / "Album (1)");
+  auto part = (*album)->OpenPart("2024/june/beach.jpg", IdOf(21));
+  ASSERT_TRUE(part) << part.error().message;
+  const std::vector<uint8_t> data = Pattern(1000, 4);
+  ASSERT_TRUE((*part)->Append(wire::ByteView(data)));
+  auto path = (*part)->Commit();
+  ASSERT_TRUE(path);
+  EXPECT_EQ(*path, dir_ / "Album (1)/2024/june/beach.jpg");
+  EXPECT_EQ(Slurp(*path), data);
+  ASSERT_TRUE((*album)->MakeFolder("2024/nothing yet/"));
+  EXPECT_TRUE(fs::is_directory(dir_ / "Album (1)/2024/nothing yet"));
+  EXPECT_EQ(Slurp(dir_ / "Album/mine.txt").size(), 4u);  // the folder that was there: untouched
+  EXPECT_EQ(fs::status(dir_ / "Album (1)/2024").permissions() & fs::perms::all,
+            fs::perms::owner_all);
+}
+
+// Someone with write access to the download folder plants a link inside a folder being received
+// (a folder of the tree replaced by a link to elsewhere): nothing is written through it.
+TEST_F(PosixFilesTest, ALinkPlantedInAReceivedFolderIsNotFollowed) {
+  TempDir elsewhere;
+  auto album = folder_->OpenFolder("Album", IdOf(22));
+  ASSERT_TRUE(album);
+  fs::create_directory_symlink(elsewhere.path(), dir_ / "Album/sub");
+  auto part = (*album)->OpenPart("sub/x.txt", IdOf(23));
+  ASSERT_FALSE(part);
+  EXPECT_EQ(part.error().code, "FILE_WRITE_FAILED");
+  EXPECT_FALSE((*album)->MakeFolder("sub/deeper/"));
+  EXPECT_TRUE(fs::is_empty(elsewhere.path()));
+}
+
+// A received folder is recorded like a part: a later run finds it again (only if it is still
+// the very folder), and it is forgotten once complete.
+TEST_F(PosixFilesTest, AReceivedFolderIsFoundAgainByALaterRunUntilForgotten) {
+  {
+    auto album = folder_->OpenFolder("Album", IdOf(24));
+    ASSERT_TRUE(album);
+  }
+  auto later = OpenFolder(dir_.path(), ledger_);
+  EXPECT_TRUE(later->HasFolder(IdOf(24)));
+  EXPECT_FALSE(later->HasFolder(IdOf(25)));
+  auto again = later->OpenFolder("Album", IdOf(24));
+  ASSERT_TRUE(again);
+  EXPECT_EQ((*again)->path(), dir_ / "Album");
+  // Replaced by another folder of the same name: not Duet's, not taken.
+  fs::remove(dir_ / "Album");
+  fs::create_directory(dir_ / "Album");
+  EXPECT_FALSE(later->HasFolder(IdOf(24)));
+  auto other = later->OpenFolder("Other", IdOf(26));
+  ASSERT_TRUE(other);
+  later->ForgetFolder(IdOf(26));
+  EXPECT_FALSE(later->HasFolder(IdOf(26)));
+  EXPECT_TRUE(fs::is_directory(dir_ / "Other"));  // the folder itself stays
+}
+
+// The sender's walk: files and empty folders in name order, links never followed (to a file or
+// to a folder), anything else skipped and named.
+TEST(PosixFolderToSendTest, LinksAndSpecialFilesAreSkippedAndNamed) {
+  TempDir dir;
+  TempDir outside;
+  std::ofstream(outside / "secret.txt") << "secret";
+  fs::create_directories(dir / "Album/b/c");
+  fs::create_directories(dir / "Album/empty");
+  std::ofstream(dir / "Album/a.txt") << "a";
+  std::ofstream(dir / "Album/b/c/d.txt") << "dd";
+  fs::create_symlink(outside / "secret.txt", dir / "Album/link-to-file");
+  fs::create_directory_symlink(outside.path(), dir / "Album/link-to-folder");
+  ASSERT_EQ(::mkfifo((dir / "Album/fifo").c_str(), 0600), 0);
+  auto f = peer::OpenFolderToSend(dir / "Album/");
+  ASSERT_TRUE(f) << f.error().message;
+  EXPECT_EQ(f->name, "Album");
+  std::vector<std::string> paths;
+  for (const auto& e : f->entries) paths.push_back(e.path);
+  EXPECT_EQ(paths, (std::vector<std::string>{"a.txt", "b/c/d.txt", "empty/"}));
+  EXPECT_EQ(f->entries[1].size, 2u);
+  EXPECT_EQ(f->entries[2].source, nullptr);
+  EXPECT_EQ(f->skipped, (std::vector<std::string>{
+                            "fifo: not a regular file",
+                            "link-to-file: a symbolic link (links are not followed)",
+                            "link-to-folder: a symbolic link (links are not followed)"}));
+  EXPECT_EQ(peer::OpenFolderToSend(dir / "nope").error().code, "FILE_NOT_FOUND");
+}
+
 }  // namespace
 }  // namespace duet::testing
