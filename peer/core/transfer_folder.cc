@@ -71,10 +71,10 @@ Result<std::string> Transfers::SendFolder(std::string name, std::vector<FolderEn
     return Error{"FOLDER_EMPTY", name + " holds nothing that can be sent."};
   }
   if (entries.size() > app::kMaxFolderEntries) {
-    return Error{"FOLDER_TOO_LARGE", name + " holds " + std::to_string(entries.size()) +
-                                         " files and folders; at most " +
+    return Error{"FOLDER_TOO_LARGE", name + " holds more than " +
                                          std::to_string(app::kMaxFolderEntries) +
-                                         " go as one. Send its subfolders one by one."};
+                                         " files and folders, more than go as one. Send its "
+                                         "subfolders one by one."};
   }
   uint64_t total = 0;
   for (const FolderEntry& e : entries) {

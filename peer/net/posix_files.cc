@@ -63,7 +63,7 @@ class PosixFileSource : public FileSource {
   Fd fd_;  // open while the file is read
 };
 // Adds what lies in the folder `dir` (its path in the folder sent: `rel`, "" at the top).
-Status WalkFolder(const std::string& dir, const std::string& rel, size_t depth, FolderToSend& out) {
+void WalkFolder(const std::string& dir, const std::string& rel, size_t depth, FolderToSend& out) {
   namespace fs = std::filesystem;
   std::error_code ec;
   std::vector<std::string> names;
@@ -72,7 +72,7 @@ Status WalkFolder(const std::string& dir, const std::string& rel, size_t depth, 
   }
   if (ec) {
     out.skipped.push_back((rel.empty() ? dir : rel) + ": could not be read (" + ec.message() + ")");
-    return Ok();
+    return;
   }
   std::sort(names.begin(), names.end());
   if (names.empty() && !rel.empty()) out.entries.push_back({nullptr, rel + "/", 0});
@@ -90,8 +90,8 @@ Status WalkFolder(const std::string& dir, const std::string& rel, size_t depth, 
       if (depth + 1 >= wire::app::kMaxFolderDepth) {
         out.skipped.push_back(in_folder + ": more than " +
                               std::to_string(wire::app::kMaxFolderDepth) + " folders deep");
-      } else if (Status s = WalkFolder(path, in_folder, depth + 1, out); !s) {
-        return s;
+      } else {
+        WalkFolder(path, in_folder, depth + 1, out);
       }
     } else if (S_ISREG(st.st_mode)) {
       out.entries.push_back({std::make_unique<PosixFileSource>(path, in_folder, st), in_folder,
@@ -99,13 +99,9 @@ Status WalkFolder(const std::string& dir, const std::string& rel, size_t depth, 
     } else {
       out.skipped.push_back(in_folder + ": not a regular file");
     }
-    if (out.entries.size() > wire::app::kMaxFolderEntries) {
-      return Error{"FOLDER_TOO_LARGE",
-                   out.name + " holds more than " + std::to_string(wire::app::kMaxFolderEntries) +
-                       " files and folders. Send its subfolders one by one."};
-    }
+    // Past the cap SendFolder refuses it (FOLDER_TOO_LARGE): no need to look further.
+    if (out.entries.size() > wire::app::kMaxFolderEntries) return;
   }
-  return Ok();
 }
 
 }  // namespace
@@ -122,7 +118,7 @@ Result<FolderToSend> OpenFolderToSend(const std::string& path) {
   }
   FolderToSend f;
   f.name = fs::path(dir).filename().string();
-  if (Status s = WalkFolder(dir, "", 0, f); !s) return s.error();
+  WalkFolder(dir, "", 0, f);
   return f;
 }
 

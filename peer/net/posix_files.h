@@ -43,7 +43,8 @@ struct FolderToSend {
   std::vector<Transfers::FolderEntry> entries;
   std::vector<std::string> skipped;  // "PATH: why", for the user
 };
-// FILE_NOT_FOUND, FOLDER_TOO_LARGE (more than wire::app::kMaxFolderEntries entries).
+// FILE_NOT_FOUND. The walk stops past wire::app::kMaxFolderEntries entries (which
+// Transfers::SendFolder refuses).
 Result<FolderToSend> OpenFolderToSend(const std::string& path);
 
 // Opens a file queued in an earlier run again, if it still has the size and modification time

@@ -161,6 +161,28 @@ TEST_F(ErrorReach, FileErrorsHaveTheirSentences) {
                    "FILE_WRITE_FAILED");
 }
 
+// What sending a folder can say before anything is offered, and a file that went missing
+// between queueing and its first read (opened only then).
+TEST_F(ErrorReach, FolderErrorsHaveTheirSentences) {
+  ExpectCatalogued(peer::OpenFolderToSend(tmp_ / "absent").error(), "FILE_NOT_FOUND");
+  fs::create_directories(tmp_ / "empty");
+  auto empty = peer::OpenFolderToSend(tmp_ / "empty");
+  ASSERT_TRUE(empty.ok());
+  Recorder rec;
+  peer::Transfers t(peer::TransferConfig{}, rec);
+  wire::Bytes out;
+  ExpectCatalogued(t.SendFolder(empty->name, std::move(empty->entries), false, out).error(),
+                   "FOLDER_EMPTY");
+  std::vector<peer::Transfers::FolderEntry> many(wire::app::kMaxFolderEntries + 1);
+  ExpectCatalogued(t.SendFolder("big", std::move(many), false, out).error(), "FOLDER_TOO_LARGE");
+  crypto::WriteFileAtomically(tmp_ / "gone.txt", "x").ok();
+  auto gone = peer::OpenFileToSend(tmp_ / "gone.txt");
+  ASSERT_TRUE(gone.ok());
+  fs::remove(tmp_ / "gone.txt");
+  std::vector<uint8_t> buf(1);
+  ExpectCatalogued(gone->source->ReadAt(0, buf).error(), "FILE_READ_FAILED");
+}
+
 TEST_F(ErrorReach, ADirectoryIsNotAFileToSend) {
   ExpectCatalogued(peer::OpenFileToSend(tmp_.path()).error(), "FILE_NOT_REGULAR");
   ExpectCatalogued(peer::OpenFileToSend(tmp_ / "absent").error(), "FILE_NOT_FOUND");

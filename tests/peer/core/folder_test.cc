@@ -10,16 +10,6 @@ namespace {
 
 namespace app = wire::app;
 
-// The application frames in `bytes`.
-std::vector<app::AppMessage> Decode(const wire::Bytes& bytes) {
-  wire::FrameDecoder decoder(app::kMaxAppPayload);
-  std::vector<wire::Frame> frames;
-  EXPECT_TRUE(decoder.Feed(bytes, frames).ok());
-  std::vector<app::AppMessage> said;
-  for (const wire::Frame& f : frames) said.push_back(app::DecodeAppMessage(f).value());
-  return said;
-}
-
 class FolderTest : public TransferTest {
  protected:
   struct Entry {
@@ -178,28 +168,27 @@ TEST_F(FolderTest, AReceiverRestartedMidFolderGoesOnInTheSameFolder) {
   EXPECT_TRUE(bob_dl_.folder_records.empty());  // complete: its record is gone
 }
 
-// --accept-files takes a folder as a whole, within the run's total.
+// --accept-files takes a folder as a whole, within the run's total: above it, the folder is
+// declined at once (FILE_OVER_LIMIT), the sender told why (FILE_PEER_OVER_LIMIT), nothing made.
 TEST_F(FolderTest, AFolderAboveTheAutomaticLimitIsDeclinedAsAWhole) {
-  Recorder rec;
-  MemoryFolder folder;
-  TransferConfig config{&folder, true, 1 << 20, 1 << 16, 0, [] { return int64_t{0}; }, nullptr,
-                        {}};
-  config.limits.max_total_bytes = 1000;
-  Transfers t(config, rec);
-  wire::Bytes out;
-  t.OnSecure(std::string(64, 'a'), true, out);
-  const app::Id fid{7};
-  ASSERT_TRUE(t.Handle(app::FolderOffer{fid, 2, 1001, "Album"}, true, out).ok());
-  ASSERT_EQ(rec.folders_failed.size(), 1u);
-  EXPECT_EQ(rec.folders_failed[0].second.code, "FILE_OVER_LIMIT");
-  const std::vector<app::AppMessage> said = Decode(out);
-  ASSERT_EQ(said.size(), 1u);
-  ASSERT_TRUE(std::holds_alternative<app::FolderEnd>(said[0]));
-  EXPECT_EQ(std::get<app::FolderEnd>(said[0]).status, app::FolderStatus::kOverLimit);
-  // Its files, already on their way, are not taken one by one.
-  ASSERT_TRUE(t.Handle(app::FolderFile{app::Id{8}, fid, 10, "a.txt"}, true, out).ok());
-  EXPECT_EQ(t.receiving_count(), 0u);
-  EXPECT_TRUE(folder.dirs.empty());
+  auto a = MakePeer("alice", *alice_id_, &alice_dl_, false);
+  auto b = std::make_unique<TestPeer>("bob", "r1", *bob_id_, dir_ / "bob.pins", &clock_,
+                                      [&](SessionConfig& c) {
+                                        c.downloads = &bob_dl_;
+                                        c.auto_accept_files = true;
+                                        c.accept_limits.max_total_bytes = 1000;
+                                      });
+  relay_.Add(*b);
+  Connect(*a, *b);
+  SendFolder(*a, "Album", Album());
+  relay_.Pump();
+  ASSERT_EQ(b->rec.folders_failed.size(), 1u);
+  EXPECT_EQ(b->rec.folders_failed[0].second.code, "FILE_OVER_LIMIT");
+  ASSERT_EQ(a->rec.folders_failed.size(), 1u);
+  EXPECT_EQ(a->rec.folders_failed[0].second.code, "FILE_PEER_OVER_LIMIT");
+  EXPECT_TRUE(b->rec.folders_started.empty());
+  EXPECT_TRUE(bob_dl_.dirs.empty() && bob_dl_.files.empty() && bob_dl_.parts.empty());
+  EXPECT_EQ(a->session->pending_files(), 0u);
 }
 
 // What a hostile sender could try: entries of a folder never offered, or of another peer's.
