@@ -132,7 +132,7 @@ ChatScreen::ChatScreen(int x, int y, int w, int h, const ChatModel& model, ChatA
   input_.tooltip("Enter sends, Shift+Enter starts a new line");
   input_.callback([](Fl_Widget*, void* s) { static_cast<ChatScreen*>(s)->SendInput(); }, this);
   theme::StyleSecondary(&attach_);
-  attach_.tooltip("Send a file (or drop files on the window)");
+  attach_.tooltip("Send a file (or drop files or folders on the window)");
   attach_.callback([](Fl_Widget*, void* s) { static_cast<ChatScreen*>(s)->Attach(); }, this);
   transcript_.OnCardAction([this](size_t card, CardAction a) {
     if (actions_.card) actions_.card(card, a);
