@@ -424,6 +424,40 @@ TEST_F(GuiTest, AFolderFromATerminalPeerIsOneCardAndAcceptSavesItsTree) {
   EXPECT_TRUE(Event(*alice, "folder_sent")) << alice->Transcript();
 }
 
+// A file and a folder wait at once: the offers bar counts both, and Accept all takes the folder
+// with the file.
+TEST_F(GuiTest, AcceptAllTakesAWaitingFolderWithTheFiles) {
+  const std::string album = tmp_ / "Album";
+  WriteAlbum(album);
+  const std::string note = tmp_ / "note.txt";
+  WriteRandomFile(note, 500, 3);
+  const std::string downloads = tmp_ / "bob-downloads";
+  std::filesystem::create_directories(downloads);
+  GuiApp bob(tmp_ / "bob", Flags(addr_, "bob", "gui-folder-all", true),
+             {"DUET_DOWNLOADS=" + downloads});
+  auto alice = StartPeer(addr_, "alice", tmp_ / "alice", "gui-folder-all");
+  ASSERT_TRUE(bob.WaitState(Secure())) << bob.process().Transcript();
+  ASSERT_TRUE(Event(*alice, "secure")) << alice->Transcript();
+  alice->WriteLine("/file " + note);
+  alice->WriteLine("/file " + album);
+
+  auto offered = bob.WaitState([](const json& j) {
+    return j.value("waiting_offers", size_t{0}) == 2 &&
+           j.value("accept_all", "") == "Accept all (2)" && j["widgets"].contains("accept_all");
+  });
+  ASSERT_TRUE(offered) << bob.process().Transcript() << alice->Transcript();
+  bob.Click("accept_all");
+  auto saved = bob.WaitState([](const json& j) {
+    return j["files"].size() == 2 && j["files"][0]["state"] == "done" &&
+           j["files"][1]["state"] == "done";
+  });
+  ASSERT_TRUE(saved) << bob.process().Transcript() << alice->Transcript();
+  EXPECT_EQ((*saved)["files"][1]["folder"], true);
+  EXPECT_EQ(saved->value("waiting_offers", -1), 0);
+  EXPECT_EQ(ReadAll(downloads + "/note.txt"), ReadAll(note));
+  ExpectSameTree(album, downloads + "/Album");
+}
+
 // The Attach path with a folder sends it whole: one outgoing card, what is not sent (a link) said
 // once, and the terminal peer saves the tree.
 TEST_F(GuiTest, AFolderAttachedIsSentWholeAndWhatIsNotSentIsSaidOnce) {
