@@ -145,7 +145,7 @@ void App::AttachFile(const std::string& path) {
 }
 
 void App::AttachFolder(const std::string& path) {
-  // Named as the user sees it ("Album", also for "Album/"), until the walk says its name.
+  // Its base name, as the walk names it: "Album", also for a dropped ".../Album/".
   const std::filesystem::path p = std::filesystem::path(path).lexically_normal();
   const std::string name = (p.has_filename() ? p.filename() : p.parent_path().filename()).string();
   const size_t card = model_.AddOutgoingFolder(name, path);
