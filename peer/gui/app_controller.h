@@ -66,7 +66,12 @@ class App {
   void Leave();
   void Quit();
   // --- files (app_files.cc) ---
+  // Each path is sent as a file, or, for a folder, whole (with its tree).
   void Attach(const std::vector<std::string>& paths);
+  void AttachFile(const std::string& path);
+  void AttachFolder(const std::string& path);
+  // On the main thread: the session queued the file or folder on `card` (its id), or refused it.
+  void OnQueued(size_t card, const Result<std::string>& id);
   void OnCardAction(size_t card, CardAction action);
   // Opens downloads_path_ for a new session. nullptr and a transcript warning when it cannot
   // be opened.

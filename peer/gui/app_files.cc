@@ -109,37 +109,78 @@ void App::Attach(const std::vector<std::string>& paths) {
   if (!client_) return;
   for (const std::string& path : paths) {
     std::error_code ec;
-    const uint64_t size = std::filesystem::file_size(path, ec);
-    const size_t card = model_.AddOutgoingFile(std::filesystem::path(path).filename().string(),
-                                               ec ? 0 : size, path);
-    // Opening can block (a network folder): off the main thread, then to the I/O thread.
-    openers_.emplace_back([this, path, card] {
-      auto file = std::make_shared<Result<FileToSend>>(OpenFileToSend(path));
-      queue_.Post([this, file, card] {
-        if (!*file) {
-          model_.FailFile(card, file->error());
-          return Refresh();
-        }
-        if (!client_) {
-          model_.FailFile(card,
-                          Error{"SESSION_CLOSED", "The session has ended; the file was not sent."});
-          return Refresh();
-        }
-        auto f = std::make_shared<FileToSend>(std::move(**file));
-        client_->Post([this, f, card](Session& s) {
-          Result<std::string> id =
-              s.SendFile(std::move(f->source), f->name, f->size, f->origin);
-          queue_.Post([this, card, id = std::move(id)] {
-            if (id)
-              model_.AttachFileId(card, *id);
-            else
-              model_.FailFile(card, id.error());
-            Refresh();
-          });
-        });
+    if (std::filesystem::is_directory(path, ec))
+      AttachFolder(path);
+    else
+      AttachFile(path);
+  }
+  Refresh();
+}
+
+void App::AttachFile(const std::string& path) {
+  std::error_code ec;
+  const uint64_t size = std::filesystem::file_size(path, ec);
+  const size_t card =
+      model_.AddOutgoingFile(std::filesystem::path(path).filename().string(), ec ? 0 : size, path);
+  // Opening can block (a network folder): off the main thread, then to the I/O thread.
+  openers_.emplace_back([this, path, card] {
+    auto file = std::make_shared<Result<FileToSend>>(OpenFileToSend(path));
+    queue_.Post([this, file, card] {
+      if (!*file) {
+        model_.FailFile(card, file->error());
+        return Refresh();
+      }
+      if (!client_) {
+        model_.FailFile(card,
+                        Error{"SESSION_CLOSED", "The session has ended; the file was not sent."});
+        return Refresh();
+      }
+      auto f = std::make_shared<FileToSend>(std::move(**file));
+      client_->Post([this, f, card](Session& s) {
+        Result<std::string> id = s.SendFile(std::move(f->source), f->name, f->size, f->origin);
+        queue_.Post([this, card, id = std::move(id)] { OnQueued(card, id); });
       });
     });
-  }
+  });
+}
+
+void App::AttachFolder(const std::string& path) {
+  // Its base name, as the walk names it: "Album", also for a dropped ".../Album/".
+  const std::filesystem::path p = std::filesystem::path(path).lexically_normal();
+  const std::string name = (p.has_filename() ? p.filename() : p.parent_path().filename()).string();
+  const size_t card = model_.AddOutgoingFolder(name, path);
+  // The walk reads every folder inside (and can block on a network folder): off the main
+  // thread; the model is told on the main thread, the session on the I/O thread.
+  openers_.emplace_back([this, path, card] {
+    auto folder = std::make_shared<Result<FolderToSend>>(OpenFolderToSend(path));
+    queue_.Post([this, folder, card] {
+      if (!*folder) {
+        model_.FailFile(card, folder->error());
+        return Refresh();
+      }
+      uint64_t size = 0;
+      for (const Transfers::FolderEntry& e : (*folder)->entries) size += e.size;
+      model_.SetFolderContents(card, (*folder)->entries.size(), size, (*folder)->skipped);
+      if (!client_) {
+        model_.FailFile(card,
+                        Error{"SESSION_CLOSED", "The session has ended; the folder was not sent."});
+        return Refresh();
+      }
+      auto f = std::make_shared<FolderToSend>(std::move(**folder));
+      client_->Post([this, f, card](Session& s) {
+        Result<std::string> id = s.SendFolder(f->name, std::move(f->entries));
+        queue_.Post([this, card, id = std::move(id)] { OnQueued(card, id); });
+      });
+      Refresh();
+    });
+  });
+}
+
+void App::OnQueued(size_t card, const Result<std::string>& id) {
+  if (id)
+    model_.AttachFileId(card, *id);
+  else
+    model_.FailFile(card, id.error());
   Refresh();
 }
 

@@ -62,10 +62,25 @@ class ChatModel {
   void OnFileStarted(const FileTransfer& file, uint64_t offset);
   void OnFileProgress(const FileTransfer& file, uint64_t done);
   void OnFileDone(const FileTransfer& file);
+  // A file inside a folder (`file.folder` set) gets no card of its own: it counts on the
+  // folder's.
   void OnFileFailed(const FileTransfer& file, const Error& error);
+  // --- folders sent whole: one card each, counted in files and bytes ---
+  void OnFolderOffered(const FolderTransfer& folder);
+  void OnFolderStarted(const FolderTransfer& folder);
+  void OnFolderProgress(const FolderTransfer& folder);
+  void OnFolderDone(const FolderTransfer& folder);
+  void OnFolderFailed(const FolderTransfer& folder, const Error& error);
   // The user picked or dropped a file: a card in kPreparing; returns the card's index.
   size_t AddOutgoingFile(const std::string& name, uint64_t size, const std::string& path);
-  // The session queued it (offered now or when secure).
+  // The user picked or dropped a folder: a folder card in kPreparing while it is read (its
+  // files and size are not known yet); returns the card's index.
+  size_t AddOutgoingFolder(const std::string& name, const std::string& path);
+  // The folder on `card` was read: what goes, and what does not (`skipped`: "PATH: why"; said
+  // once in the transcript).
+  void SetFolderContents(size_t card, uint64_t entries, uint64_t size,
+                         const std::vector<std::string>& skipped);
+  // The session queued it (offered now or when secure); a folder's id too.
   void AttachFileId(size_t card, const std::string& id);
   // Accept or Decline was pressed: the buttons go until the session answers (one press only);
   // `answered` false brings them back (the session refused the answer).
@@ -124,6 +139,11 @@ class ChatModel {
   FileCard* Card(const FileTransfer& file);
   // The card of `file`; for a transfer from an earlier run, a new one.
   FileCard* CardOrRestored(const FileTransfer& file);
+  // The card of `folder`, or a new one when it has none (an offer; or a folder from an earlier
+  // run); updated with the counts the event carries.
+  FileCard& FolderCard(const FolderTransfer& folder);
+  // A file inside a folder failed: counted (and named) on the folder's card.
+  void OnFolderFileFailed(const FileTransfer& file);
   // The transfer on card `c` ended without the file: failed, declined or cancelled (by
   // `error.code`), and by whom.
   void Stop(FileCard& c, const Error& error);

@@ -140,6 +140,7 @@ void ChatModel::OnFileDone(const FileTransfer& file) {
 }
 
 void ChatModel::OnFileFailed(const FileTransfer& file, const Error& error) {
+  if (!file.folder.empty()) return OnFolderFileFailed(file);
   FileCard* c = CardOrRestored(file);  // a queued file that changed while Duet was closed
   if (c == nullptr) return;
   Stop(*c, error);

@@ -132,7 +132,7 @@ ChatScreen::ChatScreen(int x, int y, int w, int h, const ChatModel& model, ChatA
   input_.tooltip("Enter sends, Shift+Enter starts a new line");
   input_.callback([](Fl_Widget*, void* s) { static_cast<ChatScreen*>(s)->SendInput(); }, this);
   theme::StyleSecondary(&attach_);
-  attach_.tooltip("Send a file (or drop files on the window)");
+  attach_.tooltip("Send a file (or drop files or folders on the window)");
   attach_.callback([](Fl_Widget*, void* s) { static_cast<ChatScreen*>(s)->Attach(); }, this);
   transcript_.OnCardAction([this](size_t card, CardAction a) {
     if (actions_.card) actions_.card(card, a);
@@ -262,10 +262,20 @@ void ChatScreen::Refresh() {
     attach_.deactivate();
   }
   input_.color(m.can_send() ? theme::kSurface : theme::kWindow);  // visibly closed
-  // One file is answered on its card; from two on, a bar answers them all at once.
-  const size_t waiting = m.WaitingOffers().size();
+  // One offer (a file or a folder) is answered on its card; from two on, a bar answers them all.
+  const std::vector<size_t> offers = m.WaitingOffers();
+  const size_t waiting = offers.size();
   if (waiting >= 2) {
-    offers_text_ = std::to_string(waiting) + " files are waiting for your answer";
+    size_t folders = 0;
+    for (size_t card : offers) folders += m.files()[card].folder ? 1 : 0;
+    const size_t files = waiting - folders;
+    auto count = [](size_t n, const char* one) {
+      return std::to_string(n) + " " + one + (n == 1 ? "" : "s");
+    };
+    offers_text_ = (folders == 0 ? count(files, "file")
+                    : files == 0 ? count(folders, "folder")
+                                 : count(files, "file") + " and " + count(folders, "folder")) +
+                   " are waiting for your answer";
     accept_all_label_ = "Accept all (" + std::to_string(waiting) + ")";
     offers_bar_.label(offers_text_.c_str());
     accept_all_.label(accept_all_label_.c_str());

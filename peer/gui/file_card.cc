@@ -51,6 +51,10 @@ std::string FormatBytes(uint64_t bytes) {
   return buf;
 }
 
+std::string FormatEntries(uint64_t entries) {
+  return std::to_string(entries) + (entries == 1 ? " file" : " files");
+}
+
 std::string FormatDuration(int64_t s) {
   char buf[32];
   if (s < 60) {
@@ -79,7 +83,42 @@ std::string FormatProgress(uint64_t done, uint64_t size, uint64_t start_offset,
   return text;
 }
 
+namespace {
+
+// " · 3 failed", or "" when none did; `named`: " · 1 failed: a/b.jpg" when it was one.
+std::string FailedPart(const FileCard& c, bool named) {
+  if (c.failed == 0) return "";
+  std::string text = " · " + std::to_string(c.failed) + " failed";
+  if (named && c.failed == 1 && !c.failed_name.empty()) text += ": " + c.failed_name;
+  return text;
+}
+
+// A folder's status line: counted in files, not only bytes, and naming the file under way.
+std::string FolderStatusLine(const FileCard& c) {
+  const std::string what = FormatEntries(c.entries) + " · " + FormatBytes(c.size);
+  switch (c.state) {
+    case FileState::kPreparing: return "Preparing (reading the folder)…";
+    case FileState::kOffered:
+      if (c.answered) return "Answering…";
+      return c.incoming ? "Wants to send you " + what
+                        : "Offered · " + what + " · waiting for them to accept";
+    case FileState::kTransferring: {
+      std::string text = std::to_string(c.entries_done) + " of " + std::to_string(c.entries);
+      text += FailedPart(c, false);
+      if (c.stalled) return text + " · stalled, waiting for the other side";
+      if (!c.current.empty() && c.entries_done < c.entries) text += " · " + c.current;
+      return text;
+    }
+    case FileState::kDone:
+      return (c.incoming ? "Saved in " + c.path : std::string("Delivered")) + FailedPart(c, true);
+    default: return "";  // stopped: said as for a file
+  }
+}
+
+}  // namespace
+
 std::string StatusLine(const FileCard& c, int64_t now_ms) {
+  if (c.folder && !c.Stopped()) return FolderStatusLine(c);
   switch (c.state) {
     case FileState::kPreparing: return "Preparing (checking the file)…";
     case FileState::kOffered:

@@ -29,7 +29,17 @@ struct FileCard {
   bool incoming = false;
   std::string name;
   uint64_t size = 0;
-  std::string path;  // incoming: where it was saved (when done); outgoing: the local file
+  // incoming: where it was saved (when done; a folder's as soon as it starts); outgoing: the
+  // local file or folder
+  std::string path;
+  // A folder sent whole: one card for all its files. `id` is the folder's, `size` and `done`
+  // count the bytes of all its files; `entries` are its files and empty folders.
+  bool folder = false;
+  uint64_t entries = 0;
+  uint64_t entries_done = 0;  // ended, saved or failed
+  uint64_t failed = 0;        // of them failed
+  std::string current;        // the path in the folder of the file under way
+  std::string failed_name;    // the path in the folder of the last file that failed
   FileState state = FileState::kPreparing;
   uint64_t done = 0;
   std::string error;  // kFailed, kDeclined, kCancelled: the session's sentence for it
@@ -63,6 +73,9 @@ struct FileCard {
 // kCancelled for FILE_CANCELLED, kFailed for every other code.
 FileState StoppedState(const std::string& code);
 
+// "1 file", "40 files" (a folder's entries: its files and empty folders).
+std::string FormatEntries(uint64_t entries);
+
 // "0 B", "999 B", "1.5 KB", "12 MB", "1.02 GB" (powers of 1000, three significant digits).
 std::string FormatBytes(uint64_t bytes);
 // "3.4 MB of 12 MB · 5.1 MB/s · 2 s left"; without a measurable rate yet just the amounts.
@@ -71,7 +84,9 @@ std::string FormatProgress(uint64_t done, uint64_t size, uint64_t start_offset, 
 // "9 s", "2 min 05 s", "1 h 02 min".
 std::string FormatDuration(int64_t seconds);
 // The card's status line: "Wants to send you 12 MB", "Failed: ...", "Declined",
-// "Cancelled by bob", "Saved and checked · 12 MB", ...
+// "Cancelled by bob", "Saved and checked · 12 MB", ...; a folder's: "Wants to send you 40 files
+// · 12 MB", "12 of 40 · 2024/beach.jpg", "Saved in /home/bob/Downloads/Album · 1 failed: x",
+// "Delivered", ...
 std::string StatusLine(const FileCard& card, int64_t now_ms);
 
 // The paths in a drop (FL_PASTE text after a drag): one per line, "file://" URIs

@@ -80,7 +80,7 @@ std::string_view CardActionName(CardAction a) {
 }
 
 Fl_Image* PreviewCache::Get(size_t index, const FileCard& card) {
-  if (!card.CanOpen()) return nullptr;
+  if (!card.CanOpen() || card.folder) return nullptr;
   auto it = images_.find(index);
   if (it == images_.end()) it = images_.emplace(index, LoadPreview(card.path)).first;
   return it->second.get();
@@ -119,14 +119,15 @@ void DrawCard(const FileCard& c, const CardLayout& l, Fl_Image* preview, int x, 
   fl_draw_box(FL_RFLAT_BOX, x, y, l.w, l.h, failed ? theme::kDangerSoft : theme::kSurface);
   fl_color(failed ? theme::kDanger : theme::kBorder);
   fl_rect(x, y, l.w, l.h);
-  // Name (cut to fit) and size.
-  const std::string size = FormatBytes(c.size);
+  // Name (cut to fit) and size (a folder's is known once it has been read).
+  const bool unread = c.folder && c.state == FileState::kPreparing;
+  const std::string size = unread ? "" : FormatBytes(c.size);
   fl_font(theme::kFont, theme::kSmall);
   const int size_w = static_cast<int>(fl_width(size.c_str()));
   fl_color(theme::kMuted);
   fl_draw(size.c_str(), x + l.w - kPad - size_w, y + kPad + 14);
   fl_font(theme::kBold, theme::kSize + 1);
-  std::string name = (c.incoming ? "↓ " : "↑ ") + c.name;
+  std::string name = (c.incoming ? "↓ " : "↑ ") + c.name + (c.folder ? "/" : "");
   const int name_max = l.w - 3 * kPad - size_w;
   while (name.size() > 4 && fl_width(name.c_str()) > name_max) {
     name.pop_back();

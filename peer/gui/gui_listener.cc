@@ -69,4 +69,24 @@ void GuiListener::OnFileFailed(const FileTransfer& file, const Error& error) {
   Hand([file, error](ChatModel& m) { m.OnFileFailed(file, error); });
 }
 
+void GuiListener::OnFolderOffered(const FolderTransfer& folder) {
+  Hand([folder](ChatModel& m) { m.OnFolderOffered(folder); });
+}
+
+void GuiListener::OnFolderStarted(const FolderTransfer& folder) {
+  Hand([folder](ChatModel& m) { m.OnFolderStarted(folder); });
+}
+
+void GuiListener::OnFolderProgress(const FolderTransfer& folder) {
+  Hand([folder](ChatModel& m) { m.OnFolderProgress(folder); });
+}
+
+void GuiListener::OnFolderDone(const FolderTransfer& folder) {
+  Hand([folder](ChatModel& m) { m.OnFolderDone(folder); });
+}
+
+void GuiListener::OnFolderFailed(const FolderTransfer& folder, const Error& error) {
+  Hand([folder, error](ChatModel& m) { m.OnFolderFailed(folder, error); });
+}
+
 }  // namespace duet::peer::gui

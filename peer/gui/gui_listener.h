@@ -34,6 +34,11 @@ class GuiListener : public SessionListener {
   void OnFileProgress(const FileTransfer& file, uint64_t done) override;
   void OnFileDone(const FileTransfer& file) override;
   void OnFileFailed(const FileTransfer& file, const Error& error) override;
+  void OnFolderOffered(const FolderTransfer& folder) override;
+  void OnFolderStarted(const FolderTransfer& folder) override;
+  void OnFolderProgress(const FolderTransfer& folder) override;
+  void OnFolderDone(const FolderTransfer& folder) override;
+  void OnFolderFailed(const FolderTransfer& folder, const Error& error) override;
 
  private:
   // Runs `apply` on the model on the main thread, then tells the window.

@@ -56,7 +56,12 @@ std::string DumpState(const ShownState& shown, const ChatModel& model) {
                      {"preview", i < shown.previews.size() && shown.previews[i]},
                      {"error", f.error},
                      {"status", StatusLine(f, model.now_ms())},
-                     {"path", f.path}});
+                     {"path", f.path},
+                     {"folder", f.folder},
+                     {"entries", f.entries},
+                     {"entries_done", f.entries_done},
+                     {"failed", f.failed},
+                     {"current", f.current}});
   }
   j["files"] = std::move(files);
   j["waiting_offers"] = model.WaitingOffers().size();

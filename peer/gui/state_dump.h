@@ -3,11 +3,12 @@
 // completion list shows; empty while hidden), downloads, conn, peer, trust, code_checked (the
 // peer's key was checked by the code), can_send, banner, dialog, sas, transcript [{who, text,
 // delivered}], files [{name, size, incoming, state, done, progress, bar, preview, error, status,
-// path}], waiting_offers (incoming files waiting for Accept or Decline), accept_all (the offers
-// bar's "Accept all (N)" label; empty while hidden), xid, and widgets (the file cards' buttons as
-// "file<index>_accept", _decline, _cancel, _open, _show; the offers bar's "accept_all" and
-// "decline_all"; the code field as "code") {name: [x, y, w, h]} in window coordinates, so a test
-// can click them with real X events.
+// path, folder, entries, entries_done, failed, current}] (a folder sent whole is one card with
+// `folder` true), waiting_offers (incoming files and folders waiting for Accept or Decline),
+// accept_all (the offers bar's "Accept all (N)" label; empty while hidden), xid, and widgets
+// (the file cards' buttons as "file<index>_accept", _decline, _cancel, _open, _show; the offers
+// bar's "accept_all" and "decline_all"; the code field as "code") {name: [x, y, w, h]} in window
+// coordinates, so a test can click them with real X events.
 #pragma once
 
 #include <map>

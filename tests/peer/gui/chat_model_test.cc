@@ -3,9 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "peer/gui/gui_listener.h"
+#include "peer/gui/state_dump.h"
 #include "peer/gui/text_layout.h"
 #include "peer/gui/ui_queue.h"
 
@@ -48,6 +50,34 @@ TEST_F(ChatModelTest, OnlyIncomingOffersNotYetAnsweredWaitForAcceptAll) {
   EXPECT_EQ(model_.WaitingOffers(), std::vector<size_t>{0});
   model_.AnswerFile(1, false);  // the session refused the answer: it waits again
   EXPECT_EQ(model_.WaitingOffers(), (std::vector<size_t>{0, 1}));
+}
+
+TEST_F(ChatModelTest, AFolderOfferWaitsForAcceptAllBesideFilesAndTheDumpShowsItsCard) {
+  model_.OnFileOffered(File('a', true, "a.txt"));
+  FolderTransfer folder;
+  folder.id = std::string(32, 'f');
+  folder.incoming = true;
+  folder.name = "Album";
+  folder.entries = 2;
+  folder.size = 2000;
+  model_.OnFolderOffered(folder);
+  model_.OnFileOffered(File('b', true, "b.txt"));
+  EXPECT_EQ(model_.WaitingOffers(), (std::vector<size_t>{0, 1, 2}));
+  const nlohmann::json dump = nlohmann::json::parse(DumpState(ShownState{}, model_));
+  EXPECT_EQ(dump["waiting_offers"], 3);
+  ASSERT_EQ(dump["files"].size(), 3u);
+  const nlohmann::json& card = dump["files"][1];
+  EXPECT_EQ(card["folder"], true);
+  EXPECT_EQ(card["name"], "Album");
+  EXPECT_EQ(card["entries"], 2);
+  EXPECT_EQ(card["entries_done"], 0);
+  EXPECT_EQ(card["failed"], 0);
+  EXPECT_EQ(card["state"], "offered");
+  EXPECT_EQ(card["status"], "Wants to send you 2 files · 2.00 KB");
+  EXPECT_EQ(dump["files"][0]["folder"], false);
+  // Answered (Accept all presses every card's Accept): none waits.
+  for (size_t card_index : model_.WaitingOffers()) model_.AnswerFile(card_index);
+  EXPECT_TRUE(model_.WaitingOffers().empty());
 }
 
 TEST_F(ChatModelTest, ADeclineOrACancelIsAChoiceNotAFailureAndSaysWhose) {

@@ -205,5 +205,180 @@ TEST(FileCardModel, FilesUnderWayFailWhenTheConversationEnds) {
   EXPECT_EQ(model.files()[0].error, "The conversation ended before the transfer finished.");
 }
 
+FolderTransfer Folder(bool incoming) {
+  FolderTransfer f;
+  f.id = std::string(32, 'e');
+  f.incoming = incoming;
+  f.name = "Album";
+  f.entries = 40;
+  f.size = 4000;
+  return f;
+}
+
+size_t FileLines(const ChatModel& model) {
+  size_t n = 0;
+  for (const TranscriptLine& l : model.transcript()) n += l.kind == TranscriptLine::Kind::kFile;
+  return n;
+}
+
+TEST(FolderCardModel, AnIncomingFolderIsOneCardFromOfferToSavedCountedInFiles) {
+  const int64_t now = 1'000'000;
+  ChatModel model([now] { return now; });
+  FolderTransfer f = Folder(true);
+  model.OnFolderOffered(f);
+  model.OnFolderOffered(f);  // offered again after a reconnect: still one card
+  ASSERT_EQ(model.files().size(), 1u);
+  const FileCard& c = model.files()[0];
+  EXPECT_TRUE(c.folder);
+  EXPECT_EQ(c.name, "Album");
+  EXPECT_TRUE(c.CanAccept());
+  EXPECT_EQ(StatusLine(c, now), "Wants to send you 40 files · 4.00 KB");
+  model.AnswerFile(0);  // Accept pressed
+  EXPECT_EQ(StatusLine(c, now), "Answering…");
+  f.path = "/downloads/Album";
+  model.OnFolderStarted(f);
+  EXPECT_EQ(c.state, FileState::kTransferring);
+  EXPECT_TRUE(c.CanCancel());
+  EXPECT_TRUE(c.bar_shown);
+  EXPECT_EQ(c.path, "/downloads/Album");
+  f.entries_done = 12;
+  f.bytes_done = 1000;
+  f.current = "2024/june/beach.jpg";
+  model.OnFolderProgress(f);
+  EXPECT_DOUBLE_EQ(c.Fraction(), 0.25);
+  EXPECT_EQ(c.entries_done, 12u);
+  EXPECT_EQ(StatusLine(c, now), "12 of 40 · 2024/june/beach.jpg");
+  // The other side stops answering: said instead of the file under way.
+  model.OnStalled(10'000);
+  EXPECT_EQ(StatusLine(c, now), "12 of 40 · stalled, waiting for the other side");
+  model.OnLive();
+  f.entries_done = 40;
+  f.bytes_done = 4000;
+  model.OnFolderDone(f);
+  EXPECT_EQ(c.state, FileState::kDone);
+  EXPECT_DOUBLE_EQ(c.Fraction(), 1.0);
+  EXPECT_EQ(StatusLine(c, now), "Saved in /downloads/Album");
+  EXPECT_TRUE(c.CanOpen());  // Open shows the folder
+  EXPECT_EQ(FileLines(model), 1u);
+}
+
+TEST(FolderCardModel, AFileThatFailsInsideAFolderIsCountedOnItsCardNotACardOfItsOwn) {
+  ChatModel model([] { return int64_t{0}; });
+  FolderTransfer f = Folder(true);
+  model.OnFolderOffered(f);
+  f.path = "/downloads/Album";
+  model.OnFolderStarted(f);
+  const FileTransfer inside{std::string(32, '1'), true, "2024/june/beach.jpg", 100, "", "", f.id};
+  model.OnFileFailed(inside, Error{"FILE_INTEGRITY", "beach.jpg was damaged on the way."});
+  ASSERT_EQ(model.files().size(), 1u);
+  EXPECT_EQ(FileLines(model), 1u);
+  const FileCard& c = model.files()[0];
+  EXPECT_EQ(c.state, FileState::kTransferring);  // the folder goes on
+  EXPECT_EQ(c.failed, 1u);
+  EXPECT_EQ(c.failed_name, "2024/june/beach.jpg");
+  // The folder's own progress carries the same count.
+  f.entries_done = 13;
+  f.failed = 1;
+  f.bytes_done = 1200;
+  f.current = "2024/june/sea.jpg";
+  model.OnFolderProgress(f);
+  EXPECT_EQ(c.failed, 1u);
+  EXPECT_EQ(StatusLine(c, 0), "13 of 40 · 1 failed · 2024/june/sea.jpg");
+  f.entries_done = 40;
+  f.bytes_done = 3900;
+  model.OnFolderDone(f);
+  EXPECT_EQ(c.state, FileState::kDone);
+  EXPECT_EQ(StatusLine(c, 0), "Saved in /downloads/Album · 1 failed: 2024/june/beach.jpg");
+  // Two failed: counted, not named.
+  model.OnFileFailed(inside, Error{"FILE_INTEGRITY", "late"});  // after the end: nothing moves
+  EXPECT_EQ(c.failed, 1u);
+  FolderTransfer g = Folder(false);
+  g.id = std::string(32, 'g');
+  const size_t out = model.AddOutgoingFolder("Album", "/home/alice/Album");
+  model.SetFolderContents(out, 40, 4000, {});
+  model.AttachFileId(out, g.id);
+  g.entries_done = 40;
+  g.failed = 2;
+  g.bytes_done = 3800;
+  model.OnFolderDone(g);
+  EXPECT_EQ(StatusLine(model.files()[out], 0), "Delivered · 2 failed");
+  EXPECT_EQ(model.files().size(), 2u);
+}
+
+TEST(FolderCardModel, AnOutgoingFolderIsReadThenOfferedAndSaysWhatWasNotSent) {
+  ChatModel model([] { return int64_t{0}; });
+  const size_t card = model.AddOutgoingFolder("Album", "/home/alice/Album");
+  EXPECT_EQ(model.files()[card].state, FileState::kPreparing);
+  EXPECT_TRUE(model.files()[card].folder);
+  EXPECT_EQ(StatusLine(model.files()[card], 0), "Preparing (reading the folder)…");
+  model.SetFolderContents(card, 3, 3000,
+                          {"x: a symbolic link (links are not followed)", "fifo: not a file"});
+  ASSERT_FALSE(model.transcript().empty());
+  EXPECT_EQ(model.transcript().back().kind, TranscriptLine::Kind::kSystem);
+  EXPECT_EQ(model.transcript().back().text,
+            "Not sent from Album: x: a symbolic link (links are not followed); fifo: not a file");
+  model.AttachFileId(card, std::string(32, 'a'));
+  const FileCard& c = model.files()[card];
+  EXPECT_EQ(c.state, FileState::kOffered);
+  EXPECT_FALSE(c.CanAccept());
+  EXPECT_TRUE(c.CanCancel());
+  EXPECT_EQ(StatusLine(c, 0), "Offered · 3 files · 3.00 KB · waiting for them to accept");
+  FolderTransfer f{std::string(32, 'a'), false, "Album", 3, 3000, "", 1, 0, 1000, "b.txt"};
+  model.OnFolderProgress(f);  // the peer accepted: an outgoing folder has no "started"
+  EXPECT_EQ(c.state, FileState::kTransferring);
+  EXPECT_EQ(StatusLine(c, 0), "1 of 3 · b.txt");
+  f.entries_done = 3;
+  f.bytes_done = 3000;
+  model.OnFolderDone(f);
+  EXPECT_EQ(StatusLine(c, 0), "Delivered");
+  EXPECT_EQ(model.files().size(), 1u);
+}
+
+TEST(FolderCardModel, ADeclinedOrCancelledFolderReadsLikeAFileAndAFailureSaysWhy) {
+  ChatModel model([] { return int64_t{0}; });
+  model.OnStateChanged(SessionState::kSecure);
+  PeerInfo bob;
+  bob.name = "bob";
+  model.OnSecure(bob);
+  // We declined an offer.
+  FolderTransfer in = Folder(true);
+  model.OnFolderOffered(in);
+  model.AnswerFile(0);
+  model.OnFolderFailed(in, Error{"FILE_DECLINED", "You declined the folder Album."});
+  EXPECT_EQ(model.files()[0].state, FileState::kDeclined);
+  EXPECT_EQ(StatusLine(model.files()[0], 0), "Declined");
+  EXPECT_TRUE(model.WaitingOffers().empty());
+  // bob declined ours.
+  const size_t out = model.AddOutgoingFolder("Album", "/home/alice/Album");
+  model.SetFolderContents(out, 40, 4000, {});
+  model.AttachFileId(out, std::string(32, 'b'));
+  FolderTransfer mine = Folder(false);
+  mine.id = std::string(32, 'b');
+  model.OnFolderFailed(mine, Error{"FILE_DECLINED", "The peer declined the folder Album."});
+  EXPECT_EQ(StatusLine(model.files()[out], 0), "Declined by bob");
+  // We cancelled one under way.
+  FolderTransfer c = Folder(true);
+  c.id = std::string(32, 'c');
+  model.OnFolderOffered(c);
+  model.OnFolderStarted(c);
+  model.PressCancel(2);
+  model.OnFolderFailed(c, Error{"FILE_CANCELLED", "You cancelled the folder Album."});
+  EXPECT_EQ(StatusLine(model.files()[2], 0), "Cancelled");
+  // Not enough space: a failure, said.
+  FolderTransfer d = Folder(true);
+  d.id = std::string(32, 'd');
+  model.OnFolderOffered(d);
+  model.OnFolderFailed(d, Error{"FILE_NO_SPACE", "Album was not saved: not enough free space."});
+  EXPECT_EQ(model.files()[3].state, FileState::kFailed);
+  EXPECT_EQ(StatusLine(model.files()[3], 0), "Failed: Album was not saved: not enough free space.");
+  // A folder under way when the conversation ends never reads as complete.
+  FolderTransfer e = Folder(true);
+  e.id = std::string(32, 'f');
+  model.OnFolderOffered(e);
+  model.OnFolderStarted(e);
+  model.OnStateChanged(SessionState::kClosed);
+  EXPECT_EQ(model.files()[4].state, FileState::kFailed);
+}
+
 }  // namespace
 }  // namespace duet::peer::gui

@@ -363,6 +363,134 @@ TEST_F(GuiOffersTest, DeclineAllDeclinesEveryWaitingFileAndTheSenderHearsEach) {
   EXPECT_TRUE(Listing(downloads_).empty());
 }
 
+// A folder with a tree (files at two depths, an empty folder) that `WriteAlbum` made in `dir`.
+const std::vector<std::string> kAlbumFiles = {"notes.txt", "2024/sea.jpg", "2024/june/beach.jpg"};
+void WriteAlbum(const std::string& dir) {
+  std::filesystem::create_directories(dir + "/2024/june");
+  std::filesystem::create_directories(dir + "/empty");
+  for (size_t i = 0; i < kAlbumFiles.size(); ++i)
+    WriteRandomFile(dir + "/" + kAlbumFiles[i], 1000 + 150'000 * i, static_cast<uint32_t>(i + 7));
+}
+// `saved` holds the tree of `album`: the same files, byte for byte, and the empty folder.
+void ExpectSameTree(const std::string& album, const std::string& saved) {
+  for (const std::string& f : kAlbumFiles)
+    EXPECT_EQ(ReadAll(saved + "/" + f), ReadAll(album + "/" + f)) << f;
+  EXPECT_EQ(Listing(saved), (std::set<std::string>{"2024", "empty", "notes.txt"}));
+  EXPECT_EQ(Listing(saved + "/2024"), (std::set<std::string>{"june", "sea.jpg"}));
+  EXPECT_TRUE(std::filesystem::is_directory(saved + "/empty"));
+  EXPECT_TRUE(Listing(saved + "/empty").empty());
+}
+
+// A terminal peer sends a folder whole (/file DIR): bob's app shows one card for it, counted in
+// files, and its Accept saves the whole tree; the sender hears it delivered.
+TEST_F(GuiTest, AFolderFromATerminalPeerIsOneCardAndAcceptSavesItsTree) {
+  const std::string album = tmp_ / "Album";
+  WriteAlbum(album);
+  const std::string downloads = tmp_ / "bob-downloads";
+  std::filesystem::create_directories(downloads);
+  GuiApp bob(tmp_ / "bob", Flags(addr_, "bob", "gui-folder-in", true),
+             {"DUET_DOWNLOADS=" + downloads});
+  auto alice = StartPeer(addr_, "alice", tmp_ / "alice", "gui-folder-in");
+  ASSERT_TRUE(bob.WaitState(Secure())) << bob.process().Transcript();
+  ASSERT_TRUE(Event(*alice, "secure")) << alice->Transcript();
+  alice->WriteLine("/file " + album);
+
+  auto offered = bob.WaitState([](const json& j) {
+    return FileCardIs("offered")(j) && j["widgets"].contains("file0_accept");
+  });
+  ASSERT_TRUE(offered) << bob.process().Transcript() << alice->Transcript();
+  ASSERT_EQ((*offered)["files"].size(), 1u);
+  const json& card = (*offered)["files"][0];
+  EXPECT_EQ(card["folder"], true);
+  EXPECT_EQ(card["name"], "Album");
+  EXPECT_EQ(card["incoming"], true);
+  EXPECT_EQ(card["entries"], 4);  // three files and the empty folder
+  EXPECT_EQ(card["size"], 1000 + 151'000 + 301'000);
+  EXPECT_EQ(card["status"], "Wants to send you 4 files · 453 KB");
+  EXPECT_EQ(offered->value("waiting_offers", 0), 1);
+
+  bob.Click("file0_accept");
+  auto saved = bob.WaitState(FileCardIs("done"));
+  ASSERT_TRUE(saved) << bob.process().Transcript() << alice->Transcript();
+  ASSERT_EQ((*saved)["files"].size(), 1u);  // its files got no cards of their own
+  const json& got = (*saved)["files"][0];
+  EXPECT_EQ(got["entries_done"], 4);
+  EXPECT_EQ(got["failed"], 0);
+  EXPECT_EQ(got["bar"], true);
+  EXPECT_EQ(got["path"], downloads + "/Album");
+  EXPECT_EQ(got["status"], "Saved in " + downloads + "/Album");
+  EXPECT_EQ(Listing(downloads), (std::set<std::string>{"Album"}));
+  ExpectSameTree(album, downloads + "/Album");
+  EXPECT_TRUE(Event(*alice, "folder_sent")) << alice->Transcript();
+}
+
+// A file and a folder wait at once: the offers bar counts both, and Accept all takes the folder
+// with the file.
+TEST_F(GuiTest, AcceptAllTakesAWaitingFolderWithTheFiles) {
+  const std::string album = tmp_ / "Album";
+  WriteAlbum(album);
+  const std::string note = tmp_ / "note.txt";
+  WriteRandomFile(note, 500, 3);
+  const std::string downloads = tmp_ / "bob-downloads";
+  std::filesystem::create_directories(downloads);
+  GuiApp bob(tmp_ / "bob", Flags(addr_, "bob", "gui-folder-all", true),
+             {"DUET_DOWNLOADS=" + downloads});
+  auto alice = StartPeer(addr_, "alice", tmp_ / "alice", "gui-folder-all");
+  ASSERT_TRUE(bob.WaitState(Secure())) << bob.process().Transcript();
+  ASSERT_TRUE(Event(*alice, "secure")) << alice->Transcript();
+  alice->WriteLine("/file " + note);
+  alice->WriteLine("/file " + album);
+
+  auto offered = bob.WaitState([](const json& j) {
+    return j.value("waiting_offers", size_t{0}) == 2 &&
+           j.value("accept_all", "") == "Accept all (2)" && j["widgets"].contains("accept_all");
+  });
+  ASSERT_TRUE(offered) << bob.process().Transcript() << alice->Transcript();
+  bob.Click("accept_all");
+  auto saved = bob.WaitState([](const json& j) {
+    return j["files"].size() == 2 && j["files"][0]["state"] == "done" &&
+           j["files"][1]["state"] == "done";
+  });
+  ASSERT_TRUE(saved) << bob.process().Transcript() << alice->Transcript();
+  EXPECT_EQ((*saved)["files"][1]["folder"], true);
+  EXPECT_EQ(saved->value("waiting_offers", -1), 0);
+  EXPECT_EQ(ReadAll(downloads + "/note.txt"), ReadAll(note));
+  ExpectSameTree(album, downloads + "/Album");
+}
+
+// The Attach path with a folder sends it whole: one outgoing card, what is not sent (a link) said
+// once, and the terminal peer saves the tree.
+TEST_F(GuiTest, AFolderAttachedIsSentWholeAndWhatIsNotSentIsSaidOnce) {
+  const std::string album = tmp_ / "Album";
+  WriteAlbum(album);
+  std::filesystem::create_symlink("/etc/hostname", album + "/link");
+  const std::string downloads = tmp_ / "bob-downloads";
+  std::filesystem::create_directories(downloads);
+  GuiApp alice(tmp_ / "alice", Flags(addr_, "alice", "gui-folder-out", true),
+               {"DUET_TEST_ATTACH=" + album});
+  auto bob = StartPeer(addr_, "bob", tmp_ / "bob", "gui-folder-out", {"--accept-files", downloads});
+  ASSERT_TRUE(alice.WaitState(Secure())) << alice.process().Transcript();
+  ASSERT_TRUE(Event(*bob, "secure")) << bob->Transcript();
+
+  alice.Click("attach");
+  auto sent = alice.WaitState(FileCardIs("done"));
+  ASSERT_TRUE(sent) << alice.process().Transcript() << bob->Transcript();
+  ASSERT_EQ((*sent)["files"].size(), 1u);
+  const json& card = (*sent)["files"][0];
+  EXPECT_EQ(card["folder"], true);
+  EXPECT_EQ(card["incoming"], false);
+  EXPECT_EQ(card["name"], "Album");
+  EXPECT_EQ(card["entries"], 4);
+  EXPECT_EQ(card["status"], "Delivered");
+  size_t said = 0;
+  for (const json& l : (*sent)["transcript"])
+    said += l["who"] == "system" &&
+            l["text"] == "Not sent from Album: link: a symbolic link (links are not followed)";
+  EXPECT_EQ(said, 1u);
+  ASSERT_TRUE(Event(*bob, "folder")) << bob->Transcript();
+  ExpectSameTree(album, downloads + "/Album");
+}
+
 // bob stops answering (his process is stopped) while a file moves to him: alice's header says
 // "no answer from the other side" and her card says stalled instead of a rate that decays; when
 // bob answers again both go back.
