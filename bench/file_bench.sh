@@ -114,7 +114,8 @@ RELAY_PID=$!; PIDS+=($RELAY_PID)
 wait_for "$WORK/relay.log" "listening on" 10 || { echo "bench: duet-relay did not start"; exit 1; }
 ADDR=$(head -1 "$WORK/relay.log" | sed 's/listening on //')
 mkfifo "$WORK/a.in" "$WORK/b.in"
-# The receiver's output goes through a read loop, which counts `file` events and notes the
+# The receiver's output goes through a read loop, which counts `file` and `folder` events (a
+# folder goes whole: one event once every file in it is saved) and notes the
 # moment the count reaches the number in $WORK/target: the clock stops there, without polling
 # the log (a poller would take CPU from the transfer) and without a process per file.
 echo 1 > "$WORK/target"
@@ -122,7 +123,7 @@ echo 1 > "$WORK/target"
   --accept-files "$WORK/dl" --wait 120 < "$WORK/b.in" 2>&1 \
   > >(n=0; while IFS= read -r line; do
          printf '%s\n' "$line"
-         if [[ $line == *'"event":"file"'* ]]; then
+         if [[ $line == *'"event":"file"'* || $line == *'"event":"folder"'* ]]; then
            n=$((n + 1))
            read -r target < "$WORK/target"
            [ "$n" -ge "$target" ] && echo "$EPOCHREALTIME" > "$WORK/file.t.tmp" &&
@@ -134,9 +135,9 @@ BOB_PID=$!; PIDS+=($BOB_PID)
   --wait 120 < "$WORK/a.in" > "$WORK/a.log" 2>&1 &
 ALICE_PID=$!; PIDS+=($ALICE_PID)
 exec 3>"$WORK/a.in" 4>"$WORK/b.in"
-SAVED=0  # `file` events so far
+SAVED=0  # `file` and `folder` events so far
 
-# One transfer: `/file $1`, $2 files; appends the wall time to DUET_S and the CPU seconds of
+# One transfer: `/file $1`, $2 files (a folder counts one); appends the wall time to DUET_S and the CPU seconds of
 # each process to CPU_A, CPU_R, CPU_B. False if it did not finish within 10 minutes.
 duet_send() {
   SAVED=$((SAVED + $2))
@@ -168,8 +169,8 @@ if wait_for "$WORK/a.log" '"event":"secure"' 60 && wait_for "$WORK/b.log" '"even
   F_S=("${DUET_S[@]}"); F_A=("${CPU_A[@]}"); F_R=("${CPU_R[@]}"); F_B=("${CPU_B[@]}")
   DUET_S=(); CPU_A=(); CPU_R=(); CPU_B=()
   for run in $(seq "$RUNS"); do
-    duet_send "$WORK/folder" "$NFILES" || break
-    [ "$(ls "$WORK/dl" | wc -l)" -eq "$NFILES" ] || echo "bench: files are missing from the folder!"
+    duet_send "$WORK/folder" 1 || break
+    [ "$(ls "$WORK/dl/folder" | wc -l)" -eq "$NFILES" ] || echo "bench: files are missing from the folder!"
     find "$WORK/dl" -mindepth 1 -delete
   done
   DIR_S=("${DUET_S[@]}"); DIR_CPU_A=("${CPU_A[@]}"); DIR_CPU_R=("${CPU_R[@]}")
